@@ -1,0 +1,54 @@
+# tuoyu — make run (serve the demo) · make test (the whole suite) · make bench (benchmarks)
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PORT ?= 8000
+VENDOR := tuoyu/static/vendor
+
+.PHONY: run test bench install install-test assets messages lint ci clean
+
+$(UV):
+	@echo "uv not found: installing it with pip (user site)…"
+	python3 -m pip install --user --quiet uv
+
+install: $(UV) assets
+	$(UV) sync --frozen --no-dev
+	$(UV) run --frozen --no-dev tuoyu compile-translations
+
+assets: $(VENDOR)/.stamp
+
+$(VENDOR)/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/echarts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+run: install
+	TUOYU_MFA=off $(UV) run --frozen --no-dev tuoyu demo
+	@echo ""
+	@echo "tuoyu: http://127.0.0.1:$(PORT)/   (演示环境，双因素认证已关闭 / demo: two-factor auth is off)"
+	TUOYU_MFA=off TUOYU_DEMO=on PORT=$(PORT) $(UV) run --frozen --no-dev tuoyu serve
+
+install-test: $(UV) assets
+	$(UV) sync --frozen
+	$(UV) run --frozen tuoyu compile-translations
+	@bash scripts/ensure-system-packages.sh
+
+lint: install-test
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+test: install-test
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: install-test
+	$(UV) run --frozen python -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENDOR) node_modules .venv

@@ -1,0 +1,100 @@
+"""API: who am I, and my personal API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tuoyu.accounts import selectors, services
+
+router = Router(tags=["accounts"])
+
+
+class MembershipOut(Schema):
+    role: str
+    role_label: str
+    region_code: str | None
+    region_name: str | None
+    institution_id: int | None
+    institution_name: str | None
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    real_name: str
+    phone_masked: str
+    roles: list[str]
+    memberships: list[MembershipOut]
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+def _token_out(t) -> dict:  # noqa: ANN001
+    return {
+        "id": t.id,
+        "name": t.name,
+        "prefix": t.key_prefix,
+        "created_at": t.created_at,
+        "last_used_at": t.last_used_at,
+        "revoked_at": t.revoked_at,
+    }
+
+
+@router.get("/me", response=MeOut, summary="当前用户 / the signed-in user")
+def me(request: HttpRequest) -> dict:
+    user = request.user
+    return {
+        "id": user.id,
+        "username": user.username,
+        "real_name": user.real_name,
+        "phone_masked": user.phone_masked,
+        "roles": sorted(user.roles()),
+        "memberships": [
+            {
+                "role": m.role,
+                "role_label": str(m.get_role_display()),
+                "region_code": m.region_id,
+                "region_name": m.region.name if m.region else None,
+                "institution_id": m.institution_id,
+                "institution_name": m.institution.name if m.institution else None,
+            }
+            for m in user.active_memberships()
+        ],
+    }
+
+
+@router.get("/tokens", response=list[TokenOut], summary="我的API令牌 / my API tokens")
+@paginate(LimitOffsetPagination)
+def token_list(request: HttpRequest):  # noqa: ANN201
+    return [_token_out(t) for t in selectors.api_token_list(viewer=request.user)]
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="创建令牌（仅显示一次）/ create a token")
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+    token, full = services.api_token_create(user=request.user, name=payload.name)
+    return 201, {**_token_out(token), "token": full}
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="吊销令牌 / revoke a token")
+def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    services.api_token_revoke(user=request.user, token_id=token_id)
+    return 204, None

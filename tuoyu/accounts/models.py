@@ -1,0 +1,180 @@
+"""Accounts: people, their roles and where those roles apply (属地管理)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.core.fields import BlindIndexField, EncryptedTextField
+from tuoyu.core.masking import mask_mobile
+from tuoyu.core.validators import normalize_mobile
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市级管理员")
+    REGULATOR = "regulator", _("监管人员")
+    INSPECTOR = "inspector", _("协同部门检查人员")
+    REGISTRATION_CLERK = "registration_clerk", _("登记机关人员")
+    INSTITUTION_ADMIN = "institution_admin", _("机构管理员")
+    INSTITUTION_STAFF = "institution_staff", _("机构工作人员")
+    HEALTH_WORKER = "health_worker", _("保健人员")
+    PARENT = "parent", _("家长")
+    AUDITOR = "auditor", _("审计员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+
+REGION_ROLES = {Role.CITY_ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.REGISTRATION_CLERK}
+INSTITUTION_ROLES = {Role.INSTITUTION_ADMIN, Role.INSTITUTION_STAFF, Role.HEALTH_WORKER}
+GLOBAL_ROLES = {Role.AUDITOR, Role.SYSTEM_ADMIN}
+# Roles that must pass a second factor (等保2.0 三级: 双因素认证 for privileged users).
+MFA_ROLES = {Role.CITY_ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.AUDITOR, Role.SYSTEM_ADMIN}
+
+
+class User(AbstractUser):
+    """A person who signs in: regulator, institution staff, parent, auditor or administrator."""
+
+    real_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = EncryptedTextField(_("手机号"))
+    phone_index = BlindIndexField(source="phone", normalize=normalize_mobile)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_mobile(self.phone)
+
+    def active_memberships(self) -> list[Membership]:
+        cache = getattr(self, "_membership_cache", None)
+        if cache is None:
+            cache = list(self.memberships.filter(is_active=True).select_related("region", "institution"))
+            self._membership_cache = cache
+        return cache
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.active_memberships()}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles() & set(roles))
+
+    @property
+    def requires_mfa(self) -> bool:
+        return bool(self.roles() & MFA_ROLES) or self.is_superuser
+
+
+class Membership(models.Model):
+    """A role a user holds, and where it applies: a region (regulators) or an institution (staff)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("辖区")
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("机构")
+    )
+    department = models.CharField(_("单位"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        role__in=[r.value for r in REGION_ROLES],
+                        region__isnull=False,
+                        institution__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=[r.value for r in INSTITUTION_ROLES],
+                        institution__isnull=False,
+                        region__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=[r.value for r in GLOBAL_ROLES | {Role.PARENT}],
+                        region__isnull=True,
+                        institution__isnull=True,
+                    )
+                ),
+                name="accounts_membership_scope_matches_role",
+                violation_error_message="a regulator role binds a region, an institution role an institution",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "institution"], name="accounts_membership_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.region or self.institution or ""
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's earlier passwords, so the last five cannot be reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+TOKEN_PREFIX = "tuoyu_"
+
+
+def _hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token (for systems such as registration authorities). Only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    key_prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def new_secret() -> tuple[str, str, str]:
+        """(full token to show once, its lookup prefix, its hash)."""
+        prefix = secrets.token_hex(4)
+        full = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+        return full, prefix, _hash_token(full)
+
+    @staticmethod
+    def hash(full: str) -> str:
+        return _hash_token(full)

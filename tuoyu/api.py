@@ -1,0 +1,138 @@
+"""The HTTP API (/api/v1/): django-ninja, every error as RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from tuoyu.accounts.services import api_token_authenticate
+from tuoyu.core import context
+from tuoyu.core.errors import DomainError
+from tuoyu.core.problems import problem_response
+
+
+def _bind(request: HttpRequest, user: Any) -> Any:
+    request.user = user
+    context.set_current(context.RequestContext(user=user, ip=context.client_ip(request)))
+    return user
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer tuoyu_…  — a personal API token, acting with its owner's permissions."""
+
+    openapi_description = "个人API令牌 / personal API token"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        return _bind(request, user) if user else None
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The browser session, CSRF-checked; users who must use two factors must have passed them."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if not user:
+            return None
+        if settings.MFA_ENABLED and user.requires_mfa and not user.is_verified():
+            return None
+        return _bind(request, user)
+
+
+api = NinjaAPI(
+    title="tuoyu 托育 API",
+    version="1",
+    description=(
+        "托育服务监管与家庭服务平台的接口。所有错误均为 RFC 9457 problem+json。\n\n"
+        "The API of tuoyu. Authenticate with a personal API token (`Authorization: Bearer tuoyu_…`) or a "
+        "browser session. Every error is RFC 9457 problem+json with field errors."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+)
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
+        out.append(
+            {"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")}
+        )
+    return out
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return problem_response(
+        422, _("输入有误"), _("请求中有字段未通过校验。"), errors=_field_errors(exc.errors), code="validation"
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors = []
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            for e in errs:
+                errors.append({"field": field, "code": e.code or "invalid", "message": " ".join(e.messages)})
+    else:
+        for e in exc.error_list:
+            errors.append({"field": "", "code": e.code or "invalid", "message": " ".join(e.messages)})
+    return problem_response(
+        422, _("输入有误"), _("请求中有字段未通过校验。"), errors=errors, code="validation"
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = [{"field": exc.field or "", "code": exc.code, "message": exc.message}]
+    return problem_response(exc.status, exc.message, exc.message, errors=errors, code=exc.code)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem_response(
+        401, _("未认证"), _("请提供有效的API令牌或登录会话（需已完成双因素认证）。"), code="unauthenticated"
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="tuoyu"'
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(404, _("未找到"), _("请求的资源不存在。"), code="not_found")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(exc.status_code, str(exc), str(exc), code=f"http_{exc.status_code}")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    import logging
+
+    logging.getLogger("tuoyu.api").exception("unhandled API error")
+    return problem_response(500, _("服务器错误"), _("服务器内部错误，请稍后再试。"), code="server_error")
+
+
+def _routers() -> None:
+    from tuoyu.accounts.api import router as accounts_router
+    from tuoyu.regions.api import router as regions_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/regions", regions_router)
+
+
+_routers()

@@ -1,0 +1,161 @@
+"""Writing, verifying and pruning the audit trail. Services call ``audit_record`` inside their own
+transaction: if the event cannot be written, their change rolls back with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from tuoyu.audit.models import GENESIS_HASH, Event, Outcome
+from tuoyu.core import context
+
+_LOCK_KEY = 727_701  # pg advisory lock id for appending to the chain
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    # SQLite: write transactions begin IMMEDIATE (settings), so appends are already serialised.
+
+
+def audit_record(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    outcome: str = Outcome.SUCCESS,
+    before: Any = None,
+    after: Any = None,
+    detail: Any = None,
+    actor: Any = None,
+    actor_username: str | None = None,
+    ip: str | None = None,
+) -> Event:
+    """Append one event to the chain. Actor and IP default to the current request's."""
+    ctx = context.current()
+    actor = actor if actor is not None else ctx.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    with transaction.atomic():
+        _lock_chain()
+        last = Event.objects.order_by("-id").values_list("hash", flat=True).first()
+        event = Event(
+            at=timezone.now(),
+            actor=actor,
+            actor_username=actor_username if actor_username is not None else getattr(actor, "username", ""),
+            ip=ip if ip is not None else ctx.ip,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            outcome=outcome,
+            before=_jsonable(before),
+            after=_jsonable(after),
+            detail=_jsonable(detail),
+            prev_hash=last or GENESIS_HASH,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+    return event
+
+
+def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """A model's concrete field values for before → after. Encrypted fields are left out: the trail
+    must not become a second copy of personal data."""
+    from tuoyu.core.fields import BlindIndexField, EncryptedTextField
+
+    out: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if isinstance(field, EncryptedTextField | BlindIndexField) or field.name == "password":
+            continue
+        out[field.attname] = field.value_from_object(obj)
+    return _jsonable(out)
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    broken_id: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_id is None
+
+
+def audit_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
+    """Walk the chain from the oldest event and name the first broken link."""
+    total = Event.objects.count()
+    prev: str | None = None
+    checked = 0
+    prune_anchors = {
+        (e.detail or {}).get("through_hash")
+        for e in Event.objects.filter(action="audit.prune").only("detail")
+    }
+    for event in Event.objects.order_by("id").iterator(chunk_size=2000):
+        if prev is None:
+            if event.prev_hash != GENESIS_HASH and event.prev_hash not in prune_anchors:
+                return VerifyResult(
+                    checked, event.id, "first event does not start the chain or follow a prune"
+                )
+        elif event.prev_hash != prev:
+            return VerifyResult(
+                checked, event.id, "prev_hash does not match the previous event (removed or altered)"
+            )
+        if event.compute_hash() != event.hash:
+            return VerifyResult(checked, event.id, "content does not match its hash (altered)")
+        prev = event.hash
+        checked += 1
+        if progress and (checked % 5000 == 0 or checked == total):
+            progress(checked, total)
+    return VerifyResult(checked)
+
+
+def audit_prune(*, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Delete events older than the retention period (never less than 180 days) and record it."""
+    days = max(days or settings.AUDIT_RETENTION_DAYS, 180)
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    with transaction.atomic():
+        _lock_chain()
+        old = Event.objects.filter(at__lt=cutoff)
+        last = old.order_by("-id").values("id", "hash").first()
+        if last is None:
+            return 0
+        # Keep the chain checkable: the first surviving event must follow the newest pruned one.
+        old = Event.objects.filter(id__lte=last["id"])
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute("SET LOCAL tuoyu.audit_prune = 'on'")
+            else:
+                cur.execute("INSERT INTO audit_pruneguard (id) VALUES (1)")
+        deleted = old._prune_delete()
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute("SET LOCAL tuoyu.audit_prune = 'off'")
+            else:
+                cur.execute("DELETE FROM audit_pruneguard")
+        audit_record(
+            "audit.prune",
+            object_type="audit.event",
+            detail={"deleted": deleted, "through_id": last["id"], "through_hash": last["hash"], "days": days},
+        )
+    return deleted

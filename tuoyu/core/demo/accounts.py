@@ -1,0 +1,55 @@
+"""The demo accounts (README lists them). All share the password DEMO_PASSWORD."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.services import membership_grant, user_create
+from tuoyu.core.demo.people import chinese_name, mobile
+from tuoyu.regions.models import Region
+
+DEMO_PASSWORD = "Demo-Tuoyu-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    region: str | None
+    department: str
+    note: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", Role.SYSTEM_ADMIN, None, "平台运维", "系统管理员 / system admin"),
+    DemoAccount("auditor", Role.AUDITOR, None, "审计", "审计员 / auditor"),
+    DemoAccount(
+        "zz-city", Role.CITY_ADMIN, "430200", "株洲市卫生健康委员会", "株洲市卫生健康委 / Zhuzhou city"
+    ),
+    DemoAccount("zz-hetang", Role.REGULATOR, "430202", "荷塘区卫生健康局", "荷塘区 / Hetang district"),
+    DemoAccount("zz-lusong", Role.REGULATOR, "430203", "芦淞区卫生健康局", "芦淞区 / Lusong district"),
+    DemoAccount("hb-city", Role.CITY_ADMIN, "410600", "鹤壁市卫生健康委员会", "鹤壁市 / Hebi city"),
+    DemoAccount(
+        "dxh-district", Role.REGULATOR, "420112", "东西湖区卫生健康局", "东西湖区 / Dongxihu district"
+    ),
+    DemoAccount("yc-city", Role.CITY_ADMIN, "320900", "盐城市卫生健康委员会", "盐城市 / Yancheng city"),
+    DemoAccount("lc-city", Role.CITY_ADMIN, "530900", "临沧市卫生健康委员会", "临沧市 / Lincang city"),
+]
+
+
+def demo_accounts_create(*, seed: int = 2026) -> tuple[int, int]:
+    """Create the demo accounts that do not exist yet. Returns (created, kept)."""
+    rng = random.Random(seed)
+    created = kept = 0
+    for acct in DEMO_ACCOUNTS:
+        name, phone = chinese_name(rng), mobile(rng)  # drawn always, so output does not depend on order
+        if User.objects.filter(username=acct.username).exists():
+            kept += 1
+            continue
+        user = user_create(username=acct.username, password=DEMO_PASSWORD, real_name=name, phone=phone)
+        region = Region.objects.get(code=acct.region) if acct.region else None
+        membership_grant(user=user, role=acct.role, region=region, department=acct.department)
+        created += 1
+    return created, kept

@@ -1,0 +1,26 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tuoyu.core.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+
+
+class Command(BaseCommand):
+    help = (
+        "迁移数据库、载入区划、创建演示数据与演示账号（可重复运行）。Migrate, load regions, create demo data."
+    )
+
+    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed: the same seed, the same data"
+        )
+
+    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+        self.stdout.write("migrating the database …")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_regions", stdout=self.stdout._out)
+        created, kept = demo_accounts_create(seed=options["seed"])
+        self.stdout.write(f"demo accounts: {created} created, {kept} already there")
+        self.stdout.write("")
+        self.stdout.write(f"演示账号 / demo accounts (password / 密码: {DEMO_PASSWORD})")
+        for acct in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {acct.username:<14} {acct.note}")

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from tuoyu.audit.services import audit_prune
+
+
+class Command(BaseCommand):
+    help = "定时任务（每日由 cron/systemd 调用）。Scheduled jobs: run daily from cron or a systemd timer."
+
+    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+        deleted = audit_prune()
+        self.stdout.write(f"audit retention: pruned {deleted} events")

@@ -1,0 +1,33 @@
+"""RFC 9457 problem details: the one shape every API error takes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import JsonResponse
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem(
+    status: int, title: str, detail: str = "", *, errors: list[dict[str, Any]] | None = None, code: str = ""
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:tuoyu:problem:{code}" if code else "about:blank",
+        "title": str(title),
+        "status": status,
+        "detail": str(detail),
+    }
+    body["errors"] = errors or []
+    return body
+
+
+def problem_response(
+    status: int, title: str, detail: str = "", *, errors: list[dict[str, Any]] | None = None, code: str = ""
+) -> JsonResponse:
+    return JsonResponse(
+        problem(status, title, detail, errors=errors, code=code),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,70 @@
+"""Jurisdiction (属地管理): the single place that turns (user, action, model) into a queryset filter.
+
+Each scoped model registers a rule: ``rule(user, action) -> Q | None``. ``None`` means nothing. A model
+with no rule, an anonymous user, an inactive user or an unknown action sees nothing: the default is closed.
+Single objects are fetched with ``get_scoped_or_404`` so missing and forbidden answer alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+ACTIONS = {"view", "change", "reveal", "export"}
+
+Rule = Callable[[Any, str], Q | None]
+_rules: dict[type[models.Model], Rule] = {}
+
+M = TypeVar("M", bound=models.Model)
+
+
+def register(model: type[models.Model]) -> Callable[[Rule], Rule]:
+    def decorator(rule: Rule) -> Rule:
+        _rules[model] = rule
+        return rule
+
+    return decorator
+
+
+def scope_filter(user: Any, action: str, model: type[models.Model]) -> Q | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    if action not in ACTIONS:
+        return None
+    rule = _rules.get(model)
+    if rule is None:
+        return None
+    return rule(user, action)
+
+
+def scoped(user: Any, action: str, model_or_qs: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
+    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
+    q = scope_filter(user, action, qs.model)
+    if q is None:
+        return qs.none()
+    return qs.filter(q)
+
+
+def get_scoped_or_404(user: Any, action: str, model_or_qs: type[M] | models.QuerySet[M], **lookup: Any) -> M:
+    """One object the user may act on, or 404 — the same answer whether it is missing or forbidden."""
+    try:
+        return scoped(user, action, model_or_qs).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def prefix_q(field: str, prefixes: list[str]) -> Q | None:
+    """Q matching rows whose ``field`` starts with any of the prefixes (a region subtree)."""
+    q: Q | None = None
+    for p in prefixes:
+        term = Q(**{f"{field}__startswith": p})
+        q = term if q is None else q | term
+    return q
+
+
+def registered_models() -> list[type[models.Model]]:
+    return list(_rules)

@@ -1,0 +1,101 @@
+"""Personal data is encrypted at rest, found by blind index, masked on screen, revealed only with audit."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tuoyu.accounts.models import User
+from tuoyu.audit.models import Event
+from tuoyu.core import crypto
+from tuoyu.core.masking import mask_id_number, mask_mobile, mask_name
+
+pytestmark = pytest.mark.django_db
+
+
+def _dump() -> str:
+    """Every text value in every table, as a database dump would show it."""
+    out = []
+    with connection.cursor() as cur:
+        for table in connection.introspection.table_names():
+            cur.execute(f'SELECT * FROM "{table}"')
+            out.extend(str(v) for row in cur.fetchall() for v in row)
+    return "\n".join(out)
+
+
+def test_a_database_dump_contains_no_plaintext_phone(cast):
+    cast.alice.phone = "13912345678"
+    cast.alice.save()
+    dump = _dump()
+    assert "13912345678" not in dump
+    assert "13800138000" not in dump
+    with connection.cursor() as cur:
+        cur.execute("SELECT phone FROM accounts_user WHERE username = %s", ["alice"])
+        (stored,) = cur.fetchone()
+    assert stored.startswith(crypto.keyring().current_id + "$")
+    assert User.objects.get(username="alice").phone == "13912345678"
+
+
+def test_blind_index_finds_the_user_by_exact_phone_in_any_written_form(cast):
+    cast.alice.phone = "13912345678"
+    cast.alice.save()
+    field = User._meta.get_field("phone_index")
+    assert User.objects.filter(phone_index=field.index_for("+86 139 1234 5678")).get() == cast.alice
+    assert not User.objects.filter(phone_index=field.index_for("13912345679")).exists()
+
+
+def test_a_ciphertext_moved_to_another_column_does_not_decrypt():
+    sealed = crypto.encrypt("430202199001011234", context="accounts.User.phone")
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(sealed, context="staff.Person.id_number")
+
+
+def test_a_tampered_ciphertext_is_refused():
+    sealed = crypto.encrypt("13912345678", context="x")
+    kid, body = sealed.split("$")
+    flipped = body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1]
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(f"{kid}${flipped}", context="x")
+
+
+def test_rotation_reseals_every_value_with_the_new_key_and_keeps_lookups(cast, settings, tmp_path):
+    env_key = settings.FIELD_KEY.split(",")[0]
+    settings.FIELD_KEY = ""
+    settings.FIELD_KEY_FILE = tmp_path / "field.keys"
+    settings.FIELD_KEY_FILE.write_text(env_key + "\n")
+    crypto.reset_keyring_cache()
+    try:
+        cast.alice.phone = "13912345678"
+        cast.alice.save()
+        old_id = crypto.keyring().current_id
+        call_command("rotate_field_key", stdout=io.StringIO())
+        new_id = crypto.keyring().current_id
+        assert new_id != old_id
+        assert len(settings.FIELD_KEY_FILE.read_text().split()) == 2
+        with connection.cursor() as cur:
+            cur.execute("SELECT phone FROM accounts_user")
+            assert all(row[0].startswith(new_id + "$") for row in cur.fetchall() if row[0])
+        field = User._meta.get_field("phone_index")
+        assert User.objects.get(phone_index=field.index_for("13912345678")) == cast.alice
+        assert Event.objects.filter(action="crypto.field_key_rotate", object_id=new_id).exists()
+    finally:
+        crypto.reset_keyring_cache()
+
+
+def test_masks():
+    assert mask_id_number("430202199001011234") == "430202********1234"
+    assert mask_mobile("13812345678") == "138****5678"
+    assert mask_name("张三") == "张*"
+    assert mask_name("欧阳明") == "欧*明"
+    assert mask_id_number("") == ""
+
+
+def test_revealing_a_phone_is_audited_and_shows_the_full_number(cast, login):
+    client = login(cast.alice)
+    page = client.get("/accounts/profile/")
+    assert "138****8000" in page.content.decode()
+    assert "13800138000" not in page.content.decode()
+    response = client.post("/accounts/profile/phone/")
+    assert "13800138000" in response.content.decode()
+    assert Event.objects.filter(action="user.phone_reveal", actor=cast.alice).count() == 1

@@ -1,0 +1,131 @@
+"""Validators for Chinese identifiers. Each error names the part of the value that is wrong.
+
+- 居民身份证号 (GB 11643-1999): 6-digit area code, 8-digit birth date, 3-digit sequence (odd = male),
+  check character from ISO 7064 MOD 11-2 over the first 17 digits.
+- 统一社会信用代码 (GB 32100-2015): registration authority (1 char), organisation kind (1), area code
+  (6 digits), organisation code (9), check character (MOD 31 over the first 17 characters).
+- Mobile number: 11 digits beginning 1[3-9] (MIIT numbering plan), optionally +86 in front.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CHECK = "10X98765432"
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def normalize_id_number(value: str) -> str:
+    return (value or "").strip().replace(" ", "").upper()
+
+
+def id_check_character(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK[total % 11]
+
+
+def id_birth_date(value: str) -> dt.date:
+    value = normalize_id_number(value)
+    return dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def id_sex(value: str) -> str:
+    """'M' or 'F' from the sequence digit (odd = male)."""
+    return "M" if int(normalize_id_number(value)[16]) % 2 else "F"
+
+
+def validate_id_number(value: str, *, today: dt.date | None = None) -> str:
+    """Validate a resident ID number and return it normalised."""
+    v = normalize_id_number(value)
+    if len(v) != 18:
+        raise ValidationError(_("身份证号应为18位，当前为%(n)d位。"), code="id_length", params={"n": len(v)})
+    if not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+        raise ValidationError(_("身份证号前17位应为数字，末位应为数字或X。"), code="id_characters")
+    if v[0] not in "1234568" or v[:2] == "00":
+        raise ValidationError(_("身份证号前6位地址码无效。"), code="id_area")
+    try:
+        born = id_birth_date(v)
+    except ValueError:
+        raise ValidationError(_("身份证号第7–14位出生日期无效。"), code="id_birth_date") from None
+    today = today or dt.date.today()
+    if born > today or born.year < 1900:
+        raise ValidationError(_("身份证号第7–14位出生日期不在合理范围内。"), code="id_birth_date")
+    expected = id_check_character(v[:17])
+    if v[17] != expected:
+        raise ValidationError(
+            _("身份证号末位校验码错误（应为%(expected)s）。"), code="id_check", params={"expected": expected}
+        )
+    return v
+
+
+def uscc_check_character(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+USCC_AUTHORITIES = set("123456789ANY")
+
+
+def normalize_uscc(value: str) -> str:
+    return (value or "").strip().replace(" ", "").upper()
+
+
+def validate_uscc(value: str) -> str:
+    """Validate a unified social credit code and return it normalised."""
+    v = normalize_uscc(value)
+    if len(v) != 18:
+        raise ValidationError(
+            _("统一社会信用代码应为18位，当前为%(n)d位。"), code="uscc_length", params={"n": len(v)}
+        )
+    bad = [c for c in v if c not in USCC_ALPHABET]
+    if bad:
+        raise ValidationError(
+            _("统一社会信用代码含有不允许的字符：%(chars)s（不使用I、O、Z、S、V）。"),
+            code="uscc_characters",
+            params={"chars": "".join(sorted(set(bad)))},
+        )
+    if v[0] not in USCC_AUTHORITIES:
+        raise ValidationError(_("统一社会信用代码第1位登记管理部门代码无效。"), code="uscc_authority")
+    if not v[2:8].isdigit():
+        raise ValidationError(_("统一社会信用代码第3–8位应为行政区划代码（数字）。"), code="uscc_area")
+    expected = uscc_check_character(v[:17])
+    if v[17] != expected:
+        raise ValidationError(
+            _("统一社会信用代码末位校验码错误（应为%(expected)s）。"),
+            code="uscc_check",
+            params={"expected": expected},
+        )
+    return v
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_mobile(value: str) -> str:
+    v = (value or "").strip().replace(" ", "").replace("-", "")
+    if v.startswith("+86"):
+        v = v[3:]
+    elif v.startswith("0086"):
+        v = v[4:]
+    return v
+
+
+def validate_mobile(value: str) -> str:
+    """Validate a mainland mobile number and return its 11 digits."""
+    v = normalize_mobile(value)
+    if not v.isdigit():
+        raise ValidationError(_("手机号只能包含数字。"), code="mobile_characters")
+    if len(v) != 11:
+        raise ValidationError(
+            _("手机号应为11位，当前为%(n)d位。"), code="mobile_length", params={"n": len(v)}
+        )
+    if not MOBILE_RE.match(v):
+        raise ValidationError(_("手机号号段无效：应以13–19开头。"), code="mobile_prefix")
+    return v

@@ -1,0 +1,62 @@
+"""Site-wide views: health check, the framework-ceiling probe, error pages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from tuoyu.core.problems import problem_response
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise. No authentication: for load balancers."""
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+            cur.fetchone()
+    except Exception:  # noqa: BLE001 — any database failure means unhealthy
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def ping(request: HttpRequest) -> HttpResponse:
+    """The framework ceiling for benchmarks: the cheapest response this stack can give."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+def _wants_problem(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_problem(request):
+        return problem_response(404, _("未找到"), _("请求的资源不存在。"))
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_problem(request):
+        return problem_response(500, _("服务器错误"), _("服务器内部错误，请稍后再试。"))
+    return render(request, "errors/500.html", status=500)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_problem(request):
+        return problem_response(403, _("禁止访问"), _("您没有执行此操作的权限。"))
+    return render(request, "errors/403.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_problem(request):
+        return problem_response(400, _("请求无效"), _("请求格式不正确。"))
+    return render(request, "errors/400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if _wants_problem(request):
+        return problem_response(403, _("CSRF校验失败"), _("请刷新页面后重试。"))
+    return render(request, "errors/403_csrf.html", status=403)

@@ -1,0 +1,51 @@
+"""Reads of regions, scoped to the viewer's jurisdiction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from tuoyu.core.scoping import get_scoped_or_404, scoped
+from tuoyu.regions.models import Region, RegionPopulation
+
+POP_PREFETCH = Prefetch("populations", queryset=RegionPopulation.objects.order_by("-year"))
+
+
+def region_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[Region]:
+    filters = filters or {}
+    qs = scoped(viewer, "view", Region).prefetch_related(POP_PREFETCH)
+    if filters.get("level"):
+        qs = qs.filter(level=filters["level"])
+    if filters.get("parent"):
+        qs = qs.filter(parent_id=filters["parent"])
+    if filters.get("within"):
+        within = Region.objects.filter(code=filters["within"]).values_list("prefix", flat=True).first()
+        qs = qs.filter(prefix__startswith=within) if within else qs.none()
+    if filters.get("q"):
+        qs = qs.filter(name__contains=filters["q"])
+    return qs.order_by("code")
+
+
+def region_roots(*, viewer: Any) -> list[Region]:
+    """The top regions of the viewer's jurisdiction (those whose parent the viewer cannot see)."""
+    visible = scoped(viewer, "view", Region)
+    top = visible.exclude(parent__in=visible.values("code"))
+    return list(top.prefetch_related(POP_PREFETCH).order_by("code"))
+
+
+def region_get(*, viewer: Any, code: str) -> Region:
+    return get_scoped_or_404(
+        viewer, "view", Region.objects.select_related("parent").prefetch_related(POP_PREFETCH), code=code
+    )
+
+
+def region_children(*, viewer: Any, region: Region) -> QuerySet[Region]:
+    return scoped(viewer, "view", region.children.all()).prefetch_related(POP_PREFETCH).order_by("code")
+
+
+def region_visible_ancestors(*, viewer: Any, region: Region) -> list[Region]:
+    chain = region.ancestors()
+    codes = [a.code for a in chain]
+    visible = set(scoped(viewer, "view", Region).filter(code__in=codes).values_list("code", flat=True))
+    return [a for a in region.ancestors() if a.code in visible]

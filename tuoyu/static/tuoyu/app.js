@@ -1,0 +1,15 @@
+// Send the CSRF token with every htmx request (Django reads the X-CSRFToken header).
+document.addEventListener("htmx:configRequest", function (event) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+});
+// Collapse/expand the navigation on small screens (no Bootstrap JS needed).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".navbar-toggler").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var target = document.querySelector(btn.getAttribute("data-bs-target"));
+      var open = target.classList.toggle("show");
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+});

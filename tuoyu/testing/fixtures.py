@@ -1,0 +1,133 @@
+"""Fixtures: the regions, the named cast, and signed-in clients.
+
+The cast (named for who they are, as in Healthchecks and Zulip):
+- ``zhou``  — 株洲市 city admin (430200)          - ``alice`` — 荷塘区 regulator (430202)
+- ``bob``   — 芦淞区 regulator (430203)            - ``carol`` — 鹤壁市 city admin (410600), another city
+- ``ivan``  — partner-department inspector, 荷塘区 - ``clerk`` — 株洲市 registration clerk (430200)
+- ``audrey``— auditor                              - ``sam``   — system admin
+- ``ann``   — admin of institution A (荷塘区)      - ``ben``   — admin of institution B (芦淞区)
+- ``stacy`` — staff of institution A               - ``pat``   — parent
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.services import membership_grant, user_create
+from tuoyu.core.validators import uscc_check_character
+from tuoyu.institutions.models import Institution
+from tuoyu.regions.models import Region
+from tuoyu.regions.services import regions_load
+
+PASSWORD = "Cast-Password-2026"
+
+
+def with_check(first17: str) -> str:
+    return first17 + uscc_check_character(first17)
+
+
+def ensure_regions() -> None:
+    if not Region.objects.filter(code="430202").exists():
+        regions_load()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        ensure_regions()
+
+
+@dataclass
+class Cast:
+    zhou: User
+    alice: User
+    bob: User
+    carol: User
+    ivan: User
+    clerk: User
+    audrey: User
+    sam: User
+    ann: User
+    ben: User
+    stacy: User
+    pat: User
+    inst_a: Institution
+    inst_b: Institution
+    inst_hebi: Institution
+
+    def all(self) -> dict[str, User]:
+        return {k: v for k, v in vars(self).items() if isinstance(v, User)}
+
+
+def make_user(username: str, role: str | None, *, region: str | None = None, institution: Any = None) -> User:
+    user = user_create(
+        username=username, password=PASSWORD, real_name=username.title(), phone="13800138000", validate=False
+    )
+    if role:
+        membership_grant(
+            user=user,
+            role=role,
+            region=Region.objects.get(code=region) if region else None,
+            institution=institution,
+        )
+    return user
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    ensure_regions()
+    inst_a = Institution.objects.create(
+        name="荷塘区小星星托育中心",
+        uscc=with_check("91430202MA4L0XXB1"),
+        region=Region.objects.get(code="430202001"),
+    )
+    inst_b = Institution.objects.create(
+        name="芦淞区阳光宝贝托育园",
+        uscc=with_check("52430203MJJ123456"),
+        region=Region.objects.get(code="430203"),
+    )
+    inst_hebi = Institution.objects.create(
+        name="鹤壁市淇滨区乐育托育中心",
+        uscc=with_check("91410611MA9G1234X"),
+        region=Region.objects.get(code="410611"),
+    )
+    return Cast(
+        zhou=make_user("zhou", Role.CITY_ADMIN, region="430200"),
+        alice=make_user("alice", Role.REGULATOR, region="430202"),
+        bob=make_user("bob", Role.REGULATOR, region="430203"),
+        carol=make_user("carol", Role.CITY_ADMIN, region="410600"),
+        ivan=make_user("ivan", Role.INSPECTOR, region="430202"),
+        clerk=make_user("clerk", Role.REGISTRATION_CLERK, region="430200"),
+        audrey=make_user("audrey", Role.AUDITOR),
+        sam=make_user("sam", Role.SYSTEM_ADMIN),
+        ann=make_user("ann", Role.INSTITUTION_ADMIN, institution=inst_a),
+        ben=make_user("ben", Role.INSTITUTION_ADMIN, institution=inst_b),
+        stacy=make_user("stacy", Role.INSTITUTION_STAFF, institution=inst_a),
+        pat=make_user("pat", Role.PARENT),
+        inst_a=inst_a,
+        inst_b=inst_b,
+        inst_hebi=inst_hebi,
+    )
+
+
+def verified_client(user: User) -> Client:
+    """A test client signed in as ``user`` who has passed the second factor (when their role needs it)."""
+    client = Client()
+    client.force_login(user)
+    if user.requires_mfa:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def login():  # noqa: ANN201
+    return verified_client

@@ -1,0 +1,12 @@
+"""The test run's environment, set before the one settings module reads it. Nothing else differs."""
+
+import os
+import tempfile
+
+os.environ.setdefault("TUOYU_VAR_DIR", tempfile.mkdtemp(prefix="tuoyu-test-var-"))
+os.environ.setdefault("TUOYU_FIELD_KEY", "4PAzh9nHcw1FuB8sZ8ulDJ0H6cItKbz9p8J1M6QOQYM")
+os.environ.setdefault("TUOYU_FAST_HASHER", "1")  # argon2 costs ~50 ms a password; tests make hundreds
+os.environ.setdefault("TUOYU_MFA", "on")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from tuoyu.settings import *  # noqa: E402, F403
