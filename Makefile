@@ -1,7 +1,6 @@
 # tuoyu — make run (serve the demo) · make test (the whole suite) · make bench (benchmarks)
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PORT ?= 8000
 VENDOR := tuoyu/static/vendor

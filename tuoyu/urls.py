@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from tuoyu.api import api
+from tuoyu.api import api_urls
 from tuoyu.core import home, views
 
 urlpatterns = [
@@ -12,8 +12,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("tuoyu.accounts.urls")),
     path("regions/", include("tuoyu.regions.urls")),
+    path("users/", include("tuoyu.accounts.user_urls")),
     path("audit/", include("tuoyu.audit.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     # Anything else under /api/ answers 404 as problem+json, like the API's own errors.
     re_path(r"^api/", views.not_found, name="api_not_found"),
 ]

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import ApiToken, Membership, PasswordHistory, User
 from tuoyu.audit.models import Outcome
 from tuoyu.audit.services import audit_record, model_snapshot
 from tuoyu.core import scoping
-from tuoyu.core.errors import DomainError
+from tuoyu.core.errors import DomainError, PermissionDenied
 from tuoyu.core.validators import validate_mobile
 
 
@@ -99,9 +100,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; the full secret is returned once and only its hash is kept."""
     name = (name or "").strip()
     if not name:
-        raise DomainError("token_name_required", "请填写令牌名称。", field="name")
+        raise DomainError("token_name_required", _("请填写令牌名称。"), field="name")
     if len(name) > 100:
-        raise DomainError("token_name_too_long", "令牌名称不能超过100个字符。", field="name")
+        raise DomainError("token_name_too_long", _("令牌名称不能超过100个字符。"), field="name")
     full, prefix, digest = ApiToken.new_secret()
     token = ApiToken.objects.create(user=user, name=name, key_prefix=prefix, key_hash=digest)
     audit_record("api_token.create", obj=token, actor=user, after={"name": name, "prefix": prefix})
@@ -138,3 +139,86 @@ def api_token_authenticate(full: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Account administration (system admin) ----------------------------------------------------------
+
+
+def _require_admin(by: User) -> None:
+    from tuoyu.accounts.models import Role
+
+    if not by.has_role(Role.SYSTEM_ADMIN):
+        raise PermissionDenied("not_system_admin", _("只有系统管理员可以管理账号。"))
+
+
+@transaction.atomic
+def account_create(
+    *,
+    by: User,
+    username: str,
+    real_name: str,
+    phone: str,
+    password: str,
+    role: str,
+    region: Any = None,
+    institution: Any = None,
+    department: str = "",
+) -> User:
+    """A system admin opens an account with its first role. Bound region/institution must fit the role."""
+    from tuoyu.accounts.models import GLOBAL_ROLES, INSTITUTION_ROLES, REGION_ROLES
+
+    _require_admin(by)
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError("username_taken", _("该用户名已被使用。"), field="username")
+    if role in REGION_ROLES and region is None:
+        raise DomainError("region_required", _("该角色须指定辖区。"), field="region")
+    if role in INSTITUTION_ROLES and institution is None:
+        raise DomainError("institution_required", _("该角色须指定机构。"), field="institution")
+    if role in GLOBAL_ROLES and (region is not None or institution is not None):
+        raise DomainError("no_scope_for_role", _("该角色不绑定辖区或机构。"), field="role")
+    user = user_create(username=username, password=password, real_name=real_name, phone=phone, by=by)
+    membership_grant(
+        user=user,
+        role=role,
+        region=region if role in REGION_ROLES else None,
+        institution=institution if role in INSTITUTION_ROLES else None,
+        department=department,
+        by=by,
+    )
+    return user
+
+
+@transaction.atomic
+def membership_revoke(*, by: User, membership_id: int) -> Membership:
+    _require_admin(by)
+    membership = scoping.get_scoped_or_404(
+        by, "change", Membership.objects.select_for_update(), pk=membership_id
+    )
+    if membership.user_id == by.pk and membership.role == "system_admin":
+        raise DomainError("cannot_revoke_self_admin", _("不能撤销自己的系统管理员角色。"))
+    before = model_snapshot(membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit_record(
+        "membership.revoke", obj=membership, actor=by, before=before, after=model_snapshot(membership)
+    )
+    return membership
+
+
+@transaction.atomic
+def account_set_active(*, by: User, user_id: int, active: bool) -> User:
+    _require_admin(by)
+    target = scoping.get_scoped_or_404(by, "change", User.objects.select_for_update(), pk=user_id)
+    if target.pk == by.pk and not active:
+        raise DomainError("cannot_disable_self", _("不能停用自己的账号。"))
+    before = model_snapshot(target, ["is_active"])
+    target.is_active = active
+    target.save(update_fields=["is_active"])
+    audit_record(
+        "user.activate" if active else "user.deactivate",
+        obj=target,
+        actor=by,
+        before=before,
+        after=model_snapshot(target, ["is_active"]),
+    )
+    return target

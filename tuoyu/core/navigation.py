@@ -27,6 +27,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     items = [NavItem(_("首页"), reverse("home"), "home")]
     if roles & {r.value for r in REGION_ROLES} or Role.SYSTEM_ADMIN in roles:
         items.append(NavItem(_("行政区划"), reverse("regions:tree"), "regions"))
+    if Role.SYSTEM_ADMIN in roles:
+        items.append(NavItem(_("账号管理"), reverse("users:list"), "users"))
     if Role.AUDITOR in roles:
         items.append(NavItem(_("审计日志"), reverse("audit:events"), "audit"))
     items.append(NavItem(_("API令牌"), reverse("accounts:tokens"), "tokens"))

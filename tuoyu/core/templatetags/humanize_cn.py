@@ -26,3 +26,9 @@ def role_label(value: str) -> str:
 
 register.filter("mask_id", mask_id_number)
 register.filter("mask_phone", mask_mobile)
+
+
+@register.filter
+def grouped(value: int | None) -> str:
+    """3902738 → 3,902,738 (the grouping Chinese statistical tables use)."""
+    return "" if value in (None, "") else f"{int(value):,}"
