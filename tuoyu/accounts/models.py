@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
-from tuoyu.core.masking import mask_mobile
-from tuoyu.core.validators import normalize_mobile
+from tuoyu.core.masking import mask_id_number, mask_mobile
+from tuoyu.core.validators import normalize_id_number, normalize_mobile
 
 
 class Role(models.TextChoices):
@@ -41,6 +41,9 @@ class User(AbstractUser):
     real_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = EncryptedTextField(_("手机号"))
     phone_index = BlindIndexField(source="phone", normalize=normalize_mobile)
+    # 实名制: optional resident ID number, for staff accounts that must be real-name verified.
+    id_number = EncryptedTextField(_("身份证号"))
+    id_number_index = BlindIndexField(source="id_number", normalize=normalize_id_number)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     objects = UserManager()
@@ -55,6 +58,10 @@ class User(AbstractUser):
     @property
     def phone_masked(self) -> str:
         return mask_mobile(self.phone)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
 
     def active_memberships(self) -> list[Membership]:
         cache = getattr(self, "_membership_cache", None)
@@ -96,17 +103,17 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(
-                        role__in=[r.value for r in REGION_ROLES],
+                        role__in=sorted(r.value for r in REGION_ROLES),
                         region__isnull=False,
                         institution__isnull=True,
                     )
                     | models.Q(
-                        role__in=[r.value for r in INSTITUTION_ROLES],
+                        role__in=sorted(r.value for r in INSTITUTION_ROLES),
                         institution__isnull=False,
                         region__isnull=True,
                     )
                     | models.Q(
-                        role__in=[r.value for r in GLOBAL_ROLES | {Role.PARENT}],
+                        role__in=sorted(r.value for r in GLOBAL_ROLES | {Role.PARENT}),
                         region__isnull=True,
                         institution__isnull=True,
                     )

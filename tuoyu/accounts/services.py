@@ -16,7 +16,7 @@ from tuoyu.audit.models import Outcome
 from tuoyu.audit.services import audit_record, model_snapshot
 from tuoyu.core import scoping
 from tuoyu.core.errors import DomainError, PermissionDenied
-from tuoyu.core.validators import validate_mobile
+from tuoyu.core.validators import validate_id_number, validate_mobile
 
 
 @transaction.atomic
@@ -27,12 +27,15 @@ def user_create(
     real_name: str = "",
     phone: str = "",
     email: str = "",
+    id_number: str = "",
     by: User | None = None,
     validate: bool = True,
 ) -> User:
     user = User(username=username, real_name=real_name, email=email)
     if phone:
         user.phone = validate_mobile(phone)
+    if id_number:
+        user.id_number = validate_id_number(id_number)
     if validate:
         validate_password(password, user)
     user.set_password(password)
@@ -88,11 +91,16 @@ def password_expired(user: User, *, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) - user.password_changed_at > dt.timedelta(days=days)
 
 
-def user_phone_reveal(*, viewer: User, user_id: int) -> str:
-    """The full phone number, for those allowed to see it; every reveal is audited."""
+REVEALABLE_FIELDS = {"phone", "id_number"}
+
+
+def user_pii_reveal(*, viewer: User, user_id: int, field: str) -> str:
+    """A full phone or ID number, for those allowed to see it; every reveal is audited."""
+    if field not in REVEALABLE_FIELDS:
+        raise DomainError("not_revealable", _("该字段不能查看明文。"), field=field)
     target = scoping.get_scoped_or_404(viewer, "reveal", User, pk=user_id)
-    audit_record("user.phone_reveal", obj=target, actor=viewer)
-    return target.phone
+    audit_record(f"user.{field}_reveal", obj=target, actor=viewer)
+    return getattr(target, field)
 
 
 @transaction.atomic
@@ -163,6 +171,7 @@ def account_create(
     region: Any = None,
     institution: Any = None,
     department: str = "",
+    id_number: str = "",
 ) -> User:
     """A system admin opens an account with its first role. Bound region/institution must fit the role."""
     from tuoyu.accounts.models import GLOBAL_ROLES, INSTITUTION_ROLES, REGION_ROLES
@@ -176,7 +185,16 @@ def account_create(
         raise DomainError("institution_required", _("该角色须指定机构。"), field="institution")
     if role in GLOBAL_ROLES and (region is not None or institution is not None):
         raise DomainError("no_scope_for_role", _("该角色不绑定辖区或机构。"), field="role")
-    user = user_create(username=username, password=password, real_name=real_name, phone=phone, by=by)
+    if (
+        id_number
+        and User.objects.filter(
+            id_number_index=User._meta.get_field("id_number_index").index_for(id_number)
+        ).exists()
+    ):
+        raise DomainError("id_number_taken", _("该身份证号已有账号。"), field="id_number")
+    user = user_create(
+        username=username, password=password, real_name=real_name, phone=phone, id_number=id_number, by=by
+    )
     membership_grant(
         user=user,
         role=role,

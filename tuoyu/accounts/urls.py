@@ -12,6 +12,7 @@ urlpatterns = [
     path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
     path("profile/", views.profile, name="profile"),
     path("profile/phone/", views.phone_reveal, name="phone_reveal"),
+    path("profile/id-number/", views.id_number_reveal, name="id_number_reveal"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

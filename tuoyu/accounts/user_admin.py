@@ -14,41 +14,48 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts import services
 from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.core.errors import DomainError
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
-from tuoyu.core.validators import validate_mobile
+from tuoyu.core.validators import validate_id_number, validate_mobile
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region
 
 
 class AccountForm(forms.Form):
     username = forms.RegexField(
-        label=_lazy("用户名"),
+        label=gettext_lazy("用户名"),
         max_length=150,
         regex=r"^[A-Za-z0-9._-]{3,150}$",
-        error_messages={"invalid": _lazy("用户名只能包含字母、数字和 . _ -，至少3个字符。")},
+        error_messages={"invalid": gettext_lazy("用户名只能包含字母、数字和 . _ -，至少3个字符。")},
     )
-    real_name = forms.CharField(label=_lazy("姓名"), max_length=50)
-    phone = forms.CharField(label=_lazy("手机号"), max_length=20, validators=[validate_mobile])
+    real_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20, validators=[validate_mobile])
+    id_number = forms.CharField(
+        label=gettext_lazy("身份证号"),
+        required=False,
+        max_length=18,
+        validators=[validate_id_number],
+        help_text=gettext_lazy("选填；实名制账号填写"),
+    )
     password = forms.CharField(
-        label=_lazy("初始密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=gettext_lazy("初始密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
-    role = forms.ChoiceField(label=_lazy("角色"), choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("角色"), choices=Role.choices)
     region = forms.CharField(
-        label=_lazy("辖区代码"),
+        label=gettext_lazy("辖区代码"),
         required=False,
         max_length=12,
-        help_text=_lazy("监管、检查、登记类角色必填，如 430202"),
+        help_text=gettext_lazy("监管、检查、登记类角色必填，如 430202"),
     )
     institution = forms.IntegerField(
-        label=_lazy("机构编号"), required=False, min_value=1, help_text=_lazy("机构类角色必填")
+        label=gettext_lazy("机构编号"), required=False, min_value=1, help_text=gettext_lazy("机构类角色必填")
     )
-    department = forms.CharField(label=_lazy("单位"), required=False, max_length=100)
+    department = forms.CharField(label=gettext_lazy("单位"), required=False, max_length=100)
 
     def clean_region(self) -> Region | None:
         code = self.cleaned_data.get("region", "").strip()

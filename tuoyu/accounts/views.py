@@ -64,14 +64,15 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             )
         audit_record("mfa.enrol_failed", obj=request.user, actor=request.user, outcome=Outcome.FAILURE)
         form.add_error("code", _("验证码不正确或已过期，请查看身份验证器中的最新6位数字。"))
-    svg = segno.make(device.config_url, micro=False).svg_inline(scale=4, dark="#000", light="#fff")
+    # A data URI with the SVG namespace: svg_inline() omits it, and an <img> then shows nothing.
+    qr_data_uri = segno.make(device.config_url, micro=False).svg_data_uri(scale=4, dark="#000", light="#fff")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
         "accounts/mfa_setup.html",
         {
             "form": form,
-            "qr_svg_b64": base64.b64encode(svg.encode()).decode(),
+            "qr_data_uri": qr_data_uri,
             "secret": secret,
             "next": _safe_next(request),
         },
@@ -115,8 +116,15 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def phone_reveal(request: HttpRequest) -> HttpResponse:
-    phone = services.user_phone_reveal(viewer=request.user, user_id=request.user.pk)
-    return render(request, "accounts/_phone.html", {"phone": phone, "revealed": True})
+    phone = services.user_pii_reveal(viewer=request.user, user_id=request.user.pk, field="phone")
+    return render(request, "accounts/_reveal.html", {"field": "phone", "value": phone, "revealed": True})
+
+
+@login_required
+@require_POST
+def id_number_reveal(request: HttpRequest) -> HttpResponse:
+    value = services.user_pii_reveal(viewer=request.user, user_id=request.user.pk, field="id_number")
+    return render(request, "accounts/_reveal.html", {"field": "id_number", "value": value, "revealed": True})
 
 
 @login_required

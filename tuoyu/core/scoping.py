@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -50,11 +51,33 @@ def scoped(user: Any, action: str, model_or_qs: type[M] | models.QuerySet[M]) ->
 
 
 def get_scoped_or_404(user: Any, action: str, model_or_qs: type[M] | models.QuerySet[M], **lookup: Any) -> M:
-    """One object the user may act on, or 404 — the same answer whether it is missing or forbidden."""
+    """One object the user may act on, or 404 — the same answer whether it is missing or forbidden.
+
+    A forbidden object (it exists, outside the user's scope) is recorded as a denied access in the audit
+    trail, so the auditor sees probing that the user cannot tell apart from a missing page.
+    """
+    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
     try:
-        return scoped(user, action, model_or_qs).get(**lookup)
-    except (models.ObjectDoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        return scoped(user, action, qs).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+        pass
+    try:
+        exists = qs.model._default_manager.filter(**lookup).exists()
+    except (ValueError, TypeError, ValidationError):
+        exists = False
+    if exists:
+        from tuoyu.audit.models import Outcome
+        from tuoyu.audit.services import audit_record
+
+        audit_record(
+            "access.denied",
+            object_type=qs.model._meta.label_lower,
+            object_id=str(next(iter(lookup.values()), ""))[:64],
+            outcome=Outcome.DENIED,
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            detail={"action": action},
+        )
+    raise Http404
 
 
 def prefix_q(field: str, prefixes: list[str]) -> Q | None:

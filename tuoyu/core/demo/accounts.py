@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.accounts.services import membership_grant, user_create
-from tuoyu.core.demo.people import chinese_name, mobile
+from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
 from tuoyu.regions.models import Region
 
 DEMO_PASSWORD = "Demo-Tuoyu-2026"
@@ -44,11 +45,21 @@ def demo_accounts_create(*, seed: int = 2026) -> tuple[int, int]:
     rng = random.Random(seed)
     created = kept = 0
     for acct in DEMO_ACCOUNTS:
-        name, phone = chinese_name(rng), mobile(rng)  # drawn always, so output does not depend on order
+        # Drawn always, so each account's data does not depend on which accounts already exist.
+        name, phone = chinese_name(rng), mobile(rng)
+        area = (
+            (acct.region or "430202")[:4] + "02"
+            if (acct.region or "").endswith("00")
+            else (acct.region or "430202")
+        )
+        born = adult_birth_date(rng, today=dt.date(2026, 1, 1), min_age=26, max_age=55)
+        id_no = id_number(rng, area_code=area, born=born)
         if User.objects.filter(username=acct.username).exists():
             kept += 1
             continue
-        user = user_create(username=acct.username, password=DEMO_PASSWORD, real_name=name, phone=phone)
+        user = user_create(
+            username=acct.username, password=DEMO_PASSWORD, real_name=name, phone=phone, id_number=id_no
+        )
         region = Region.objects.get(code=acct.region) if acct.region else None
         membership_grant(user=user, role=acct.role, region=region, department=acct.department)
         created += 1

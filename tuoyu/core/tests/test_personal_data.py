@@ -99,3 +99,24 @@ def test_revealing_a_phone_is_audited_and_shows_the_full_number(cast, login):
     response = client.post("/accounts/profile/phone/")
     assert "13800138000" in response.content.decode()
     assert Event.objects.filter(action="user.phone_reveal", actor=cast.alice).count() == 1
+
+
+def test_opening_an_object_outside_the_jurisdiction_is_a_404_and_an_audited_denial(cast, login):
+    response = login(cast.alice).get("/regions/430203/")
+    assert response.status_code == 404
+    denied = Event.objects.get(action="access.denied", object_id="430203")
+    assert (denied.actor, denied.outcome, denied.object_type) == (cast.alice, "denied", "regions.region")
+    assert login(cast.alice).get("/regions/999999/").status_code == 404
+    assert not Event.objects.filter(action="access.denied", object_id="999999").exists()
+
+
+def test_the_users_id_number_is_encrypted_masked_and_revealed_with_audit(cast, login):
+    cast.alice.id_number = "430202199001011233"
+    cast.alice.save()
+    with connection.cursor() as cur:
+        cur.execute("SELECT id_number FROM accounts_user WHERE username = 'alice'")
+        assert "430202199001011233" not in cur.fetchone()[0]
+    client = login(cast.alice)
+    assert "430202********1233" in client.get("/accounts/profile/").content.decode()
+    assert "430202199001011233" in client.post("/accounts/profile/id-number/").content.decode()
+    assert Event.objects.filter(action="user.id_number_reveal", actor=cast.alice).count() == 1
