@@ -149,7 +149,7 @@ PASSWORD_HASHERS = [
 if os.environ.get("TUOYU_FAST_HASHER") == "1":  # test runs only: argon2 costs ~50 ms per login
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "tuoyu.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "tuoyu.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "tuoyu.accounts.passwords.UsernameNotContainedValidator"},
     {"NAME": "tuoyu.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"history": 5}},

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from tuoyu.accounts import selectors, services
+from tuoyu.accounts.models import ApiToken
+from tuoyu.core.pagination import LimitOffset
 
 router = Router(tags=["accounts"])
 
@@ -32,7 +34,8 @@ class MeOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
+    # Printable text only: PostgreSQL refuses NUL bytes with an error rather than a 4xx.
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
 class TokenOut(Schema):
@@ -43,12 +46,16 @@ class TokenOut(Schema):
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_prefix(obj: ApiToken | dict) -> str:
+        return obj["prefix"] if isinstance(obj, dict) else obj.key_prefix
+
 
 class TokenCreatedOut(TokenOut):
     token: str
 
 
-def _token_out(t) -> dict:  # noqa: ANN001
+def _token_out(t: ApiToken) -> dict:
     return {
         "id": t.id,
         "name": t.name,
@@ -83,18 +90,18 @@ def me(request: HttpRequest) -> dict:
 
 
 @router.get("/tokens", response=list[TokenOut], summary="我的API令牌 / my API tokens")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def token_list(request: HttpRequest):  # noqa: ANN201
-    return [_token_out(t) for t in selectors.api_token_list(viewer=request.user)]
+    return selectors.api_token_list(viewer=request.user)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="创建令牌（仅显示一次）/ create a token")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     token, full = services.api_token_create(user=request.user, name=payload.name)
-    return 201, {**_token_out(token), "token": full}
+    return Status(201, {**_token_out(token), "token": full})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="吊销令牌 / revoke a token")
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status:
     services.api_token_revoke(user=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)

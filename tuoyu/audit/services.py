@@ -4,6 +4,7 @@ transaction: if the event cannot be written, their change rolls back with it."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from tuoyu.audit.models import GENESIS_HASH, Event, Outcome
 from tuoyu.core import context
@@ -23,6 +25,17 @@ def _jsonable(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _clean_ip(value: str | None) -> str | None:
+    """The address as the database will give it back (the hash covers it), or None if it is not one."""
+    if not value:
+        return None
+    try:
+        addr = ipaddress.ip_address(value.strip().split("%")[0])
+    except ValueError:
+        return None
+    return clean_ipv6_address(str(addr)) if addr.version == 6 else str(addr)
 
 
 def _lock_chain() -> None:
@@ -61,7 +74,7 @@ def audit_record(
             at=timezone.now(),
             actor=actor,
             actor_username=actor_username if actor_username is not None else getattr(actor, "username", ""),
-            ip=ip if ip is not None else ctx.ip,
+            ip=_clean_ip(ip if ip is not None else ctx.ip),
             action=action,
             object_type=object_type,
             object_id=str(object_id),
@@ -96,6 +109,9 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     reason: str = ""
+    # The newest event's hash. The chain cannot show that its newest events were cut off; an operator
+    # who notes the head now and then (or ships it off the machine) can.
+    head: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
@@ -127,7 +143,7 @@ def audit_verify(*, progress: Callable[[int, int], None] | None = None) -> Verif
         checked += 1
         if progress and (checked % 5000 == 0 or checked == total):
             progress(checked, total)
-    return VerifyResult(checked)
+    return VerifyResult(checked, head=prev or GENESIS_HASH)
 
 
 def audit_prune(*, now: dt.datetime | None = None, days: int | None = None) -> int:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import json
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from tuoyu.audit import selectors
 from tuoyu.audit.forms import EventFilterForm
@@ -38,17 +41,40 @@ def _require(request: HttpRequest, action: str) -> None:
         raise Http404
 
 
-@login_required
-def events(request: HttpRequest) -> HttpResponse:
-    _require(request, "view")
-    form = EventFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.event_list(viewer=request.user, filters=filters)
+def _render_events(request: HttpRequest, form: EventFilterForm, *, status: int = 200) -> HttpResponse:
+    # A search the form refuses lists nothing (not everything), with the errors next to its fields.
+    qs = selectors.event_list(viewer=request.user, filters=form.cleaned_data)
+    if form.errors:
+        qs = qs.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "audit/_events_table.html" if request.htmx else "audit/events.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()}, status=status)
+
+
+@require_safe  # the trail is read-only here: nothing but GET and HEAD
+@login_required
+def events(request: HttpRequest) -> HttpResponse:
+    _require(request, "view")
+    form = EventFilterForm(request.GET)
+    form.is_valid()
+    return _render_events(request, form)
+
+
+JSON_COLUMNS = {"before", "after", "detail"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(event: Event, column: str) -> str:
+    value: Any = getattr(event, column)
+    if column == "at":
+        return value.isoformat()
+    if value is None:
+        return ""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True) if column in JSON_COLUMNS else str(value)
+    # Usernames as typed at a failed login end up here: never let a spreadsheet run one as a formula.
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 class _Echo:
@@ -56,11 +82,15 @@ class _Echo:
         return value
 
 
+@require_safe
 @login_required
 def events_export(request: HttpRequest) -> HttpResponse:
     _require(request, "export")
-    form = EventFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = EventFilterForm(request.GET)
+    if not form.is_valid():
+        # Never fall back to exporting everything because the filter was mistyped.
+        return _render_events(request, form, status=400)
+    filters = form.cleaned_data
     qs = selectors.event_list(viewer=request.user, filters=filters, action="export")
     audit_record("audit.export", object_type="audit.event", detail={"filters": filters, "rows": qs.count()})
     writer = csv.writer(_Echo())
@@ -69,7 +99,7 @@ def events_export(request: HttpRequest) -> HttpResponse:
         yield "\ufeff"  # BOM so Excel opens the Chinese text as UTF-8
         yield writer.writerow(CSV_COLUMNS)
         for e in qs.iterator(chunk_size=2000):
-            yield writer.writerow([getattr(e, c) if c != "at" else e.at.isoformat() for c in CSV_COLUMNS])
+            yield writer.writerow([_cell(e, c) for c in CSV_COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -38,7 +38,7 @@ SQLITE_DOWN = [
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_UP.replace("%%", "%"))
+        schema_editor.execute(PG_UP)  # run with params: "%%" reaches PostgreSQL as "%"
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_UP:
             schema_editor.execute(sql)

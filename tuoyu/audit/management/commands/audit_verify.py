@@ -13,7 +13,7 @@ class Command(BaseCommand):
         progress = Progress("audit-verify", self.stdout._out)
         result = audit_verify(progress=lambda done, total: progress("events", done, total))
         if result.ok:
-            self.stdout.write(f"OK: {result.checked} events, chain intact")
+            self.stdout.write(f"OK: {result.checked} events, chain intact; head {result.head}")
             return
         self.stderr.write(
             f"BROKEN at event {result.broken_id}: {result.reason} ({result.checked} verified before it)"
