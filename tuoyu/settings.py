@@ -57,6 +57,8 @@ SECRET_KEY = secret_from_env_or_file("TUOYU_SECRET_KEY", "secret.key")
 DEBUG = env_bool("TUOYU_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("TUOYU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 HTTPS = env_bool("TUOYU_HTTPS", False)
+# How many reverse proxies in front of tuoyu append to X-Forwarded-For (0: use the socket's address).
+TRUSTED_PROXY_COUNT = env_int("TUOYU_TRUSTED_PROXY_COUNT", 0)
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("TUOYU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -173,7 +175,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuoyu.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "tuoyu.core.context.client_ip"
 
 # Sessions: 30 minutes idle, renewed on every request.
 SESSION_COOKIE_AGE = env_int("TUOYU_SESSION_IDLE_MINUTES", 30) * 60

@@ -30,5 +30,17 @@ def reset(token: Any) -> None:
 
 
 def client_ip(request: Any) -> str | None:
-    # Behind a reverse proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
+    """The client's address for the audit trail.
+
+    Behind N trusted reverse proxies (TUOYU_TRUSTED_PROXY_COUNT=N), the client is the N-th address from
+    the right of X-Forwarded-For: each proxy appends the address it received the request from, so
+    anything further left was written by the client and cannot be trusted.
+    """
+    from django.conf import settings
+
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None

@@ -120,3 +120,18 @@ def test_the_users_id_number_is_encrypted_masked_and_revealed_with_audit(cast, l
     assert "430202********1233" in client.get("/accounts/profile/").content.decode()
     assert "430202199001011233" in client.post("/accounts/profile/id-number/").content.decode()
     assert Event.objects.filter(action="user.id_number_reveal", actor=cast.alice).count() == 1
+
+
+def test_behind_trusted_proxies_the_audited_ip_is_the_clients(cast, settings):
+    from django.test import RequestFactory
+
+    from tuoyu.core.context import client_ip
+
+    request = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 10.0.0.2", REMOTE_ADDR="10.0.0.3"
+    )
+    assert client_ip(request) == "10.0.0.3"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.9"  # the spoofed 6.6.6.6 written by the client is ignored
+    settings.TRUSTED_PROXY_COUNT = 5
+    assert client_ip(request) == "10.0.0.3"
