@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,7 +20,9 @@ from ninja.security import HttpBearer, SessionAuth
 from tuoyu.accounts.services import api_token_authenticate
 from tuoyu.core import context
 from tuoyu.core.errors import DomainError
-from tuoyu.core.problems import problem_response
+from tuoyu.core.problems import PROBLEM_CONTENT_TYPE, problem_response
+
+logger = logging.getLogger("tuoyu.api")
 
 
 def _bind(request: HttpRequest, user: Any) -> Any:
@@ -114,17 +120,53 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(404, _("未找到"), _("请求的资源不存在。"), code="not_found")
 
 
+def _http_titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("请求无效"), _("请求体无法解析，请发送有效的JSON。")),
+        403: (_("禁止访问"), _("请求被拒绝（使用登录会话时需携带CSRF令牌）。")),
+        405: (_("方法不允许"), _("该地址不支持此HTTP方法。")),
+        429: (_("请求过于频繁"), _("请稍后再试。")),
+    }
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem_response(exc.status_code, str(exc), str(exc), code=f"http_{exc.status_code}")
+    title, detail = _http_titles().get(exc.status_code, (_("请求无效"), _("请求无法处理。")))
+    return problem_response(exc.status_code, title, detail, code=f"http_{exc.status_code}")
 
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    import logging
-
-    logging.getLogger("tuoyu.api").exception("unhandled API error")
+    logger.exception("unhandled API error")
     return problem_response(500, _("服务器错误"), _("服务器内部错误，请稍后再试。"), code="server_error")
+
+
+def _method_not_allowed_as_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """django-ninja answers an unsupported method with a plain-text 405; ours is problem+json too."""
+
+    @functools.wraps(view)  # keeps csrf_exempt: ninja checks CSRF itself, for session auth only
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type") != PROBLEM_CONTENT_TYPE:
+            title, detail = _http_titles()[405]
+            problem = problem_response(405, title, detail, code="http_405")
+            problem["Allow"] = response.get("Allow", "")
+            return problem
+        return response
+
+    return wrapper
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    """``api.urls`` with every operation's 405 answered as problem+json."""
+    patterns, app_name, namespace = api.urls
+    wrapped = [
+        URLPattern(p.pattern, _method_not_allowed_as_problem(p.callback), p.default_args, p.name)
+        if isinstance(p, URLPattern)
+        else p
+        for p in patterns
+    ]
+    return wrapped, app_name, namespace
 
 
 def _routers() -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import models
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
@@ -57,6 +57,9 @@ def get_scoped_or_404(user: Any, action: str, model_or_qs: type[M] | models.Quer
     trail, so the auditor sees probing that the user cannot tell apart from a missing page.
     """
     qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
+    if any(isinstance(v, str) and "\x00" in v for v in lookup.values()):
+        # No stored value contains NUL, and PostgreSQL answers one with an error (aborting the transaction).
+        raise Http404
     try:
         return scoped(user, action, qs).get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError, ValidationError):

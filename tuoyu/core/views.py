@@ -34,29 +34,29 @@ def _wants_problem(request: HttpRequest) -> bool:
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_problem(request):
-        return problem_response(404, _("未找到"), _("请求的资源不存在。"))
+        return problem_response(404, _("未找到"), _("请求的资源不存在。"), code="not_found")
     return render(request, "errors/404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_problem(request):
-        return problem_response(500, _("服务器错误"), _("服务器内部错误，请稍后再试。"))
+        return problem_response(500, _("服务器错误"), _("服务器内部错误，请稍后再试。"), code="server_error")
     return render(request, "errors/500.html", status=500)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_problem(request):
-        return problem_response(403, _("禁止访问"), _("您没有执行此操作的权限。"))
+        return problem_response(403, _("禁止访问"), _("您没有执行此操作的权限。"), code="forbidden")
     return render(request, "errors/403.html", status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_problem(request):
-        return problem_response(400, _("请求无效"), _("请求格式不正确。"))
+        return problem_response(400, _("请求无效"), _("请求格式不正确。"), code="bad_request")
     return render(request, "errors/400.html", status=400)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if _wants_problem(request):
-        return problem_response(403, _("CSRF校验失败"), _("请刷新页面后重试。"))
+        return problem_response(403, _("CSRF校验失败"), _("请刷新页面后重试。"), code="csrf")
     return render(request, "errors/403_csrf.html", status=403)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InstitutionsConfig(AppConfig):
     name = "tuoyu.institutions"
     label = "institutions"
-    verbose_name = "托育机构"
+    verbose_name = _("托育机构")

@@ -1,15 +1,20 @@
 """API: regions (行政区划) within the caller's jurisdiction."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: django-ninja reads ``Query[RegionFilters]`` at runtime,
+# and with postponed annotations every request to the list failed with a 500.
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tuoyu.core.pagination import LimitOffset
 from tuoyu.regions import selectors
 from tuoyu.regions.models import Region, RegionLevel
 
 router = Router(tags=["regions"])
+
+# Printable text only: a NUL byte cannot reach PostgreSQL (it refuses it with an error, not a 4xx).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 
 
 class PopulationOut(Schema):
@@ -41,10 +46,12 @@ class RegionDetailOut(RegionOut):
 
 
 class RegionFilters(Schema):
-    level: RegionLevel | None = None
-    parent: str | None = Field(None, max_length=12, pattern=r"^\d{6,12}$")
-    within: str | None = Field(None, max_length=12, pattern=r"^\d{6,12}$")
-    q: str | None = Field(None, max_length=50)
+    level: RegionLevel | None = Field(
+        None, description="province, prefecture, county, functional_zone, street"
+    )
+    parent: str | None = Field(None, max_length=12, pattern=r"^\d{6,12}$", description="直接上级的区划代码")
+    within: str | None = Field(None, max_length=12, pattern=r"^\d{6,12}$", description="该区划及其全部下级")
+    q: str | None = Field(None, min_length=1, max_length=50, pattern=PRINTABLE, description="名称包含")
 
 
 def _out(r: Region) -> dict:
@@ -59,7 +66,7 @@ def _out(r: Region) -> dict:
 
 
 @router.get("", response=list[RegionOut], summary="区划列表 / list regions")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def region_list(request: HttpRequest, filters: Query[RegionFilters]):  # noqa: ANN201
     return selectors.region_list(viewer=request.user, filters=filters.dict(exclude_none=True))
 

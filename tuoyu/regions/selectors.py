@@ -6,10 +6,15 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from tuoyu.core.scoping import get_scoped_or_404, scoped
+from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
 from tuoyu.regions.models import Region, RegionPopulation
 
 POP_PREFETCH = Prefetch("populations", queryset=RegionPopulation.objects.order_by("-year"))
+
+
+def region_viewer(*, viewer: Any) -> bool:
+    """Whether the viewer may see any region at all: regulators in their jurisdiction, the system admin."""
+    return scope_filter(viewer, "view", Region) is not None
 
 
 def region_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[Region]:
@@ -45,7 +50,10 @@ def region_children(*, viewer: Any, region: Region) -> QuerySet[Region]:
 
 
 def region_visible_ancestors(*, viewer: Any, region: Region) -> list[Region]:
-    chain = region.ancestors()
-    codes = [a.code for a in chain]
-    visible = set(scoped(viewer, "view", Region).filter(code__in=codes).values_list("code", flat=True))
-    return [a for a in region.ancestors() if a.code in visible]
+    """The region's ancestors that the viewer may see, top first — one query.
+
+    An ancestor's prefix is a leading part of the region's prefix (province 2, prefecture 4, county 6 digits).
+    """
+    prefixes = {region.prefix[:n] for n in (2, 4, 6) if n < len(region.prefix)}
+    ancestors = scoped(viewer, "view", Region).filter(prefix__in=prefixes)
+    return sorted(ancestors, key=lambda a: len(a.prefix))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tuoyu.regions import selectors
@@ -11,6 +11,8 @@ from tuoyu.regions import selectors
 
 @login_required
 def region_tree(request: HttpRequest) -> HttpResponse:
+    if not selectors.region_viewer(viewer=request.user):
+        raise Http404  # the same answer as a region outside the jurisdiction
     roots = selectors.region_roots(viewer=request.user)
     return render(request, "regions/tree.html", {"roots": roots})
 

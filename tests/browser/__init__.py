@@ -1,0 +1,1 @@
+"""End-to-end tests through a real browser (Playwright driving Debian Chromium)."""

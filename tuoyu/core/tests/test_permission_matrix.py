@@ -1,0 +1,657 @@
+"""The permission matrix: every URL and API operation × every role × an object inside and outside its reach.
+
+Every URL pattern of ``tuoyu.urls`` and every operation of the API must have a row in ``MATRIX``. A new URL
+fails ``test_every_url_and_api_operation_is_classified`` until someone decides who may open it and writes
+the row; the row's check then proves the decision for the whole cast (see tuoyu/testing/fixtures.py).
+
+Jurisdiction is probed with four regions: 430202001 (月塘街道, a street of 株洲 荷塘区), 430203 (株洲 芦淞区),
+430200 (株洲市) and 410611 (鹤壁 淇滨区). Missing and forbidden objects answer alike: 404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tuoyu.accounts.models import ApiToken, Membership, Role, User
+from tuoyu.accounts.services import api_token_create, membership_grant, user_create
+from tuoyu.audit.models import Event
+from tuoyu.core import scoping
+from tuoyu.core.problems import PROBLEM_CONTENT_TYPE
+from tuoyu.institutions.models import Institution
+from tuoyu.regions.models import Region, RegionPopulation
+from tuoyu.testing.fixtures import Cast
+
+ROLES = [
+    "anonymous",
+    "zhou",
+    "alice",
+    "bob",
+    "carol",
+    "ivan",
+    "clerk",
+    "audrey",
+    "sam",
+    "ann",
+    "ben",
+    "stacy",
+    "pat",
+]
+SIGNED_IN = ROLES[1:]
+
+# The probe regions each role may see. Regions are for regulators (in their jurisdiction) and the system admin.
+PROBES = ["430202001", "430203", "430200", "410611"]
+SIGHT: dict[str, set[str]] = {
+    "zhou": {"430202001", "430203", "430200"},
+    "alice": {"430202001"},
+    "bob": {"430203"},
+    "carol": {"410611"},
+    "ivan": {"430202001"},
+    "clerk": {"430202001", "430203", "430200"},
+    "sam": set(PROBES),
+}
+# The prefixes every region a role sees must start with (None: everything).
+JURISDICTION: dict[str, tuple[str, ...] | None] = {
+    "zhou": ("4302",),
+    "alice": ("430202",),
+    "bob": ("430203",),
+    "carol": ("4106",),
+    "ivan": ("430202",),
+    "clerk": ("4302",),
+    "sam": None,
+}
+# Names that must not appear on a role's own pages (another jurisdiction's regions or institutions).
+FOREIGN: dict[str, list[str]] = {
+    "zhou": ["淇滨区", "鹤壁"],
+    "alice": ["淇滨区", "鹤壁", "芦淞区"],
+    "bob": ["淇滨区", "鹤壁", "荷塘区"],
+    "carol": ["株洲", "荷塘区", "芦淞区"],
+    "ivan": ["淇滨区", "鹤壁", "芦淞区"],
+    "clerk": ["淇滨区", "鹤壁"],
+    "audrey": ["荷塘区", "芦淞区", "淇滨区"],
+    "sam": [],
+    "ann": ["芦淞区", "淇滨区"],
+    "ben": ["荷塘区", "淇滨区"],
+    "stacy": ["芦淞区", "淇滨区"],
+    "pat": ["荷塘区", "芦淞区", "淇滨区"],
+}
+
+
+# --- walking the URLconf and the API ----------------------------------------------------------------
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern)
+
+
+def _api_operations() -> dict[str, set[str]]:
+    """OpenAPI path (``/api/v1/regions/{code}``) → its methods, from the API's own schema."""
+    from tuoyu.api import api
+
+    schema = api.get_openapi_schema()
+    return {path: {m.upper() for m in ops} for path, ops in schema["paths"].items()}
+
+
+def _route_to_openapi(route: str) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def endpoints() -> set[str]:
+    """Every web route (``regions/<str:code>/``) and every API operation (``GET /api/v1/regions/{code}``)."""
+    operations = _api_operations()
+    found: set[str] = set()
+    for route in _walk(get_resolver().url_patterns):
+        path = _route_to_openapi(route)
+        if path in operations:
+            found |= {f"{method} {path}" for method in operations[path]}
+        else:
+            found.add(route)
+    for path, methods in operations.items():  # an operation with no URL would be a bug in itself
+        found |= {f"{method} {path}" for method in methods}
+    return found
+
+
+# --- the environment a check runs in ----------------------------------------------------------------
+
+
+@dataclass
+class Env:
+    cast: Cast
+    login: Any
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def user(self, role: str) -> User:
+        return getattr(self.cast, role)
+
+    def client(self, role: str) -> Client:
+        if role not in self.clients:
+            self.clients[role] = Client() if role == "anonymous" else self.login(self.user(role))
+        return self.clients[role]
+
+    def token_of(self, role: str) -> ApiToken:
+        token, _ = api_token_create(user=self.user(role), name=f"{role}-令牌")
+        return token
+
+    def other_than(self, role: str) -> str:
+        return "bob" if role == "alice" else "alice"
+
+
+def status_of(response: Any, role: str, what: str, expected: int) -> None:
+    assert response.status_code == expected, (
+        f"{role} {what}: expected {expected}, got {response.status_code} {response.content[:200]!r}"
+    )
+
+
+def to_login(response: Any, role: str, what: str) -> None:
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), (
+        f"{role} {what}: expected a redirect to the login page, got {response.status_code}"
+    )
+
+
+def problem(response: Any, role: str, what: str, expected: int) -> None:
+    status_of(response, role, what, expected)
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE, f"{role} {what}: not problem+json"
+
+
+def no_foreign(response: Any, role: str, what: str, env: Env) -> None:
+    text = response.content.decode()
+    for marker in FOREIGN[role]:
+        assert marker not in text, f"{role} {what}: shows {marker}, outside their reach"
+    for other in SIGNED_IN:
+        if other != role:
+            assert f"{other}-令牌" not in text, f"{role} {what}: shows {other}'s API token"
+
+
+# --- the classifications ----------------------------------------------------------------------------
+
+
+class Check:
+    def __call__(self, env: Env, role: str) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class Public(Check):
+    """Anyone, signed in or not, gets the same answer (health checks, the API's schema and docs)."""
+
+    path: str
+    status: int = 200
+
+    def __call__(self, env: Env, role: str) -> None:
+        status_of(env.client(role).get(self.path), role, f"GET {self.path}", self.status)
+
+
+@dataclass
+class ApiNotFound(Check):
+    """The catch-all under /api/: 404 problem+json for everyone."""
+
+    path: str
+
+    def __call__(self, env: Env, role: str) -> None:
+        problem(env.client(role).get(self.path), role, f"GET {self.path}", 404)
+
+
+class SetLanguage(Check):
+    """Anyone may switch the language (POST only)."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        status_of(c.post("/i18n/setlang/", {"language": "en", "next": "/"}), role, "POST setlang", 302)
+        c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+
+
+class AnonymousOnlyLogin(Check):
+    """The login form is for anonymous visitors; a signed-in user is sent home."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get("/accounts/login/")
+        if role == "anonymous":
+            status_of(response, role, "GET login", 200)
+        else:
+            status_of(response, role, "GET login", 302)
+            assert response["Location"] == "/"
+
+
+class Logout(Check):
+    """POST only; afterwards the client is anonymous."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = self_client(env, role)
+        status_of(c.get("/accounts/logout/"), role, "GET logout", 405)
+        status_of(c.post("/accounts/logout/"), role, "POST logout", 302)
+        assert c.get("/api/v1/me").status_code == 401
+
+
+def self_client(env: Env, role: str) -> Client:
+    """A fresh client of its own, for checks that change the session."""
+    return Client() if role == "anonymous" else env.login(env.user(role))
+
+
+@dataclass
+class SignedInSelf(Check):
+    """Any signed-in user, about their own account only; anonymous visitors go to the login page."""
+
+    path: str
+    method: str = "get"
+    expect_text: str | None = None
+
+    def __call__(self, env: Env, role: str) -> None:
+        for r in SIGNED_IN:
+            if not ApiToken.objects.filter(user=env.user(r)).exists():
+                env.token_of(r)
+        response = getattr(env.client(role), self.method)(self.path)
+        what = f"{self.method.upper()} {self.path}"
+        if role == "anonymous":
+            to_login(response, role, what)
+            return
+        status_of(response, role, what, 200)
+        no_foreign(response, role, what, env)
+        if self.expect_text:
+            assert self.expect_text.format(role=role) in response.content.decode(), f"{role} {what}"
+
+
+class MfaPage(Check):
+    """Enrolment and challenge: for signed-in users; which one they land on depends on their device."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get(self.path)
+        if role == "anonymous":
+            to_login(response, role, self.path)
+            return
+        has_device = env.user(role).requires_mfa  # the login fixture enrols exactly these
+        expected_page = "/accounts/mfa/verify/" if has_device else "/accounts/mfa/setup/"
+        if self.path == expected_page:
+            status_of(response, role, self.path, 200)
+        else:
+            status_of(response, role, self.path, 302)
+            assert response["Location"].startswith(expected_page)
+
+
+class PiiReveal(Check):
+    """POST only: the user's own full value, audited; GET is refused."""
+
+    def __init__(self, path: str, action: str) -> None:
+        self.path, self.action = path, action
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        if role == "anonymous":
+            to_login(c.post(self.path), role, self.path)
+            return
+        status_of(c.get(self.path), role, f"GET {self.path}", 405)
+        status_of(c.post(self.path), role, f"POST {self.path}", 200)
+        event = Event.objects.filter(action=self.action).order_by("-id").first()
+        assert event is not None and event.object_id == str(env.user(role).pk)
+
+
+class TokenRevokeWeb(Check):
+    """POST /accounts/tokens/<id>/revoke/: one's own token only; another's answers 404 and stays active."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        theirs = env.token_of(env.other_than(role))
+        url = f"/accounts/tokens/{theirs.pk}/revoke/"
+        if role == "anonymous":
+            to_login(c.post(url), role, url)
+        else:
+            status_of(c.get(url), role, f"GET {url}", 405)
+            status_of(c.post(url), role, f"POST {url} (another's)", 404)
+            own = env.token_of(role)
+            status_of(c.post(f"/accounts/tokens/{own.pk}/revoke/"), role, "POST revoke (own)", 302)
+            own.refresh_from_db()
+            assert own.revoked_at is not None
+        theirs.refresh_from_db()
+        assert theirs.revoked_at is None, f"{role} revoked someone else's token"
+
+
+class RegionTree(Check):
+    """The region tree: regulators (their jurisdiction) and the system admin; everyone else 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get("/regions/")
+        if role == "anonymous":
+            to_login(response, role, "/regions/")
+        elif role in SIGHT:
+            status_of(response, role, "GET /regions/", 200)
+            no_foreign(response, role, "/regions/", env)
+            for m in env.user(role).active_memberships():
+                if m.region is not None:
+                    assert m.region.code in response.content.decode(), f"{role} /regions/: no {m.region}"
+        else:
+            status_of(response, role, "GET /regions/", 404)
+
+
+class RegionPage(Check):
+    """/regions/<code>/: 200 inside the jurisdiction, 404 outside (the same as a code that does not exist)."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for code in PROBES:
+            response = c.get(f"/regions/{code}/")
+            if role == "anonymous":
+                to_login(response, role, f"/regions/{code}/")
+            else:
+                status_of(response, role, f"/regions/{code}/", 200 if code in SIGHT.get(role, ()) else 404)
+                if response.status_code == 200:
+                    no_foreign(response, role, f"/regions/{code}/", env)
+        if role != "anonymous":
+            status_of(c.get("/regions/999999/"), role, "/regions/999999/", 404)
+
+
+class AuditorOnly(Check):
+    """The audit trail: the auditor only (三员分立 — not even the system admin)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get(self.path)
+        if role == "anonymous":
+            to_login(response, role, self.path)
+        else:
+            status_of(response, role, self.path, 200 if role == "audrey" else 404)
+
+
+class SystemAdminOnly(Check):
+    """Account administration: the system admin only; everyone else 404 and nothing changes."""
+
+    def __init__(self, path: str, method: str = "get", admin_status: int = 200) -> None:
+        self.path, self.method, self.admin_status = path, method, admin_status
+
+    def __call__(self, env: Env, role: str) -> None:
+        target = user_create(username=f"target-{role}", password="x", phone="13900139000", validate=False)
+        membership = membership_grant(user=target, role=Role.PARENT)
+        path = self.path.format(user_id=target.pk, membership_id=membership.pk)
+        data = {"active": "0"} if self.method == "post" else None
+        response = getattr(env.client(role), self.method)(path, data)
+        what = f"{self.method.upper()} {path}"
+        if role == "anonymous":
+            to_login(response, role, what)
+        elif role == "sam":
+            status_of(response, role, what, self.admin_status)
+        else:
+            status_of(response, role, what, 404)
+        if role != "sam":
+            target.refresh_from_db()
+            membership.refresh_from_db()
+            assert target.is_active and membership.is_active, f"{role} changed an account via {what}"
+
+
+# --- API operations ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ApiSelf(Check):
+    """Any signed-in user or token, about themselves; anonymous 401."""
+
+    method: str
+    path: str
+    status: int = 200
+
+    def __call__(self, env: Env, role: str) -> None:
+        for r in SIGNED_IN:
+            if not ApiToken.objects.filter(user=env.user(r)).exists():
+                env.token_of(r)
+        c = env.client(role)
+        what = f"{self.method} {self.path}"
+        if self.method == "POST":
+            response = c.post(self.path, {"name": f"{role}-新令牌"}, content_type="application/json")
+        else:
+            response = c.generic(self.method, self.path)
+        if role == "anonymous":
+            problem(response, role, what, 401)
+            return
+        status_of(response, role, what, self.status)
+        no_foreign(response, role, what, env)
+        body = response.json()
+        if self.path == "/api/v1/me":
+            assert body["username"] == role
+        elif self.method == "POST":
+            assert ApiToken.objects.get(pk=body["id"]).user == env.user(role)
+        else:
+            names = {t["name"] for t in body["items"]}
+            assert names == {f"{role}-令牌"}, f"{role} {what}: {names}"
+
+
+class ApiTokenRevoke(Check):
+    """DELETE /api/v1/tokens/{id}: one's own only; another's 404 and stays active; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        theirs = env.token_of(env.other_than(role))
+        if role == "anonymous":
+            problem(c.delete(f"/api/v1/tokens/{theirs.pk}"), role, "DELETE token", 401)
+        else:
+            problem(c.delete(f"/api/v1/tokens/{theirs.pk}"), role, "DELETE another's token", 404)
+            own = env.token_of(role)
+            status_of(c.delete(f"/api/v1/tokens/{own.pk}"), role, "DELETE own token", 204)
+            own.refresh_from_db()
+            assert own.revoked_at is not None
+        theirs.refresh_from_db()
+        assert theirs.revoked_at is None, f"{role} revoked someone else's token"
+
+
+class ApiRegionList(Check):
+    """GET /api/v1/regions: only codes inside the jurisdiction; nothing for roles without regions."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        if role == "anonymous":
+            problem(c.get("/api/v1/regions"), role, "GET regions", 401)
+            return
+        for code in PROBES:
+            body = c.get(f"/api/v1/regions?within={code}&limit=200").json()
+            listed = code in {r["code"] for r in body["items"]}
+            assert listed == (code in SIGHT.get(role, ())), f"{role} list within {code}: listed={listed}"
+        body = c.get("/api/v1/regions?limit=200").json()
+        prefixes = JURISDICTION.get(role, ())
+        if prefixes is None:
+            assert body["count"] == Region.objects.count()
+        else:
+            assert all(r["code"].startswith(prefixes) for r in body["items"]), f"{role} sees outside"
+            expected = sum(Region.objects.filter(prefix__startswith=p).count() for p in prefixes)
+            assert body["count"] == expected, f"{role}: {body['count']} regions, expected {expected}"
+
+
+class ApiRegionDetail(Check):
+    """GET /api/v1/regions/{code}: 200 inside, 404 problem outside and for a missing code; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for code in PROBES:
+            response = c.get(f"/api/v1/regions/{code}")
+            if role == "anonymous":
+                problem(response, role, f"GET region {code}", 401)
+            elif code in SIGHT.get(role, ()):
+                status_of(response, role, f"GET region {code}", 200)
+                children = {ch["code"] for ch in response.json()["children"]}
+                prefixes = JURISDICTION[role]
+                assert prefixes is None or all(ch.startswith(prefixes) for ch in children)
+            else:
+                problem(response, role, f"GET region {code}", 404)
+
+
+# --- the matrix -------------------------------------------------------------------------------------
+
+MATRIX: dict[str, Check] = {
+    # public
+    "healthz": Public("/healthz"),
+    "ping": Public("/ping"),
+    "i18n/setlang/": SetLanguage(),
+    "api/v1/openapi.json": Public("/api/v1/openapi.json"),
+    "api/v1/docs": Public("/api/v1/docs"),
+    "api/v1/": ApiNotFound("/api/v1/"),
+    "^api/": ApiNotFound("/api/whatever/else"),
+    # signing in and out
+    "accounts/login/": AnonymousOnlyLogin(),
+    "accounts/logout/": Logout(),
+    "accounts/mfa/setup/": MfaPage("/accounts/mfa/setup/"),
+    "accounts/mfa/verify/": MfaPage("/accounts/mfa/verify/"),
+    # one's own account
+    "": SignedInSelf("/"),
+    "accounts/password/": SignedInSelf("/accounts/password/"),
+    "accounts/profile/": SignedInSelf("/accounts/profile/"),
+    "accounts/profile/phone/": PiiReveal("/accounts/profile/phone/", "user.phone_reveal"),
+    "accounts/profile/id-number/": PiiReveal("/accounts/profile/id-number/", "user.id_number_reveal"),
+    "accounts/tokens/": SignedInSelf("/accounts/tokens/", expect_text="{role}-令牌"),
+    "accounts/tokens/<int:token_id>/revoke/": TokenRevokeWeb(),
+    # jurisdiction
+    "regions/": RegionTree(),
+    "regions/<str:code>/": RegionPage(),
+    # the auditor
+    "audit/": AuditorOnly("/audit/"),
+    "audit/export.csv": AuditorOnly("/audit/export.csv"),
+    # the system admin
+    "users/": SystemAdminOnly("/users/"),
+    "users/new/": SystemAdminOnly("/users/new/"),
+    "users/<int:user_id>/": SystemAdminOnly("/users/{user_id}/"),
+    "users/<int:user_id>/active/": SystemAdminOnly("/users/{user_id}/active/", "post", 302),
+    "users/<int:user_id>/memberships/<int:membership_id>/revoke/": SystemAdminOnly(
+        "/users/{user_id}/memberships/{membership_id}/revoke/", "post", 302
+    ),
+    # the API
+    "GET /api/v1/me": ApiSelf("GET", "/api/v1/me"),
+    "GET /api/v1/tokens": ApiSelf("GET", "/api/v1/tokens"),
+    "POST /api/v1/tokens": ApiSelf("POST", "/api/v1/tokens", 201),
+    "DELETE /api/v1/tokens/{token_id}": ApiTokenRevoke(),
+    "GET /api/v1/regions": ApiRegionList(),
+    "GET /api/v1/regions/{code}": ApiRegionDetail(),
+}
+
+
+def test_every_url_and_api_operation_is_classified() -> None:
+    unclassified = sorted(endpoints() - MATRIX.keys())
+    assert not unclassified, (
+        "classify this URL in the permission matrix (tuoyu/core/tests/test_permission_matrix.py, MATRIX): "
+        + ", ".join(repr(u) for u in unclassified)
+    )
+
+
+def test_the_matrix_names_no_url_that_does_not_exist() -> None:
+    stale = sorted(MATRIX.keys() - endpoints())
+    assert not stale, f"these matrix rows match no URL or API operation any more: {stale}"
+
+
+@pytest.mark.django_db
+def test_the_matrix_checks_every_member_of_the_cast(cast: Cast) -> None:
+    assert set(SIGNED_IN) == set(cast.all())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", sorted(MATRIX), ids=lambda e: e or "home")
+def test_every_role_gets_exactly_what_its_row_allows(cast: Cast, login: Any, endpoint: str) -> None:
+    env = Env(cast=cast, login=login)
+    for role in ROLES:
+        MATRIX[endpoint](env, role)
+
+
+# --- core.scoping fails closed ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_model_without_a_rule_is_empty_for_everyone(cast: Cast) -> None:
+    assert RegionPopulation.objects.exists()
+    assert RegionPopulation not in scoping.registered_models()
+    for user in cast.all().values():
+        assert scoping.scope_filter(user, "view", RegionPopulation) is None
+        assert not scoping.scoped(user, "view", RegionPopulation).exists()
+    with pytest.raises(Http404):
+        scoping.get_scoped_or_404(cast.sam, "view", RegionPopulation, region_id="430200")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Region, Institution, Event, ApiToken, User, Membership])
+def test_anonymous_and_no_user_see_nothing(cast: Cast, model: type) -> None:
+    for nobody in (AnonymousUser(), None):
+        for action in sorted(scoping.ACTIONS):
+            assert not scoping.scoped(nobody, action, model).exists()
+
+
+@pytest.mark.django_db
+def test_an_inactive_user_sees_nothing_even_as_system_admin(cast: Cast) -> None:
+    assert scoping.scoped(cast.sam, "view", Region).exists()
+    cast.sam.is_active = False
+    for model in scoping.registered_models():
+        assert not scoping.scoped(cast.sam, "view", model).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["delete", "VIEW", "", "view ", "admin", "*"])
+def test_an_unknown_action_sees_nothing(cast: Cast, action: str) -> None:
+    for user in (cast.sam, cast.zhou, cast.audrey):
+        for model in scoping.registered_models():
+            assert not scoping.scoped(user, action, model).exists()
+
+
+@pytest.mark.django_db
+def test_a_revoked_membership_no_longer_grants_its_jurisdiction(cast: Cast) -> None:
+    Membership.objects.filter(user=cast.alice).update(is_active=False)
+    alice = User.objects.get(pk=cast.alice.pk)  # a fresh request would load her anew
+    assert not scoping.scoped(alice, "view", Region).exists()
+    with pytest.raises(Http404):
+        scoping.get_scoped_or_404(alice, "view", Region, code="430202")
+
+
+@pytest.mark.django_db
+def test_a_lookup_with_a_nul_byte_is_not_found_on_every_database(cast: Cast) -> None:
+    with pytest.raises(Http404):
+        scoping.get_scoped_or_404(cast.sam, "view", Region, code="4302\x00")
+    assert Region.objects.filter(code="430200").exists()  # the transaction is still usable
+
+
+@pytest.mark.django_db
+def test_regions_cannot_be_changed_through_scoping_even_by_the_system_admin(cast: Cast) -> None:
+    for action in ("change", "reveal", "export"):
+        assert not scoping.scoped(cast.sam, action, Region).exists()
+
+
+@pytest.mark.django_db
+def test_the_system_admin_cannot_read_the_audit_trail_and_the_auditor_cannot_change_it(cast: Cast) -> None:
+    assert not scoping.scoped(cast.sam, "view", Event).exists()
+    assert scoping.scoped(cast.audrey, "view", Event).exists()
+    assert not scoping.scoped(cast.audrey, "change", Event).exists()
+
+
+@pytest.mark.django_db
+def test_an_unprivileged_user_sees_only_their_own_rows(cast: Cast) -> None:
+    api_token_create(user=cast.alice, name="a")
+    api_token_create(user=cast.pat, name="p")
+    assert list(scoping.scoped(cast.pat, "view", User)) == [cast.pat]
+    assert [t.user for t in scoping.scoped(cast.pat, "view", ApiToken)] == [cast.pat]
+    assert {m.user for m in scoping.scoped(cast.pat, "view", Membership)} == {cast.pat}
+    for model in (Region, Institution, Event):
+        assert not scoping.scoped(cast.pat, "view", model).exists()
+    assert not scoping.scoped(cast.pat, "change", User).exists()
+
+
+@pytest.mark.django_db
+def test_institution_rules_follow_jurisdiction_and_membership(cast: Cast) -> None:
+    def seen(user: User, action: str = "view") -> set[str]:
+        return set(scoping.scoped(user, action, Institution).values_list("name", flat=True))
+
+    a, b, hebi = cast.inst_a.name, cast.inst_b.name, cast.inst_hebi.name
+    assert seen(cast.zhou) == {a, b}
+    assert seen(cast.alice) == {a}
+    assert seen(cast.bob) == {b}
+    assert seen(cast.carol) == {hebi}
+    assert seen(cast.clerk) == {a, b}
+    assert seen(cast.clerk, "change") == set()  # the registration clerk reads, never edits
+    assert seen(cast.ann) == {a} and seen(cast.stacy) == {a} and seen(cast.ben) == {b}
+    assert seen(cast.stacy, "change") == set()
+    for user in (cast.audrey, cast.sam, cast.pat):
+        assert seen(user) == set()
