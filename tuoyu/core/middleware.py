@@ -66,3 +66,33 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a NUL byte anywhere in the path, query or form: no stored value contains one, and
+    PostgreSQL refuses it in text with an error (which would otherwise surface as a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "\x00" in request.path
+            or "%00" in request.META.get("QUERY_STRING", "")
+            or self._form_has_nul(request)
+        ):
+            from tuoyu.core.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _form_has_nul(request: HttpRequest) -> bool:
+        if request.method != "POST" or request.content_type not in {
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
+            return False
+        return any("\x00" in v for values in request.POST.lists() for v in values[1]) or any(
+            "\x00" in k for k in request.POST
+        )

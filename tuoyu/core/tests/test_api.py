@@ -459,3 +459,19 @@ def test_region_page_query_count_does_not_grow_with_children(
     # 湖南省 has 14 prefectures; each child's population comes from the prefetch, not a query per row
     with django_assert_num_queries(len(leaf.captured_queries)):
         assert c.get("/regions/430000/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/users/?q=a%00b", "/audit/?actor=%00", "/regions/?x=%00", "/api/v1/regions?q=a%00"]
+)
+def test_a_nul_byte_anywhere_is_a_clean_400_never_a_500(cast, login, url):
+    response = login(cast.sam).get(url)
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_a_form_is_refused_and_changes_nothing(cast, login):
+    from tuoyu.accounts.models import User
+
+    response = login(cast.sam).post("/users/new/", {"username": "x\x00y", "password": "p"})
+    assert response.status_code == 400
+    assert not User.objects.filter(username__startswith="x").exists()
