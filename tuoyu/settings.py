@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tuoyu.core.middleware.SessionActivityMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tuoyu.core.middleware.RequestContextMiddleware",
     "tuoyu.accounts.middleware.MFARequiredMiddleware",
@@ -129,7 +130,6 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("TUOYU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tuoyu.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a write transaction takes the write lock at BEGIN, so the audit hash chain
         # (read the last event, then append) cannot fork between two writers.
@@ -178,9 +178,9 @@ AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 AXES_CLIENT_IP_CALLABLE = "tuoyu.core.context.client_ip"
 
-# Sessions: 30 minutes idle, renewed on every request.
+# Sessions: 30 minutes idle; renewed at most once a minute (core.middleware.SessionActivityMiddleware).
 SESSION_COOKIE_AGE = env_int("TUOYU_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -96,3 +97,30 @@ class RejectNulMiddleware:
         return any("\x00" in v for values in request.POST.lists() for v in values[1]) or any(
             "\x00" in k for k in request.POST
         )
+
+
+class SessionActivityMiddleware:
+    """The idle timeout without a database write on every request.
+
+    A signed-in session is renewed (its expiry pushed to now + SESSION_COOKIE_AGE) at most once every
+    RENEW_SECONDS; one idle for longer than SESSION_COOKIE_AGE ends. Saving the session on every request
+    instead would serialise all signed-in requests behind SQLite's single writer.
+    """
+
+    RENEW_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and request.user.is_authenticated:
+            now = int(time.time())
+            seen = session.get("_seen", 0)
+            if seen and now - seen > settings.SESSION_COOKIE_AGE:
+                from django.contrib.auth import logout
+
+                logout(request)
+            elif now - seen >= self.RENEW_SECONDS:
+                session["_seen"] = now
+        return self.get_response(request)

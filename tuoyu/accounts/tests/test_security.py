@@ -62,3 +62,28 @@ def test_a_session_idle_for_30_minutes_ends(cast: Any, login: Any) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_active_session_is_renewed_at_most_once_a_minute(cast: Any, login: Any, monkeypatch: Any) -> None:
+    import time as real_time
+
+    from tuoyu.core import middleware
+
+    client = login(cast.alice)
+    clock = [real_time.time()]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+
+    def expiry():  # noqa: ANN202
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    client.get("/")
+    first = expiry()
+    clock[0] += 30
+    client.get("/")
+    assert expiry() == first  # no write within the minute
+    clock[0] += 31
+    client.get("/")
+    assert expiry() > first  # renewed after it
+    clock[0] += 31 * 60
+    response = client.get("/")  # idle past 30 minutes (even if the row had not expired): signed out
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -1,0 +1,465 @@
+"""The load benchmark (``make bench``): a real gunicorn serving a fresh database, loaded over loopback.
+
+    python -m bench.run                       # city scale, 1 and 16 clients
+    python -m bench.run --scale province --requests 3000 --seconds 20 --concurrency 1,4,16 --rounds 3
+
+Steps: a temporary TUOYU_VAR_DIR with a fresh SQLite database (two-factor auth off, so a regulator's session
+needs no TOTP) → ``tuoyu demo`` → ``python -m bench.generate --scale …`` → collectstatic → gunicorn on a free
+127.0.0.1 port → wait for /healthz → sign in the city regulator ``zz-city`` once per client → measure each
+endpoint at each concurrency next to /ping (the framework ceiling) → stop gunicorn (also on Ctrl-C or an
+error) → write bench/results/load-<scale>-<timestamp>.json and bench/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+from bench.generate import DEFAULT_SEED, SCALES
+from bench.load import LoadResult, require_loopback, run_load
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+HOST = "127.0.0.1"
+USERNAME = "zz-city"
+PASSWORD = "Demo-Tuoyu-2026"  # tuoyu.core.demo.accounts.DEMO_PASSWORD (not imported: no Django here)
+WORKERS, THREADS = 2, 4
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    session: bool  # sent with the regulator's session cookie
+    what: str
+    marker: str = ""  # a string the body must contain (checked once before measuring)
+
+
+ENDPOINTS = [
+    Endpoint("ping", "/ping", False, "framework ceiling: a minimal view through the whole middleware stack"),
+    Endpoint("healthz", "/healthz", False, "health check: one SELECT 1", '"ok"'),
+    Endpoint("api-regions", "/api/v1/regions", True, "API: first page of regions in jurisdiction", '"items"'),
+    Endpoint("home", "/", True, "the city regulator's home page (counts, region children)", "株洲"),
+]
+
+
+# --- Subprocesses -------------------------------------------------------------------------------
+
+
+def bench_env(var_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("TUOYU_DATABASE_URL", None)  # always the fresh SQLite database in var_dir
+    env.update(
+        TUOYU_VAR_DIR=str(var_dir),
+        TUOYU_MFA="off",
+        TUOYU_DEBUG="off",
+        TUOYU_HTTPS="off",
+        TUOYU_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SETTINGS_MODULE="tuoyu.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def step(label: str, argv: list[str], env: dict[str, str]) -> float:
+    print(f"· {label}", flush=True)
+    t0 = time.monotonic()
+    subprocess.run(argv, env=env, cwd=ROOT, check=True)
+    return time.monotonic() - t0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn as a child process in its own session, stopped gracefully (then killed) on exit."""
+
+    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+        self.env, self.port, self.log = env, port, log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tuoyu.wsgi:application",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--worker-class",
+            "gthread",
+            "--graceful-timeout",
+            "5",
+        ]
+        self.logfile = self.log.open("wb")
+        self.proc = subprocess.Popen(
+            argv,
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.logfile,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.tail()}")
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+                conn.close()
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f}s:\n{self.tail()}")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)  # gunicorn: graceful shutdown of the master and its workers
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.logfile.close()
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+# --- Signing in ---------------------------------------------------------------------------------
+
+
+def _cookies(resp: http.client.HTTPResponse, jar: dict[str, str]) -> None:
+    for header in resp.msg.get_all("Set-Cookie") or []:
+        c = SimpleCookie()
+        c.load(header)
+        for name, morsel in c.items():
+            jar[name] = morsel.value
+
+
+def login(port: int, username: str, password: str) -> str:
+    """Sign in through the login form as a browser does; returns the Cookie header of the session."""
+    require_loopback(HOST)
+    jar: dict[str, str] = {}
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    resp = conn.getresponse()
+    html = resp.read().decode("utf-8", errors="replace")
+    _cookies(resp, jar)
+    m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if resp.status != 200 or not m or "csrftoken" not in jar:
+        raise RuntimeError(f"login page: HTTP {resp.status}, no CSRF token")
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": m.group(1), "username": username, "password": password, "next": "/"}
+    )
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={jar['csrftoken']}",
+            "Referer": f"http://{HOST}:{port}/accounts/login/",
+        },
+    )
+    resp = conn.getresponse()
+    resp.read()
+    _cookies(resp, jar)
+    conn.close()
+    if resp.status != 302 or "sessionid" not in jar:
+        raise RuntimeError(f"login as {username} failed: HTTP {resp.status}")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def check(port: int, ep: Endpoint, cookie: str | None) -> None:
+    """One request before measuring: the endpoint must answer 200 with what we expect."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn.request("GET", ep.path, headers={"Cookie": cookie} if cookie else {})
+    resp = conn.getresponse()
+    body = resp.read().decode("utf-8", errors="replace")
+    conn.close()
+    if resp.status != 200 or (ep.marker and ep.marker not in body):
+        raise RuntimeError(f"{ep.path}: HTTP {resp.status}, expected 200 with {ep.marker!r}: {body[:300]!r}")
+
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+
+def measure(
+    port: int, cookies: list[str], concurrency: list[int], requests: int, seconds: float, rounds: int
+) -> list[dict[str, Any]]:
+    cells: list[dict[str, Any]] = []
+    for r in range(1, rounds + 1):
+        for c in concurrency:
+            for ep in ENDPOINTS:
+                headers = [{"Cookie": cookies[i]} for i in range(c)] if ep.session else None
+                # warm up: every worker thread imports, compiles templates and opens its connection
+                run_load(
+                    host=HOST,
+                    port=port,
+                    path=ep.path,
+                    clients=c,
+                    max_requests=max(20, 4 * c),
+                    max_seconds=3,
+                    headers=headers,
+                )
+                res: LoadResult = run_load(
+                    host=HOST,
+                    port=port,
+                    path=ep.path,
+                    clients=c,
+                    max_requests=requests,
+                    max_seconds=seconds,
+                    headers=headers,
+                )
+                cells.append({"round": r, "endpoint": ep.name, **res.as_dict()})
+                print(
+                    f"  round {r}  c={c:<3} {ep.name:<12} {res.throughput:8.1f} req/s  "
+                    f"p50 {res.p50_ms:7.1f} ms  p95 {res.p95_ms:7.1f}  p99 {res.p99_ms:7.1f}  "
+                    f"errors {res.errors}  ({res.ok} in {res.seconds:.1f}s, stopped by {res.stopped_by})",
+                    flush=True,
+                )
+    return cells
+
+
+def summarise(cells: list[dict[str, Any]], concurrency: list[int]) -> list[dict[str, Any]]:
+    """One row per (endpoint, clients): medians over rounds, errors summed, and the ratio to /ping —
+    the median of each round's ratio, since the two cells of one round ran under the same conditions."""
+    ping = {(x["round"], x["clients"]): x["throughput"] for x in cells if x["endpoint"] == "ping"}
+    rows = []
+    for c in concurrency:
+        for ep in ENDPOINTS:
+            mine = [x for x in cells if x["endpoint"] == ep.name and x["clients"] == c]
+            row = {
+                "endpoint": ep.name,
+                "path": ep.path,
+                "clients": c,
+                "rounds": len(mine),
+                "throughput": statistics.median(x["throughput"] for x in mine),
+                "p50_ms": statistics.median(x["p50_ms"] for x in mine),
+                "p95_ms": statistics.median(x["p95_ms"] for x in mine),
+                "p99_ms": statistics.median(x["p99_ms"] for x in mine),
+                "requests": sum(x["ok"] + x["errors"] for x in mine),
+                "errors": sum(x["errors"] for x in mine),
+            }
+            ratios = [x["throughput"] / ping[x["round"], c] for x in mine if ping.get((x["round"], c))]
+            row["ratio_to_ping"] = statistics.median(ratios) if ratios else None
+            rows.append(row)
+    return rows
+
+
+def markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    lines = [
+        f"# tuoyu load benchmark — scale `{meta['scale']}`, {meta['finished']}",
+        "",
+        f"{meta['institutions']} institutions ({meta['scale_description']}); signed in as `{USERNAME}`. "
+        f"gunicorn gthread {WORKERS} workers × {THREADS} threads, SQLite (WAL), on 127.0.0.1; "
+        f"{meta['cpus']} CPUs shared with the load generator. Per cell: at most {meta['requests']} requests "
+        f"or {meta['seconds']:g} s, {meta['rounds']} round(s) (medians). Load average before/after: "
+        f"{meta['loadavg_before']} / {meta['loadavg_after']}. Commit `{meta['commit']}`.",
+        "",
+        "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors | × /ping |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ratio = f"{r['ratio_to_ping']:.2f}" if r["ratio_to_ping"] is not None else "–"
+        lines.append(
+            f"| `{r['path']}` | {r['clients']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
+            f"| {r['p99_ms']:.1f} | {r['errors']}/{r['requests']} | {ratio} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN (no successful response, so no latency) is not JSON: write null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def parse_concurrency(text: str) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("a comma-separated list of client counts, e.g. 1,16") from None
+    if not values or any(v < 1 or v > 256 for v in values):
+        raise argparse.ArgumentTypeError("client counts must be between 1 and 256")
+    return values
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="city")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--requests", type=int, default=2000, help="at most this many requests per cell")
+    parser.add_argument("--seconds", type=float, default=15.0, help="at most this many seconds per cell")
+    parser.add_argument(
+        "--concurrency", type=parse_concurrency, default=[1, 16], help="client counts, e.g. 1,16"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="repeat every cell; the table shows medians")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary var dir (database, gunicorn log)"
+    )
+    args = parser.parse_args(argv)
+    if args.requests < 1 or args.seconds <= 0 or args.rounds < 1:
+        parser.error("--requests, --seconds and --rounds must be positive")
+
+    # SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so gunicorn is stopped in `finally`.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+    scale = SCALES[args.scale]
+    var_dir = Path(tempfile.mkdtemp(prefix=f"tuoyu-bench-{scale.name}-"))
+    env = bench_env(var_dir)
+    port = free_port()
+    server = Server(env, port, var_dir / "gunicorn.log")
+    started = datetime.now(UTC)
+    before = loadavg()
+    print(f"tuoyu bench: scale {scale.name} ({scale.description}); var dir {var_dir}")
+    timings: dict[str, float] = {}
+    try:
+        cli = [sys.executable, "-m", "tuoyu.cli"]
+        timings["demo"] = step("tuoyu demo (migrate, regions, demo accounts)", [*cli, "demo"], env)
+        timings["generate"] = step(
+            f"bench data at scale {scale.name}",
+            [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--seed", str(args.seed)],
+            env,
+        )
+        timings["collectstatic"] = step("collectstatic", [*cli, "collectstatic", "--noinput", "-v0"], env)
+        print(
+            f"· gunicorn on http://{HOST}:{port}/ ({WORKERS} workers × {THREADS} threads, gthread)",
+            flush=True,
+        )
+        server.start()
+        server.wait_healthy()
+        clients = max(args.concurrency)
+        print(f"· signing in {USERNAME} ({clients} sessions, one per client)", flush=True)
+        cookies = [login(port, USERNAME, PASSWORD) for _ in range(clients)]
+        for ep in ENDPOINTS:
+            check(port, ep, cookies[0] if ep.session else None)
+        print(
+            f"· measuring: at most {args.requests} requests or {args.seconds:g}s per cell, "
+            f"clients {args.concurrency}, {args.rounds} round(s)",
+            flush=True,
+        )
+        cells = measure(port, cookies, args.concurrency, args.requests, args.seconds, args.rounds)
+    except KeyboardInterrupt:
+        print("\ninterrupted — stopping gunicorn", file=sys.stderr)
+        return 130
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f"bench failed: {exc}", file=sys.stderr)
+        if server.proc is not None:
+            print(server.tail(), file=sys.stderr)
+        return 1
+    finally:
+        server.stop()
+        if not args.keep:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+    finished = datetime.now(UTC)
+    rows = summarise(cells, args.concurrency)
+    meta = {
+        "scale": scale.name,
+        "scale_description": scale.description,
+        "institutions": scale.institutions,
+        "seed": args.seed,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.strftime("%Y-%m-%d %H:%M UTC"),
+        "requests": args.requests,
+        "seconds": args.seconds,
+        "concurrency": args.concurrency,
+        "rounds": args.rounds,
+        "server": {
+            "gunicorn_workers": WORKERS,
+            "threads": THREADS,
+            "worker_class": "gthread",
+            "db": "sqlite",
+        },
+        "cpus": os.cpu_count(),
+        "loadavg_before": before,
+        "loadavg_after": loadavg(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "commit": git_commit(),
+        "setup_seconds": {k: round(v, 1) for k, v in timings.items()},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    stamp = finished.strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"load-{scale.name}-{stamp}.json"
+    out.write_text(
+        json.dumps(_json_safe({"meta": meta, "summary": rows, "cells": cells}), ensure_ascii=False, indent=2)
+        + "\n"
+    )
+    table = markdown(meta, rows)
+    (RESULTS / "latest.md").write_text(table)
+    print()
+    print(table)
+    print(f"results: {out.relative_to(ROOT)} and bench/results/latest.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
