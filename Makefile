@@ -49,5 +49,10 @@ test: install-test
 bench: install-test
 	$(UV) run --frozen python -m bench.run $(BENCH_ARGS)
 
+messages: install-test  ## refresh the English catalogue from the Chinese msgids (needs GNU gettext)
+	$(UV) run --frozen tuoyu makemessages -l en --ignore=node_modules --ignore=.venv --ignore=var --ignore=bench \
+		--ignore="tuoyu/*/tests/*" --ignore=tests --no-obsolete
+	$(UV) run --frozen tuoyu compile-translations
+
 clean:
 	rm -rf $(VENDOR) node_modules .venv
