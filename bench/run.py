@@ -37,6 +37,7 @@ from typing import Any
 
 from bench.generate import DEFAULT_SEED, SCALES
 from bench.load import LoadResult, require_loopback, run_load
+from tuoyu.core.server import gunicorn_argv
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -102,22 +103,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tuoyu.wsgi:application",
-            "--bind",
-            f"{HOST}:{self.port}",
-            "--workers",
-            str(WORKERS),
-            "--threads",
-            str(THREADS),
-            "--worker-class",
-            "gthread",
-            "--graceful-timeout",
-            "5",
-        ]
+        argv = gunicorn_argv(host=HOST, port=self.port, workers=WORKERS, threads=THREADS)
         self.logfile = self.log.open("wb")
         self.proc = subprocess.Popen(
             argv,

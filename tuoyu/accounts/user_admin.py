@@ -4,6 +4,7 @@ but cannot read or change the audit trail — that is the auditor's)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -91,7 +92,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(real_name__icontains=q))
     page = Paginator(qs.order_by("username"), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/users/list.html", {"page": page, "q": q})
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "accounts/users/list.html", {"page": page, "q": q, "query": query})
 
 
 @login_required

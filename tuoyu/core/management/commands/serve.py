@@ -6,6 +6,8 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from tuoyu.core.server import gunicorn_argv
+
 
 class Command(BaseCommand):
     help = (
@@ -23,20 +25,12 @@ class Command(BaseCommand):
         self.stdout.write(f"tuoyu: serving on http://{options['host']}:{options['port']}/  (Ctrl-C stops)")
         sys.stdout.flush()
         argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tuoyu.wsgi:application",
-            "--bind",
-            f"{options['host']}:{options['port']}",
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
-            "--worker-class",
-            "gthread",
-            "--graceful-timeout",
-            "5",
+            *gunicorn_argv(
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                threads=options["threads"],
+            ),
             "--access-logfile",
             "-",
         ]
