@@ -171,10 +171,16 @@ def api_urls() -> tuple[list[Any], str, str]:
 
 def _routers() -> None:
     from tuoyu.accounts.api import router as accounts_router
+    from tuoyu.calendars.api import router as calendars_router
+    from tuoyu.institutions.api import router as institutions_router
+    from tuoyu.notifications.api import router as notifications_router
     from tuoyu.regions.api import router as regions_router
 
     api.add_router("/", accounts_router)
     api.add_router("/regions", regions_router)
+    api.add_router("/calendar", calendars_router)
+    api.add_router("/notifications", notifications_router)
+    api.add_router("/", institutions_router)
 
 
 _routers()

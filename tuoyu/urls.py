@@ -13,7 +13,10 @@ urlpatterns = [
     path("accounts/", include("tuoyu.accounts.urls")),
     path("regions/", include("tuoyu.regions.urls")),
     path("users/", include("tuoyu.accounts.user_urls")),
+    path("institutions/", include("tuoyu.institutions.urls")),
     path("audit/", include("tuoyu.audit.urls")),
+    path("notifications/", include("tuoyu.notifications.urls")),
+    path("calendar/", include("tuoyu.calendars.urls")),
     path("api/v1/", api_urls()),
     # Anything else under /api/ answers 404 as problem+json, like the API's own errors.
     re_path(r"^api/", views.not_found, name="api_not_found"),

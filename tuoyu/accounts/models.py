@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
 from tuoyu.core.masking import mask_id_number, mask_mobile
 from tuoyu.core.validators import normalize_id_number, normalize_mobile
+from tuoyu.institutions.models import RegistrationAuthority
 
 
 class Role(models.TextChoices):
@@ -93,6 +94,10 @@ class Membership(models.Model):
         "institutions.Institution", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("机构")
     )
     department = models.CharField(_("单位"), max_length=100, blank=True)
+    # For registration clerks: which registration authority they work for (机构编制/民政/市场监管).
+    authority = models.CharField(
+        _("登记机关"), max_length=24, choices=RegistrationAuthority.choices, blank=True
+    )
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -54,14 +54,28 @@ def membership_grant(
     region: Any = None,
     institution: Any = None,
     department: str = "",
+    authority: str = "",
     by: User | None = None,
 ) -> Membership:
+    from tuoyu.accounts.models import Role
+
+    if role == Role.REGISTRATION_CLERK and not authority:
+        raise DomainError("authority_required", _("登记机关人员须指定所属登记机关。"), field="authority")
     membership, created = Membership.objects.get_or_create(
-        user=user, role=role, region=region, institution=institution, defaults={"department": department}
+        user=user,
+        role=role,
+        region=region,
+        institution=institution,
+        defaults={
+            "department": department,
+            "authority": authority if role == Role.REGISTRATION_CLERK else "",
+        },
     )
-    if not created and not membership.is_active:
+    if not created and (not membership.is_active or (authority and membership.authority != authority)):
         membership.is_active = True
-        membership.save(update_fields=["is_active"])
+        if authority and role == Role.REGISTRATION_CLERK:
+            membership.authority = authority
+        membership.save(update_fields=["is_active", "authority"])
     audit_record("membership.grant", obj=membership, actor=by, after=model_snapshot(membership))
     user.__dict__.pop("_membership_cache", None)
     return membership
@@ -172,6 +186,7 @@ def account_create(
     institution: Any = None,
     department: str = "",
     id_number: str = "",
+    authority: str = "",
 ) -> User:
     """A system admin opens an account with its first role. Bound region/institution must fit the role."""
     from tuoyu.accounts.models import GLOBAL_ROLES, INSTITUTION_ROLES, REGION_ROLES
@@ -201,6 +216,7 @@ def account_create(
         region=region if role in REGION_ROLES else None,
         institution=institution if role in INSTITUTION_ROLES else None,
         department=department,
+        authority=authority,
         by=by,
     )
     return user

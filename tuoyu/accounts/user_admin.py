@@ -23,7 +23,7 @@ from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.core.errors import DomainError
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
 from tuoyu.core.validators import validate_id_number, validate_mobile
-from tuoyu.institutions.models import Institution
+from tuoyu.institutions.models import Institution, RegistrationAuthority
 from tuoyu.regions.models import Region
 
 
@@ -55,6 +55,12 @@ class AccountForm(forms.Form):
     )
     institution = forms.IntegerField(
         label=gettext_lazy("机构编号"), required=False, min_value=1, help_text=gettext_lazy("机构类角色必填")
+    )
+    authority = forms.ChoiceField(
+        label=gettext_lazy("登记机关"),
+        required=False,
+        choices=[("", "—"), *RegistrationAuthority.choices],
+        help_text=gettext_lazy("登记机关人员必填"),
     )
     department = forms.CharField(label=gettext_lazy("单位"), required=False, max_length=100)
 

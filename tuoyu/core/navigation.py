@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,18 +18,41 @@ class NavItem:
     label: str | Promise
     url: str
     name: str
+    # A count shown as a badge after the label (None: no badge; 0: hidden), and what it counts, for screen
+    # readers ("3 条未读").
+    badge: Any = None
+    badge_label: str | Promise = ""
 
 
-def navigation_for(request: HttpRequest) -> list[NavItem]:
+def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     roles = user.roles()
     items = [NavItem(_("首页"), reverse("home"), "home")]
+    # Everyone has an inbox: filing steps, reminders and decisions arrive there.
+    items.append(
+        NavItem(
+            _("消息"), reverse("notifications:inbox"), "notifications", badge=unread, badge_label=_("条未读")
+        )
+    )
     if roles & {r.value for r in REGION_ROLES} or Role.SYSTEM_ADMIN in roles:
         items.append(NavItem(_("行政区划"), reverse("regions:tree"), "regions"))
+    if roles & {
+        Role.CITY_ADMIN.value,
+        Role.REGULATOR.value,
+        Role.INSPECTOR.value,
+        Role.REGISTRATION_CLERK.value,
+    }:
+        items.append(NavItem(_("托育机构"), reverse("institutions:list"), "institutions"))
+    if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value}:
+        items.append(NavItem(_("待备案"), reverse("institutions:pending"), "pending"))
+    if Role.REGISTRATION_CLERK in roles:
+        items.append(NavItem(_("登记录入"), reverse("institutions:registration_create"), "registration"))
     if Role.SYSTEM_ADMIN in roles:
         items.append(NavItem(_("账号管理"), reverse("users:list"), "users"))
+    if Role.SYSTEM_ADMIN in roles:
+        items.append(NavItem(_("节假日安排"), reverse("calendars:index"), "calendar"))
     if Role.AUDITOR in roles:
         items.append(NavItem(_("审计日志"), reverse("audit:events"), "audit"))
     items.append(NavItem(_("API令牌"), reverse("accounts:tokens"), "tokens"))

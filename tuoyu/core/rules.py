@@ -8,8 +8,10 @@ from django.db.models import Q
 
 from tuoyu.accounts.models import REGION_ROLES, ApiToken, Membership, Role, User
 from tuoyu.audit.models import Event
+from tuoyu.calendars.models import HolidayDate, HolidayYear
 from tuoyu.core.scoping import prefix_q, register
-from tuoyu.institutions.models import Institution
+from tuoyu.institutions.models import Institution, Registration
+from tuoyu.notifications.models import Notification
 from tuoyu.regions.models import Region
 
 
@@ -38,7 +40,13 @@ def _institution(user: Any, action: str) -> Q | None:
     regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
     if action == "view":
         regulators |= {Role.REGISTRATION_CLERK.value}
-    q = prefix_q("region_prefix", region_prefixes(user, regulators)) if action in {"view", "change"} else None
+    if action == "reveal":  # full ID numbers of legal representative and director: the health bureau only
+        regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
+    q = (
+        prefix_q("region_prefix", region_prefixes(user, regulators))
+        if action in {"view", "change", "reveal"}
+        else None
+    )
     own_roles = {Role.INSTITUTION_ADMIN.value}
     if action == "view":
         own_roles |= {Role.INSTITUTION_STAFF.value, Role.HEALTH_WORKER.value}
@@ -64,6 +72,14 @@ def _api_token(user: Any, action: str) -> Q | None:
     return None
 
 
+@register(Notification)
+def _notification(user: Any, action: str) -> Q | None:
+    # One's inbox is one's own: nobody else reads or marks it, not the system admin, not the auditor.
+    if action in {"view", "change"}:
+        return Q(recipient_id=user.pk)
+    return None
+
+
 @register(User)
 def _user(user: Any, action: str) -> Q | None:
     if action in {"view", "change"} and user.has_role(Role.SYSTEM_ADMIN):
@@ -82,4 +98,31 @@ def _membership(user: Any, action: str) -> Q | None:
         return Q()
     if action == "view":
         return Q(user_id=user.pk)
+    return None
+
+
+@register(Registration)
+def _registration(user: Any, action: str) -> Q | None:
+    """Regulators see the registrations of institutions in their jurisdiction; a clerk sees those of their
+    own authority within their region."""
+    if action != "view":
+        return None
+    regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
+    q = prefix_q("institution__region_prefix", region_prefixes(user, regulators))
+    for m in user.active_memberships():
+        if m.role == Role.REGISTRATION_CLERK and m.region_id and m.authority:
+            term = Q(authority=m.authority, institution__region_prefix__startswith=m.region.prefix)
+            q = term if q is None else q | term
+    return q
+
+
+@register(HolidayYear)
+@register(HolidayDate)
+def _holiday_table(user: Any, action: str) -> Q | None:
+    # The State Council's schedule is national reference data: the system admin keeps it; regulators read
+    # it (their deadlines are counted with it). Nobody else opens the table.
+    if user.has_role(Role.SYSTEM_ADMIN) and action in {"view", "change"}:
+        return Q()
+    if action == "view" and user.has_role(*(r.value for r in REGION_ROLES)):
+        return Q()
     return None

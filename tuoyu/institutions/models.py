@@ -1,23 +1,148 @@
-"""Childcare institutions (托育机构). Minimal here; the filing issue extends it."""
+"""Childcare institutions (托育机构) and the registrations (登记) that bring them onto the platform."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.core.validators import validate_uscc
+from tuoyu.core.fields import BlindIndexField, EncryptedTextField
+from tuoyu.core.masking import mask_id_number
+from tuoyu.core.validators import normalize_id_number, validate_uscc
+
+
+class InstitutionKind(models.TextChoices):
+    CENTER = "center", _("托育机构")
+    HOME_POINT = "home_point", _("家庭托育点")
+
+
+class LegalPersonKind(models.TextChoices):
+    PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+    SOCIAL_SERVICE_ORG = "social_service_org", _("社会服务机构")
+    ENTERPRISE = "enterprise", _("企业")
+    INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
+
+
+class RegistrationAuthority(models.TextChoices):
+    STAFFING_OFFICE = "staffing_office", _("机构编制部门")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政部门")
+    MARKET_REGULATION = "market_regulation", _("市场监管部门")
+
+
+class FilingStatus(models.TextChoices):
+    """Where the institution stands with the county health bureau (the filing issue adds the workflow)."""
+
+    REGISTERED = "registered", _("已登记未备案")
+    FILED = "filed", _("已备案")
+    CANCELLED = "cancelled", _("已注销")
+
+
+class Education(models.TextChoices):
+    JUNIOR_HIGH = "junior_high", _("初中及以下")
+    SENIOR_HIGH = "senior_high", _("高中/中专")
+    JUNIOR_COLLEGE = "junior_college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
+
+
+# FIL-02 (备案办法 art. 4): which authority registers which kind of legal person.
+AUTHORITY_FOR_LEGAL_PERSON = {
+    LegalPersonKind.PUBLIC_INSTITUTION: RegistrationAuthority.STAFFING_OFFICE,
+    LegalPersonKind.SOCIAL_SERVICE_ORG: RegistrationAuthority.CIVIL_AFFAIRS,
+    LegalPersonKind.ENTERPRISE: RegistrationAuthority.MARKET_REGULATION,
+    LegalPersonKind.INDIVIDUAL_BUSINESS: RegistrationAuthority.MARKET_REGULATION,
+}
 
 
 class Institution(models.Model):
-    """A childcare institution (托育机构) registered with a registration authority."""
+    """A childcare institution (托育机构) or home childcare point (家庭托育点).
+
+    Registration facts come from the registration authority; the filing (备案) adds premises, staff and
+    safety facts. ``version`` guards against two people overwriting each other's edits.
+    """
 
     name = models.CharField(_("机构名称"), max_length=200)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=InstitutionKind.choices, default=InstitutionKind.CENTER
+    )
+    legal_person_kind = models.CharField(
+        _("法人类型"), max_length=24, choices=LegalPersonKind.choices, default=LegalPersonKind.ENTERPRISE
+    )
+    is_for_profit = models.BooleanField(_("营利性"), default=True)
+    is_public = models.BooleanField(_("公办"), default=False)
+    is_affordable = models.BooleanField(_("普惠性"), default=False)
+
+    registration_authority = models.CharField(
+        _("登记机关"), max_length=24, choices=RegistrationAuthority.choices, blank=True
+    )
+    registration_date = models.DateField(_("登记日期"), null=True, blank=True)
+    business_scope = models.TextField(_("经营（业务）范围"), blank=True)
+
+    legal_rep_name = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    legal_rep_id_number = EncryptedTextField(_("法定代表人身份证号"))
+    legal_rep_id_index = BlindIndexField(source="legal_rep_id_number", normalize=normalize_id_number)
+    director_name = models.CharField(_("负责人"), max_length=50, blank=True)
+    director_id_number = EncryptedTextField(_("负责人身份证号"))
+    director_id_index = BlindIndexField(source="director_id_number", normalize=normalize_id_number)
+    director_education = models.CharField(
+        _("负责人学历"), max_length=16, choices=Education.choices, blank=True
+    )
+    director_management_years = models.PositiveSmallIntegerField(
+        _("负责人管理经验（年）"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    director_training_certificate = models.CharField(_("负责人岗位培训证书编号"), max_length=64, blank=True)
+
+    address = models.CharField(_("地址"), max_length=300, blank=True)
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="institutions", verbose_name=_("所在区划")
     )
     # Denormalised region prefix, so jurisdiction is one indexed startswith (kept by save()).
     region_prefix = models.CharField(max_length=12, db_index=True, editable=False)
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    offers_full_day = models.BooleanField(_("全日托"), default=False)
+    offers_half_day = models.BooleanField(_("半日托"), default=False)
+    offers_hourly = models.BooleanField(_("计时托"), default=False)
+    offers_temporary = models.BooleanField(_("临时托"), default=False)
+    min_age_months = models.PositiveSmallIntegerField(
+        _("最小收托月龄"), null=True, blank=True, validators=[MaxValueValidator(36)]
+    )
+    max_age_months = models.PositiveSmallIntegerField(
+        _("最大收托月龄"), null=True, blank=True, validators=[MaxValueValidator(36)]
+    )
+    capacity = models.PositiveIntegerField(
+        _("托位数"), null=True, blank=True, validators=[MaxValueValidator(2000)]
+    )
+    opening_hours = models.CharField(_("服务时间"), max_length=100, blank=True)
+
+    filing_status = models.CharField(
+        _("备案状态"),
+        max_length=16,
+        choices=FilingStatus.choices,
+        default=FilingStatus.REGISTERED,
+        db_index=True,
+    )
+    registered_at = models.DateTimeField(_("登记信息接收时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -25,10 +150,114 @@ class Institution(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("托育机构")
         verbose_name_plural = _("托育机构")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_age_months__isnull=True)
+                | models.Q(max_age_months__isnull=True)
+                | models.Q(min_age_months__lte=models.F("max_age_months")),
+                name="institutions_institution_age_range_ordered",
+                violation_error_message="最小收托月龄不能大于最大收托月龄。",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_prefix = self.region.prefix
         super().save(*args, **kwargs)
+
+    @property
+    def legal_rep_id_masked(self) -> str:
+        return mask_id_number(self.legal_rep_id_number)
+
+    @property
+    def director_id_masked(self) -> str:
+        return mask_id_number(self.director_id_number)
+
+    @property
+    def service_types(self) -> list[str]:
+        flags = [
+            (self.offers_full_day, _("全日托")),
+            (self.offers_half_day, _("半日托")),
+            (self.offers_hourly, _("计时托")),
+            (self.offers_temporary, _("临时托")),
+        ]
+        return [str(label) for on, label in flags if on]
+
+
+class InstitutionRevision(models.Model):
+    """One saved change to an institution: who, when, and each changed field's old and new value.
+
+    Encrypted fields appear only as "changed", never with their values.
+    """
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=32)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "version"], name="institutions_revision_one_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} v{self.version}"
+
+
+class RegistrationSource(models.TextChoices):
+    WEB = "web", _("网页录入")
+    EXCEL = "excel", _("Excel批量导入")
+    API = "api", _("系统推送")
+
+
+class RegistrationOutcome(models.TextChoices):
+    CREATED = "created", _("新增")
+    UPDATED = "updated", _("更新")
+    UNCHANGED = "unchanged", _("无变化")
+
+
+class Registration(models.Model):
+    """登记信息推送: one registration record received from a registration authority.
+
+    A retry with the same source event id (or Idempotency-Key) returns this record and creates nothing new.
+    """
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="registrations")
+    authority = models.CharField(_("登记机关"), max_length=24, choices=RegistrationAuthority.choices)
+    source = models.CharField(_("来源"), max_length=8, choices=RegistrationSource.choices)
+    source_event_id = models.CharField(_("来源事件编号"), max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    payload = models.JSONField(_("登记数据"))
+    payload_hash = models.CharField(max_length=64)
+    outcome = models.CharField(_("处理结果"), max_length=16, choices=RegistrationOutcome.choices)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("登记信息")
+        verbose_name_plural = _("登记信息")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "source_event_id"],
+                condition=~models.Q(source_event_id=""),
+                name="institutions_registration_event_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recorded_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="institutions_registration_idempotency_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_authority_display()} {self.institution_id} {self.recorded_at:%Y-%m-%d}"

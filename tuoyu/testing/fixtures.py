@@ -65,7 +65,14 @@ class Cast:
         return {k: v for k, v in vars(self).items() if isinstance(v, User)}
 
 
-def make_user(username: str, role: str | None, *, region: str | None = None, institution: Any = None) -> User:
+def make_user(
+    username: str,
+    role: str | None,
+    *,
+    region: str | None = None,
+    institution: Any = None,
+    authority: str = "",
+) -> User:
     user = user_create(
         username=username, password=PASSWORD, real_name=username.title(), phone="13800138000", validate=False
     )
@@ -75,6 +82,7 @@ def make_user(username: str, role: str | None, *, region: str | None = None, ins
             role=role,
             region=Region.objects.get(code=region) if region else None,
             institution=institution,
+            authority=authority,
         )
     return user
 
@@ -103,7 +111,7 @@ def cast(db: Any) -> Cast:
         bob=make_user("bob", Role.REGULATOR, region="430203"),
         carol=make_user("carol", Role.CITY_ADMIN, region="410600"),
         ivan=make_user("ivan", Role.INSPECTOR, region="430202"),
-        clerk=make_user("clerk", Role.REGISTRATION_CLERK, region="430200"),
+        clerk=make_user("clerk", Role.REGISTRATION_CLERK, region="430200", authority="market_regulation"),
         audrey=make_user("audrey", Role.AUDITOR),
         sam=make_user("sam", Role.SYSTEM_ADMIN),
         ann=make_user("ann", Role.INSTITUTION_ADMIN, institution=inst_a),

@@ -486,6 +486,166 @@ class ApiRegionDetail(Check):
                 problem(response, role, f"GET region {code}", 404)
 
 
+# --- institutions and registrations -----------------------------------------------------------------
+
+# The cast's institutions each role may see: inst_a (荷塘区), inst_b (芦淞区), inst_hebi (鹤壁 淇滨区).
+INSTITUTION_SIGHT: dict[str, set[str]] = {
+    "zhou": {"inst_a", "inst_b"},
+    "alice": {"inst_a"},
+    "bob": {"inst_b"},
+    "carol": {"inst_hebi"},
+    "ivan": {"inst_a"},
+    "clerk": {"inst_a", "inst_b"},
+    "ann": {"inst_a"},
+    "ben": {"inst_b"},
+    "stacy": {"inst_a"},
+}
+# Who may reveal the full ID numbers on an institution: the health bureau, and the institution's own admin.
+INSTITUTION_REVEAL: dict[str, set[str]] = {
+    "zhou": {"inst_a", "inst_b"},
+    "alice": {"inst_a"},
+    "bob": {"inst_b"},
+    "carol": {"inst_hebi"},
+    "ann": {"inst_a"},
+    "ben": {"inst_b"},
+}
+INSTITUTIONS = ["inst_a", "inst_b", "inst_hebi"]
+
+
+class InstitutionListPage(Check):
+    """/institutions/: the institutions in reach, nothing else; roles with none get 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get("/institutions/")
+        if role == "anonymous":
+            to_login(response, role, "/institutions/")
+            return
+        sight = INSTITUTION_SIGHT.get(role, set())
+        status_of(response, role, "GET /institutions/", 200 if sight else 404)
+        if sight:
+            text = response.content.decode()
+            for name in INSTITUTIONS:
+                shown = getattr(env.cast, name).name in text
+                assert shown == (name in sight), f"{role} /institutions/: {name} shown={shown}"
+
+
+class InstitutionPage(Check):
+    """/institutions/<id>/: 200 in reach, 404 outside (as for a missing id)."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in INSTITUTIONS:
+            url = f"/institutions/{getattr(env.cast, name).pk}/"
+            response = c.get(url)
+            if role == "anonymous":
+                to_login(response, role, url)
+            else:
+                status_of(response, role, url, 200 if name in INSTITUTION_SIGHT.get(role, ()) else 404)
+        if role != "anonymous":
+            status_of(c.get("/institutions/99999999/"), role, "missing institution", 404)
+
+
+class InstitutionReveal(Check):
+    """POST /institutions/<id>/reveal/<field>/: the health bureau and the institution's admin; audited."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in INSTITUTIONS:
+            inst = getattr(env.cast, name)
+            url = f"/institutions/{inst.pk}/reveal/legal_rep_id_number/"
+            if role == "anonymous":
+                to_login(c.post(url), role, url)
+                continue
+            status_of(c.get(url), role, f"GET {url}", 405)
+            allowed = name in INSTITUTION_REVEAL.get(role, ())
+            status_of(c.post(url), role, f"POST {url}", 200 if allowed else 404)
+            if allowed:
+                assert Event.objects.filter(
+                    action="institution.legal_rep_id_number_reveal",
+                    object_id=str(inst.pk),
+                    actor=env.user(role),
+                ).exists()
+        if role in INSTITUTION_REVEAL:
+            own = getattr(env.cast, sorted(INSTITUTION_REVEAL[role])[0])
+            status_of(c.post(f"/institutions/{own.pk}/reveal/password/"), role, "reveal a non-PII field", 404)
+
+
+@dataclass
+class RolesOnly(Check):
+    """A page for some roles only; everyone else 404; anonymous to the login page."""
+
+    path: str
+    roles: tuple[str, ...]
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get(self.path)
+        if role == "anonymous":
+            to_login(response, role, self.path)
+        else:
+            status_of(response, role, self.path, 200 if role in self.roles else 404)
+            if response.status_code == 200:
+                no_foreign(response, role, self.path, env)
+
+
+class ApiInstitutionList(Check):
+    """GET /api/v1/institutions: exactly the institutions in reach; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get("/api/v1/institutions?limit=200")
+        if role == "anonymous":
+            problem(response, role, "GET institutions", 401)
+            return
+        status_of(response, role, "GET institutions", 200)
+        listed = {i["id"] for i in response.json()["items"]}
+        expected = {getattr(env.cast, n).pk for n in INSTITUTION_SIGHT.get(role, set())}
+        assert listed == expected, f"{role} GET /api/v1/institutions: {listed} != {expected}"
+
+
+class ApiInstitutionDetail(Check):
+    """GET /api/v1/institutions/{id}: 200 in reach; 404 problem outside; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in INSTITUTIONS:
+            response = c.get(f"/api/v1/institutions/{getattr(env.cast, name).pk}")
+            if role == "anonymous":
+                problem(response, role, f"GET institution {name}", 401)
+            elif name in INSTITUTION_SIGHT.get(role, ()):
+                status_of(response, role, f"GET institution {name}", 200)
+                assert (
+                    "*" in response.json()["legal_rep_id_number_masked"]
+                    or not getattr(env.cast, name).legal_rep_id_number
+                )
+            else:
+                problem(response, role, f"GET institution {name}", 404)
+
+
+class ApiRegistrationPush(Check):
+    """POST /api/v1/registrations: a registration clerk, for their own authority and region only."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.institutions.tests.factories import registration_payload
+
+        c = env.client(role)
+        inside = registration_payload(seq=ROLES.index(role) * 2, region="430202001")
+        outside = registration_payload(seq=ROLES.index(role) * 2 + 1, region="410611")
+        before = Institution.objects.count()
+        r_in = c.post("/api/v1/registrations", inside, content_type="application/json")
+        r_out = c.post("/api/v1/registrations", outside, content_type="application/json")
+        if role == "anonymous":
+            problem(r_in, role, "push", 401)
+            problem(r_out, role, "push", 401)
+        elif role == "clerk":
+            status_of(r_in, role, "push inside", 201)
+            problem(r_out, role, "push outside", 403)
+            assert Institution.objects.count() == before + 1
+            return
+        else:
+            problem(r_in, role, "push inside", 403)
+            problem(r_out, role, "push outside", 403)
+        assert Institution.objects.count() == before, f"{role} created an institution"
+
+
 # --- the matrix -------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Check] = {
@@ -531,6 +691,15 @@ MATRIX: dict[str, Check] = {
     "DELETE /api/v1/tokens/{token_id}": ApiTokenRevoke(),
     "GET /api/v1/regions": ApiRegionList(),
     "GET /api/v1/regions/{code}": ApiRegionDetail(),
+    # institutions and registrations
+    "institutions/": InstitutionListPage(),
+    "institutions/<int:institution_id>/": InstitutionPage(),
+    "institutions/<int:institution_id>/reveal/<str:field>/": InstitutionReveal(),
+    "institutions/pending/": RolesOnly("/institutions/pending/", ("zhou", "alice", "bob", "carol")),
+    "institutions/registrations/new/": RolesOnly("/institutions/registrations/new/", ("clerk",)),
+    "GET /api/v1/institutions": ApiInstitutionList(),
+    "GET /api/v1/institutions/{institution_id}": ApiInstitutionDetail(),
+    "POST /api/v1/registrations": ApiRegistrationPush(),
 }
 
 

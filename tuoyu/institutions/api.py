@@ -1,0 +1,139 @@
+"""API: registration push (登记信息推送) for registration systems, and institutions in the caller's scope.
+
+No ``from __future__ import annotations`` here: ninja reads the annotations at import time.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from tuoyu.core.pagination import LimitOffset
+from tuoyu.institutions import selectors, services
+from tuoyu.institutions.forms import RegistrationForm
+from tuoyu.institutions.models import (
+    FilingStatus,
+    Institution,
+    InstitutionKind,
+    LegalPersonKind,
+    RegistrationAuthority,
+    RegistrationSource,
+)
+
+router = Router(tags=["institutions"])
+
+
+class RegistrationIn(Schema):
+    """One registration as the registration authority records it."""
+
+    source_event_id: str = Field(
+        "", max_length=100, description="来源系统的事件编号；重试时相同 / the source event id"
+    )
+    name: str = Field(..., max_length=200, description="机构名称")
+    uscc: str = Field(..., max_length=30, description="统一社会信用代码")
+    kind: InstitutionKind = Field(
+        InstitutionKind.CENTER, description="center 托育机构 / home_point 家庭托育点"
+    )
+    legal_person_kind: LegalPersonKind
+    is_for_profit: bool
+    authority: RegistrationAuthority
+    registration_date: dt.date
+    business_scope: str = Field(..., max_length=2000)
+    legal_rep_name: str = Field(..., max_length=50)
+    legal_rep_id_number: str = Field(..., max_length=30)
+    address: str = Field(..., max_length=300)
+    region: str = Field(..., max_length=12, description="县（区）或街道（乡镇）代码")
+    phone: str = Field("", max_length=20)
+
+
+class InstitutionOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    kind: str
+    legal_person_kind: str
+    is_for_profit: bool
+    registration_authority: str
+    registration_date: dt.date | None
+    business_scope: str
+    legal_rep_name: str
+    legal_rep_id_number_masked: str = Field(..., alias="legal_rep_id_masked")
+    address: str
+    region_code: str = Field(..., alias="region_id")
+    filing_status: str
+    version: int
+    registered_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class RegistrationOut(Schema):
+    registration_id: int
+    outcome: str
+    replayed: bool
+    changes: dict
+    institution: InstitutionOut
+
+
+class InstitutionFilters(Schema):
+    q: str | None = Field(None, max_length=50, pattern=r"^[^\x00-\x1f]*$")
+    filing_status: FilingStatus | None = None
+    kind: InstitutionKind | None = None
+    within: str | None = Field(None, max_length=12, pattern=r"^\d{2,12}$")
+
+
+@router.post(
+    "/registrations",
+    response={200: RegistrationOut, 201: RegistrationOut},
+    summary="推送登记信息 / push a registration",
+    description=(
+        "登记机关的系统推送一条登记信息。用 `source_event_id` 或请求头 `Idempotency-Key` 保证重试不会重复创建；"
+        "同一编号携带不同数据返回409。新建返回201，更新或重放返回200。\n\n"
+        "A registration system pushes one registration. A retry with the same `source_event_id` or "
+        "`Idempotency-Key` creates nothing new (200, `replayed: true`); the same key with different data is 409."
+    ),
+)
+def registration_push(
+    request: HttpRequest,
+    payload: RegistrationIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
+):
+    data = payload.dict()
+    event_id = data.pop("source_event_id")
+    form = RegistrationForm(
+        data={
+            **data,
+            "is_for_profit": "true" if data["is_for_profit"] else "false",
+            "registration_date": data["registration_date"].isoformat(),
+        }
+    )
+    if not form.is_valid():
+        raise ValidationError({f: [e for e in errs.as_data()] for f, errs in form.errors.items()})
+    result = services.registration_record(
+        by=request.user,
+        data=form.registration_data(),
+        source=RegistrationSource.API,
+        source_event_id=event_id,
+        idempotency_key=idempotency_key,
+    )
+    body = {
+        "registration_id": result.registration.pk,
+        "outcome": result.outcome,
+        "replayed": result.replayed,
+        "changes": result.changes,
+        "institution": result.institution,
+    }
+    created = result.outcome == "created" and not result.replayed
+    return Status(201 if created else 200, body)
+
+
+@router.get("/institutions", response=list[InstitutionOut], summary="机构列表 / institutions in scope")
+@paginate(LimitOffset)
+def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]):
+    return selectors.institution_list(viewer=request.user, filters=filters.dict(exclude_none=True))
+
+
+@router.get("/institutions/{institution_id}", response=InstitutionOut, summary="机构详情 / one institution")
+def institution_detail(request: HttpRequest, institution_id: int) -> Institution:
+    return selectors.institution_get(viewer=request.user, institution_id=institution_id)

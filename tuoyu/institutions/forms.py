@@ -1,0 +1,92 @@
+"""The registration form: one parser for the clerk's web form, the Excel batch and the API payload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.core.validators import validate_id_number, validate_mobile, validate_uscc
+from tuoyu.institutions.models import InstitutionKind, LegalPersonKind, RegistrationAuthority
+from tuoyu.institutions.services import RegistrationData, registration_problems
+from tuoyu.regions.models import Region
+
+BOOL_CHOICES = [("true", _("营利性")), ("false", _("非营利性"))]
+
+
+def _phone(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if value.replace("-", "").isdigit() and value.startswith("0"):
+        if not 10 <= len(value.replace("-", "")) <= 12:
+            raise ValidationError(_("固定电话应为区号加号码，如 0731-22881234。"), code="phone")
+        return value
+    return validate_mobile(value)
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("机构名称"), max_length=200)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30, validators=[validate_uscc])
+    kind = forms.ChoiceField(label=_("类型"), choices=InstitutionKind.choices)
+    legal_person_kind = forms.ChoiceField(label=_("法人类型"), choices=LegalPersonKind.choices)
+    is_for_profit = forms.TypedChoiceField(
+        label=_("营利性质"), choices=BOOL_CHOICES, coerce=lambda v: v in (True, "true", "True", "1")
+    )
+    authority = forms.ChoiceField(label=_("登记机关"), choices=RegistrationAuthority.choices)
+    registration_date = forms.DateField(label=_("登记日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    business_scope = forms.CharField(
+        label=_("经营（业务）范围"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    legal_rep_name = forms.CharField(label=_("法定代表人"), max_length=50)
+    legal_rep_id_number = forms.CharField(
+        label=_("法定代表人身份证号"), max_length=30, validators=[validate_id_number]
+    )
+    address = forms.CharField(label=_("地址"), max_length=300)
+    region = forms.CharField(
+        label=_("所在区划代码"), max_length=12, help_text=_("县（区）或街道（乡镇）代码，如 430202001")
+    )
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+    def clean_uscc(self) -> str:
+        return validate_uscc(self.cleaned_data["uscc"])
+
+    def clean_legal_rep_id_number(self) -> str:
+        return validate_id_number(self.cleaned_data["legal_rep_id_number"])
+
+    def clean_phone(self) -> str:
+        return _phone(self.cleaned_data.get("phone", ""))
+
+    def clean_region(self) -> Region:
+        code = self.cleaned_data["region"].strip()
+        region = Region.objects.filter(code=code).first() if code.isdigit() else None
+        if region is None:
+            raise ValidationError(_("没有这个区划代码。"), code="unknown_region")
+        return region
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            for field, code, message in registration_problems(self.registration_data()):
+                self.add_error(field if field in self.fields else None, ValidationError(message, code=code))
+        return data
+
+    def registration_data(self) -> RegistrationData:
+        d = self.cleaned_data
+        return RegistrationData(
+            name=d["name"].strip(),
+            uscc=d["uscc"],
+            kind=d["kind"],
+            legal_person_kind=d["legal_person_kind"],
+            is_for_profit=d["is_for_profit"],
+            authority=d["authority"],
+            registration_date=d["registration_date"],
+            business_scope=d["business_scope"].strip(),
+            legal_rep_name=d["legal_rep_name"].strip(),
+            legal_rep_id_number=d["legal_rep_id_number"],
+            address=d["address"].strip(),
+            region=d["region"],
+            phone=d.get("phone", ""),
+        )

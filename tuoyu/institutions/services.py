@@ -1,0 +1,278 @@
+"""Registration intake (登记信息推送): the registration authorities' records become institutions.
+
+Every entry point — the clerk's web form, the Excel batch, the registration systems' API — ends in
+``registration_record``: the rules (FIL-02 authority, FIL-03 business scope, check characters, the
+clerk's own authority and region) are checked here once, and a retry creates nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuoyu.accounts.models import Role, User
+from tuoyu.audit.services import audit_record
+from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
+from tuoyu.core.masking import mask_id_number
+from tuoyu.institutions.models import (
+    AUTHORITY_FOR_LEGAL_PERSON,
+    Institution,
+    InstitutionKind,
+    InstitutionRevision,
+    LegalPersonKind,
+    Registration,
+    RegistrationOutcome,
+)
+from tuoyu.regions.models import Region, RegionLevel
+
+CENTER_SCOPE_WORDS = ("托育服务", "3岁以下婴幼儿照护服务", "三岁以下婴幼儿照护服务")
+HOME_POINT_SCOPE_WORDS = ("家庭托育服务",)
+NON_PROFIT_KINDS = {LegalPersonKind.PUBLIC_INSTITUTION, LegalPersonKind.SOCIAL_SERVICE_ORG}
+REGISTRATION_FIELDS = [
+    "name",
+    "kind",
+    "legal_person_kind",
+    "is_for_profit",
+    "registration_authority",
+    "registration_date",
+    "business_scope",
+    "legal_rep_name",
+    "legal_rep_id_number",
+    "address",
+    "region",
+    "phone",
+]
+ENCRYPTED_FIELDS = {"legal_rep_id_number", "director_id_number"}
+
+
+@dataclass(frozen=True)
+class RegistrationData:
+    """One registration as the authority states it (already parsed; rules not yet checked)."""
+
+    name: str
+    uscc: str
+    kind: str
+    legal_person_kind: str
+    is_for_profit: bool
+    authority: str
+    registration_date: dt.date
+    business_scope: str
+    legal_rep_name: str
+    legal_rep_id_number: str
+    address: str
+    region: Region
+    phone: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        """What is kept of the record as received: the ID number only masked."""
+        return {
+            "name": self.name,
+            "uscc": self.uscc,
+            "kind": self.kind,
+            "legal_person_kind": self.legal_person_kind,
+            "is_for_profit": self.is_for_profit,
+            "authority": self.authority,
+            "registration_date": self.registration_date.isoformat(),
+            "business_scope": self.business_scope,
+            "legal_rep_name": self.legal_rep_name,
+            "legal_rep_id_number": mask_id_number(self.legal_rep_id_number),
+            "address": self.address,
+            "region": self.region.code,
+            "phone": self.phone,
+        }
+
+    def fingerprint(self) -> str:
+        full = {**self.payload(), "legal_rep_id_number": self.legal_rep_id_number}
+        return hashlib.sha256(json.dumps(full, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    institution: Institution
+    outcome: str
+    replayed: bool = False
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def registration_problems(data: RegistrationData) -> list[tuple[str, str, str]]:
+    """The rules a registration must meet, as (field, code, message). Empty when it is acceptable."""
+    problems: list[tuple[str, str, str]] = []
+    expected = AUTHORITY_FOR_LEGAL_PERSON.get(LegalPersonKind(data.legal_person_kind))
+    if expected != data.authority:
+        problems.append(
+            (
+                "authority",
+                "FIL-02",
+                _("登记机关与法人类型不一致：%(kind)s应由%(authority)s登记（FIL-02）。")
+                % {"kind": LegalPersonKind(data.legal_person_kind).label, "authority": expected.label},
+            )
+        )
+    if data.legal_person_kind in NON_PROFIT_KINDS and data.is_for_profit:
+        problems.append(
+            (
+                "is_for_profit",
+                "for_profit_mismatch",
+                _("事业单位和社会服务机构为非营利性，不能登记为营利性。"),
+            )
+        )
+    if data.legal_person_kind not in NON_PROFIT_KINDS and not data.is_for_profit:
+        problems.append(
+            ("is_for_profit", "for_profit_mismatch", _("企业和个体工商户为营利性，不能登记为非营利性。"))
+        )
+    words = HOME_POINT_SCOPE_WORDS if data.kind == InstitutionKind.HOME_POINT else CENTER_SCOPE_WORDS
+    if not any(w in data.business_scope for w in words):
+        problems.append(
+            (
+                "business_scope",
+                "FIL-03",
+                _("经营（业务）范围须包含“%(words)s”（FIL-03）。") % {"words": "”或“".join(words[:2])},
+            )
+        )
+    if data.region.level not in (RegionLevel.COUNTY, RegionLevel.FUNCTIONAL_ZONE, RegionLevel.STREET):
+        problems.append(("region", "region_level", _("所在区划须具体到县（区）或街道（乡镇）。")))
+    if data.registration_date > timezone.localdate():
+        problems.append(("registration_date", "future_date", _("登记日期不能晚于今天。")))
+    return problems
+
+
+def clerk_may_register(user: User, data: RegistrationData) -> bool:
+    """A clerk registers only for their own authority and within their region."""
+    return any(
+        m.role == Role.REGISTRATION_CLERK
+        and m.authority == data.authority
+        and m.region is not None
+        and data.region.prefix.startswith(m.region.prefix)
+        for m in user.active_memberships()
+    )
+
+
+def _changes(institution: Institution, values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, new in values.items():
+        old = getattr(institution, name)
+        if name == "region":
+            old, new = institution.region_id, new.code
+        if old != new:
+            if name in ENCRYPTED_FIELDS:
+                out[name] = {"changed": True}
+            else:
+                out[name] = [str(old) if old is not None else None, str(new) if new is not None else None]
+    return out
+
+
+def _values(data: RegistrationData) -> dict[str, Any]:
+    return {
+        "name": data.name,
+        "kind": data.kind,
+        "legal_person_kind": data.legal_person_kind,
+        "is_for_profit": data.is_for_profit,
+        "registration_authority": data.authority,
+        "registration_date": data.registration_date,
+        "business_scope": data.business_scope,
+        "legal_rep_name": data.legal_rep_name,
+        "legal_rep_id_number": data.legal_rep_id_number,
+        "address": data.address,
+        "region": data.region,
+        "phone": data.phone,
+    }
+
+
+@transaction.atomic
+def registration_record(
+    *,
+    by: User,
+    data: RegistrationData,
+    source: str,
+    source_event_id: str = "",
+    idempotency_key: str = "",
+) -> RegistrationResult:
+    """Record one registration: create the institution, or update it when the registration changed.
+
+    A retry (same source event id for this authority, or same Idempotency-Key from this user) returns the
+    first result and changes nothing; the same key with different data is a conflict.
+    """
+    if not clerk_may_register(by, data):
+        raise PermissionDenied(
+            "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
+        )
+    fingerprint = data.fingerprint()
+    previous = None
+    if source_event_id:
+        previous = Registration.objects.filter(
+            authority=data.authority, source_event_id=source_event_id
+        ).first()
+    if previous is None and idempotency_key:
+        previous = Registration.objects.filter(recorded_by=by, idempotency_key=idempotency_key).first()
+    if previous is not None:
+        if previous.payload_hash != fingerprint:
+            raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
+        return RegistrationResult(previous, previous.institution, previous.outcome, replayed=True)
+
+    problems = registration_problems(data)
+    if problems:
+        field_name, code, message = problems[0]
+        raise DomainError(code, message, field=field_name)
+
+    values = _values(data)
+    institution = Institution.objects.select_for_update().filter(uscc=data.uscc).first()
+    if institution is None:
+        institution = Institution(uscc=data.uscc, registered_at=timezone.now(), **values)
+        institution.full_clean()
+        institution.save()
+        outcome, changes = RegistrationOutcome.CREATED, {}
+        audit_record("institution.register", obj=institution, actor=by, after=data.payload())
+    else:
+        changes = _changes(institution, values)
+        outcome = RegistrationOutcome.UPDATED if changes else RegistrationOutcome.UNCHANGED
+        if changes:
+            for name, value in values.items():
+                setattr(institution, name, value)
+            institution.version += 1
+            institution.full_clean()
+            institution.save()
+            InstitutionRevision.objects.create(
+                institution=institution,
+                version=institution.version,
+                changed_by=by,
+                source=f"registration:{source}",
+                changes=changes,
+            )
+            audit_record(
+                "institution.registration_update", obj=institution, actor=by, detail={"changes": changes}
+            )
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                institution=institution,
+                authority=data.authority,
+                source=source,
+                source_event_id=source_event_id,
+                idempotency_key=idempotency_key,
+                payload=data.payload(),
+                payload_hash=fingerprint,
+                outcome=outcome,
+                recorded_by=by,
+            )
+    except IntegrityError as exc:  # a concurrent retry won the race: it holds the record
+        raise Conflict("registration_in_progress", _("同一登记正在处理，请稍后重试。")) from exc
+    audit_record(
+        "registration.receive",
+        obj=registration,
+        actor=by,
+        detail={"outcome": outcome, "source": source, "event": source_event_id},
+    )
+    return RegistrationResult(registration, institution, outcome, changes=changes)
+
+
+def days_since(moment: dt.datetime | None, *, today: dt.date | None = None) -> int | None:
+    if moment is None:
+        return None
+    return ((today or timezone.localdate()) - timezone.localtime(moment).date()).days

@@ -1,0 +1,156 @@
+"""Registration intake: the clerk's form and the registration systems' API, with the filing rules."""
+
+import json
+
+import pytest
+
+from tuoyu.audit.models import Event
+from tuoyu.institutions.models import Institution, InstitutionRevision, Registration
+from tuoyu.institutions.tests.factories import registration_payload
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = registration_payload(**overrides)
+    data.pop("source_event_id")
+    if isinstance(data["is_for_profit"], bool):
+        data["is_for_profit"] = "true" if data["is_for_profit"] else "false"
+    return data
+
+
+def push(client, payload, **headers):
+    return client.post(
+        "/api/v1/registrations", json.dumps(payload), content_type="application/json", **headers
+    )
+
+
+def test_a_clerk_records_a_registration_on_the_web_and_the_county_sees_it_pending(cast, login):
+    response = login(cast.clerk).post("/institutions/registrations/new/", form_data(seq=7))
+    assert response.status_code == 302
+    inst = Institution.objects.get(name="测试托育中心7号")
+    assert (inst.region_id, inst.registration_authority, inst.filing_status) == (
+        "430202001",
+        "market_regulation",
+        "registered",
+    )
+    assert inst.legal_rep_id_number.startswith("430202")
+    assert Registration.objects.get(institution=inst).source == "web"
+    pending = login(cast.alice).get("/institutions/pending/").content.decode()
+    assert "测试托育中心7号" in pending and f'data-testid="days-{inst.pk}">0<' in pending
+    assert "测试托育中心7号" not in login(cast.bob).get("/institutions/pending/").content.decode()
+    assert Event.objects.filter(
+        action="institution.register", object_id=str(inst.pk), actor=cast.clerk
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"legal_person_kind": "social_service_org", "is_for_profit": "false"}, "authority", "FIL-02"),
+        ({"business_scope": "餐饮服务；早期教育咨询"}, "business_scope", "FIL-03"),
+        ({"kind": "home_point", "business_scope": "托育服务"}, "business_scope", "家庭托育服务"),
+        ({"legal_person_kind": "enterprise", "is_for_profit": "false"}, "is_for_profit", "营利性"),
+        ({"uscc": "91430202MA00000006"}, "uscc", "校验码"),
+        ({"legal_rep_id_number": "430202198506010005"}, "legal_rep_id_number", "校验码"),
+        ({"region": "430200"}, "region", "县（区）或街道"),
+        ({"region": "999999999"}, "region", "没有这个区划代码"),
+        ({"registration_date": "2099-01-01"}, "registration_date", "晚于今天"),
+        ({"phone": "12345"}, "phone", ""),
+    ],
+)
+def test_bad_registrations_are_refused_next_to_the_field_and_nothing_is_saved(
+    cast, login, overrides, field, message
+):
+    response = login(cast.clerk).post("/institutions/registrations/new/", form_data(seq=8, **overrides))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors and message in " ".join(errors[field])
+    assert not Institution.objects.filter(name="测试托育中心8号").exists()
+    assert not Registration.objects.exists()
+
+
+def test_the_api_push_is_idempotent_by_source_event_id(cast, login):
+    client = login(cast.clerk)
+    payload = registration_payload(seq=11)
+    first = push(client, payload)
+    assert first.status_code == 201 and first.json()["outcome"] == "created"
+    again = push(client, payload)
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    assert again.json()["registration_id"] == first.json()["registration_id"]
+    assert Institution.objects.filter(uscc=payload["uscc"]).count() == 1
+    assert Registration.objects.count() == 1
+
+
+def test_the_same_event_id_with_different_data_is_a_conflict(cast, login):
+    client = login(cast.clerk)
+    push(client, registration_payload(seq=12))
+    response = push(client, registration_payload(seq=12, name="另一个名字托育中心"))
+    assert response.status_code == 409 and response["Content-Type"] == "application/problem+json"
+    assert Institution.objects.get(uscc=registration_payload(seq=12)["uscc"]).name == "测试托育中心12号"
+
+
+def test_an_idempotency_key_makes_a_retry_harmless(cast, login):
+    client = login(cast.clerk)
+    payload = registration_payload(seq=13, source_event_id="")
+    assert push(client, payload, HTTP_IDEMPOTENCY_KEY="k-13").status_code == 201
+    retry = push(client, payload, HTTP_IDEMPOTENCY_KEY="k-13")
+    assert retry.status_code == 200 and retry.json()["replayed"] is True
+    assert Registration.objects.count() == 1
+
+
+def test_a_changed_registration_updates_the_institution_and_is_logged(cast, login):
+    client = login(cast.clerk)
+    push(client, registration_payload(seq=14))
+    changed = registration_payload(
+        seq=14,
+        source_event_id="SAMR-430202001-000014-b",
+        address="新华西路1号",
+        legal_rep_id_number="430202198506010020",
+    )
+    response = push(client, changed)
+    assert response.status_code == 200 and response.json()["outcome"] == "updated"
+    inst = Institution.objects.get(uscc=changed["uscc"])
+    assert inst.address == "新华西路1号" and inst.version == 2
+    revision = InstitutionRevision.objects.get(institution=inst)
+    assert revision.changes["address"] == ["建设中路88号", "新华西路1号"]
+    assert revision.changes["legal_rep_id_number"] == {"changed": True}  # never the values
+    assert "430202198506010020" not in json.dumps(revision.changes)
+    unchanged = push(client, {**changed, "source_event_id": "SAMR-430202001-000014-c"})
+    assert unchanged.json()["outcome"] == "unchanged"
+
+
+def test_a_clerk_cannot_register_for_another_authority_or_outside_their_region(cast, login):
+    client = login(cast.clerk)  # 株洲市 market regulation
+    civil = registration_payload(
+        seq=15, legal_person_kind="social_service_org", is_for_profit=False, authority="civil_affairs"
+    )
+    assert push(client, civil).status_code == 403
+    assert push(client, registration_payload(seq=16, region="410611")).status_code == 403
+    assert not Institution.objects.filter(name__startswith="测试托育中心1").exists()
+
+
+def test_api_validation_errors_are_problem_json_with_field_errors(cast, login):
+    response = push(
+        login(cast.clerk), registration_payload(seq=17, uscc="91430202MA00000006", business_scope="餐饮")
+    )
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert "uscc" in fields
+    assert (
+        not Institution.objects.exists() or not Institution.objects.filter(name="测试托育中心17号").exists()
+    )
+
+
+def test_id_numbers_are_masked_on_the_page_and_revealed_with_audit(cast, login):
+    push(login(cast.clerk), registration_payload(seq=18))
+    inst = Institution.objects.get(name="测试托育中心18号")
+    page = login(cast.alice).get(f"/institutions/{inst.pk}/").content.decode()
+    full = inst.legal_rep_id_number
+    assert full not in page and full[:6] + "********" + full[-4:] in page
+    revealed = login(cast.alice).post(f"/institutions/{inst.pk}/reveal/legal_rep_id_number/").content.decode()
+    assert full in revealed
+    assert (
+        Event.objects.filter(action="institution.legal_rep_id_number_reveal", actor=cast.alice).count() == 1
+    )
+    assert full not in json.dumps(list(Registration.objects.values_list("payload", flat=True)))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tuoyu.institutions import views
+
+app_name = "institutions"
+urlpatterns = [
+    path("", views.institution_list, name="list"),
+    path("pending/", views.pending, name="pending"),
+    path("registrations/new/", views.registration_create, name="registration_create"),
+    path("<int:institution_id>/", views.institution_detail, name="detail"),
+    path("<int:institution_id>/reveal/<str:field>/", views.institution_reveal, name="reveal"),
+]

@@ -1,0 +1,95 @@
+"""Institution pages: the list, one institution, the clerk's registration form, the pending-filing list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuoyu.accounts.models import Role
+from tuoyu.audit.services import audit_record
+from tuoyu.core.errors import DomainError
+from tuoyu.core.scoping import get_scoped_or_404, scope_filter
+from tuoyu.institutions import selectors, services
+from tuoyu.institutions.forms import RegistrationForm
+from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource
+
+REVEALABLE = {"legal_rep_id_number", "director_id_number"}
+
+
+def _require_view(request: HttpRequest) -> None:
+    if scope_filter(request.user, "view", Institution) is None:
+        raise Http404
+
+
+@login_required
+def institution_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    q = request.GET.get("q", "").strip()[:50]
+    status = request.GET.get("filing_status", "")
+    status = status if status in FilingStatus.values else ""
+    qs = selectors.institution_list(viewer=request.user, filters={"q": q, "filing_status": status})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in {"q": q, "filing_status": status}.items() if v})
+    context = {"page": page, "q": q, "status": status, "statuses": FilingStatus.choices, "query": query}
+    return render(request, "institutions/list.html", context)
+
+
+@login_required
+def institution_detail(request: HttpRequest, institution_id: int) -> HttpResponse:
+    institution = selectors.institution_get(viewer=request.user, institution_id=institution_id)
+    context = {
+        "institution": institution,
+        "registrations": selectors.registration_list(viewer=request.user, institution=institution)[:20],
+        "revisions": institution.revisions.select_related("changed_by")[:20],
+        "can_reveal": scope_filter(request.user, "reveal", Institution) is not None,
+        "days_registered": services.days_since(institution.registered_at),
+    }
+    return render(request, "institutions/detail.html", context)
+
+
+@login_required
+@require_POST
+def institution_reveal(request: HttpRequest, institution_id: int, field: str) -> HttpResponse:
+    if field not in REVEALABLE:
+        raise Http404
+    institution = get_scoped_or_404(request.user, "reveal", Institution, pk=institution_id)
+    audit_record(f"institution.{field}_reveal", obj=institution)
+    return render(request, "institutions/_revealed.html", {"value": getattr(institution, field)})
+
+
+@login_required
+def registration_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.REGISTRATION_CLERK):
+        raise Http404
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.registration_record(
+                by=request.user, data=form.registration_data(), source=RegistrationSource.WEB
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("登记信息已推送：%(outcome)s。") % {"outcome": result.registration.get_outcome_display()},
+            )
+            return redirect("institutions:detail", institution_id=result.institution.pk)
+    return render(request, "institutions/registration_form.html", {"form": form})
+
+
+@login_required
+def pending(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.CITY_ADMIN, Role.REGULATOR):
+        raise Http404
+    rows = [
+        {"institution": i, "days": services.days_since(i.registered_at)}
+        for i in selectors.pending_filings(viewer=request.user)[:500]
+    ]
+    return render(request, "institutions/pending.html", {"rows": rows})
