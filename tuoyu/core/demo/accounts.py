@@ -21,6 +21,7 @@ class DemoAccount:
     region: str | None
     department: str
     note: str
+    authority: str = ""
 
 
 DEMO_ACCOUNTS = [
@@ -37,6 +38,63 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount("yc-city", Role.CITY_ADMIN, "320900", "盐城市卫生健康委员会", "盐城市 / Yancheng city"),
     DemoAccount("lc-city", Role.CITY_ADMIN, "530900", "临沧市卫生健康委员会", "临沧市 / Lincang city"),
+    # Registration clerks (登记机关): they push the demo institutions' registrations.
+    DemoAccount(
+        "zz-samr",
+        Role.REGISTRATION_CLERK,
+        "430200",
+        "株洲市市场监督管理局",
+        "株洲市市场监管局登记员 / Zhuzhou market regulation clerk",
+        "market_regulation",
+    ),
+    DemoAccount(
+        "zz-civil",
+        Role.REGISTRATION_CLERK,
+        "430200",
+        "株洲市民政局",
+        "株洲市民政局登记员 / Zhuzhou civil affairs clerk",
+        "civil_affairs",
+    ),
+    DemoAccount(
+        "zz-staffing",
+        Role.REGISTRATION_CLERK,
+        "430200",
+        "中共株洲市委机构编制委员会办公室",
+        "株洲市编办登记员 / Zhuzhou staffing office clerk",
+        "staffing_office",
+    ),
+    DemoAccount(
+        "hb-samr",
+        Role.REGISTRATION_CLERK,
+        "410600",
+        "鹤壁市市场监督管理局",
+        "鹤壁市市场监管局登记员 / Hebi market regulation clerk",
+        "market_regulation",
+    ),
+    DemoAccount(
+        "dxh-samr",
+        Role.REGISTRATION_CLERK,
+        "420112",
+        "武汉市东西湖区市场监督管理局",
+        "东西湖区市场监管局登记员 / Dongxihu market regulation clerk",
+        "market_regulation",
+    ),
+    DemoAccount(
+        "yc-samr",
+        Role.REGISTRATION_CLERK,
+        "320900",
+        "盐城市市场监督管理局",
+        "盐城市市场监管局登记员 / Yancheng market regulation clerk",
+        "market_regulation",
+    ),
+    DemoAccount(
+        "lc-samr",
+        Role.REGISTRATION_CLERK,
+        "530900",
+        "临沧市市场监督管理局",
+        "临沧市市场监管局登记员 / Lincang market regulation clerk",
+        "market_regulation",
+    ),
 ]
 
 
@@ -61,6 +119,8 @@ def demo_accounts_create(*, seed: int = 2026) -> tuple[int, int]:
             username=acct.username, password=DEMO_PASSWORD, real_name=name, phone=phone, id_number=id_no
         )
         region = Region.objects.get(code=acct.region) if acct.region else None
-        membership_grant(user=user, role=acct.role, region=region, department=acct.department)
+        membership_grant(
+            user=user, role=acct.role, region=region, department=acct.department, authority=acct.authority
+        )
         created += 1
     return created, kept

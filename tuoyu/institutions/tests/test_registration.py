@@ -154,3 +154,24 @@ def test_id_numbers_are_masked_on_the_page_and_revealed_with_audit(cast, login):
         Event.objects.filter(action="institution.legal_rep_id_number_reveal", actor=cast.alice).count() == 1
     )
     assert full not in json.dumps(list(Registration.objects.values_list("payload", flat=True)))
+
+
+def test_the_demo_registers_institutions_in_all_five_cities_through_the_service_once(db):
+    from django.core.management import call_command
+
+    from tuoyu.core.demo.accounts import demo_accounts_create
+    from tuoyu.core.demo.institutions import CITY_CLERKS, demo_institutions_create
+
+    demo_accounts_create()
+    created = demo_institutions_create()
+    assert created > 100
+    for city in CITY_CLERKS:
+        prefix = city[:4] if city.endswith("00") else city
+        assert Institution.objects.filter(region_prefix__startswith=prefix).exists(), city
+    zz = Institution.objects.filter(region_prefix__startswith="4302")
+    assert {"market_regulation", "civil_affairs", "staffing_office"} <= set(
+        zz.values_list("registration_authority", flat=True)
+    )
+    assert Registration.objects.count() == created
+    assert demo_institutions_create() == 0  # a second run creates nothing
+    call_command("audit_verify", stdout=__import__("io").StringIO())

@@ -2,6 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tuoyu.core.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+from tuoyu.core.demo.institutions import demo_institutions_create
+from tuoyu.core.progress import Progress
 
 
 class Command(BaseCommand):
@@ -20,6 +22,8 @@ class Command(BaseCommand):
         call_command("load_regions", stdout=self.stdout._out)
         created, kept = demo_accounts_create(seed=options["seed"])
         self.stdout.write(f"demo accounts: {created} created, {kept} already there")
+        made = demo_institutions_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
+        self.stdout.write(f"demo institutions: {made} registered")
         self.stdout.write("")
         self.stdout.write(f"演示账号 / demo accounts (password / 密码: {DEMO_PASSWORD})")
         for acct in DEMO_ACCOUNTS:
