@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from tuoyu.api import api_urls
 from tuoyu.core import home, views
+from tuoyu.institutions import views as institution_views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("regions/", include("tuoyu.regions.urls")),
     path("users/", include("tuoyu.accounts.user_urls")),
     path("institutions/", include("tuoyu.institutions.urls")),
+    path("invitations/<str:token>/", institution_views.invitation_accept, name="invitation_accept"),
     path("audit/", include("tuoyu.audit.urls")),
     path("notifications/", include("tuoyu.notifications.urls")),
     path("calendar/", include("tuoyu.calendars.urls")),

@@ -40,7 +40,7 @@ def _institution(user: Any, action: str) -> Q | None:
     regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
     if action == "view":
         regulators |= {Role.REGISTRATION_CLERK.value}
-    if action == "reveal":  # full ID numbers of legal representative and director: the health bureau only
+    if action in {"reveal", "change"}:  # the health bureau; partner inspectors read only
         regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
     q = (
         prefix_q("region_prefix", region_prefixes(user, regulators))

@@ -90,3 +90,33 @@ class RegistrationForm(forms.Form):
             region=d["region"],
             phone=d.get("phone", ""),
         )
+
+
+class InvitationForm(forms.Form):
+    invitee_name = forms.CharField(label=_("被邀请人姓名"), max_length=50)
+    invitee_phone = forms.CharField(label=_("被邀请人手机号"), max_length=20, validators=[validate_mobile])
+
+
+class InvitationAcceptForm(forms.Form):
+    username = forms.RegexField(
+        label=_("用户名"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9._-]{3,150}$",
+        error_messages={"invalid": _("用户名只能包含字母、数字和 . _ -，至少3个字符。")},
+    )
+    real_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, validators=[validate_mobile])
+    password1 = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error(
+                "password2", ValidationError(_("两次输入的密码不一致。"), code="password_mismatch")
+            )
+        return data

@@ -261,3 +261,44 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_authority_display()} {self.institution_id} {self.recorded_at:%Y-%m-%d}"
+
+
+class Invitation(models.Model):
+    """邀请: a one-time link with which the institution's administrator opens their account.
+
+    Only a hash of the link's secret is stored; the link is shown once to the health bureau, which passes
+    it to the institution. It expires after ``INVITATION_DAYS`` days and works once.
+    """
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invitee_name = models.CharField(_("被邀请人"), max_length=50)
+    invitee_phone = EncryptedTextField(_("被邀请人手机号"))
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("机构管理员邀请")
+        verbose_name_plural = _("机构管理员邀请")
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} → {self.invitee_name}"
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.used_at:
+            return str(_("已使用"))
+        if self.revoked_at:
+            return str(_("已作废"))
+        if self.expires_at <= timezone.now():
+            return str(_("已过期"))
+        return str(_("待使用"))

@@ -43,3 +43,18 @@ def registration_list(*, viewer: Any, institution: Institution | None = None) ->
     if institution is not None:
         qs = qs.filter(institution=institution)
     return qs.order_by("-recorded_at", "-id")
+
+
+def can_invite(*, viewer: Any, institution: Institution) -> bool:
+    """The county health bureau (and the city) invite an institution's admin; the institution does not."""
+    from tuoyu.accounts.models import Role
+
+    if not viewer.has_role(Role.CITY_ADMIN, Role.REGULATOR):
+        return False
+    return scoped(viewer, "change", Institution).filter(pk=institution.pk).exists()
+
+
+def invitation_list(*, viewer: Any, institution: Institution) -> QuerySet[Any]:
+    if not can_invite(viewer=viewer, institution=institution):
+        return institution.invitations.none()
+    return institution.invitations.select_related("created_by", "used_by")

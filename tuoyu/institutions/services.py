@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,13 @@ from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
 from tuoyu.core.masking import mask_id_number
+from tuoyu.core.validators import validate_mobile
 from tuoyu.institutions.models import (
     AUTHORITY_FOR_LEGAL_PERSON,
     Institution,
     InstitutionKind,
     InstitutionRevision,
+    Invitation,
     LegalPersonKind,
     Registration,
     RegistrationOutcome,
@@ -276,3 +279,91 @@ def days_since(moment: dt.datetime | None, *, today: dt.date | None = None) -> i
     if moment is None:
         return None
     return ((today or timezone.localdate()) - timezone.localtime(moment).date()).days
+
+
+# --- Inviting the institution's administrator --------------------------------------------------------
+
+INVITATION_DAYS = 7
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(
+    *, by: User, institution_id: int, invitee_name: str, invitee_phone: str
+) -> tuple[Invitation, str]:
+    """The health bureau invites the institution's admin. Returns the invitation and its secret token,
+    which is shown once and never stored."""
+    from django.http import Http404
+
+    from tuoyu.core import scoping
+
+    if not by.has_role(Role.CITY_ADMIN, Role.REGULATOR):  # the health bureau invites; not the institution
+        raise Http404
+    institution = scoping.get_scoped_or_404(by, "change", Institution, pk=institution_id)
+    invitee_name = (invitee_name or "").strip()
+    if not invitee_name:
+        raise DomainError("invitee_name_required", _("请填写被邀请人姓名。"), field="invitee_name")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        institution=institution,
+        token_hash=_token_hash(token),
+        invitee_name=invitee_name[:50],
+        invitee_phone=validate_mobile(invitee_phone),
+        created_by=by,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    audit_record(
+        "invitation.create",
+        obj=invitation,
+        actor=by,
+        detail={"institution": institution.pk, "invitee": invitee_name},
+    )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The usable invitation behind a link, or None — one answer for unknown, used, revoked and expired."""
+    if not token or len(token) > 100:
+        return None
+    invitation = (
+        Invitation.objects.select_related("institution").filter(token_hash=_token_hash(token)).first()
+    )
+    if (
+        invitation is None
+        or invitation.used_at
+        or invitation.revoked_at
+        or invitation.expires_at <= timezone.now()
+    ):
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, username: str, real_name: str, phone: str, password: str) -> User:
+    """Open the invited admin's account, bound to the institution. Works once."""
+    from tuoyu.accounts.services import membership_grant, user_create
+
+    invitation = invitation_for_token(token)
+    if invitation is not None:
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation is None or invitation.used_at:
+        raise DomainError("invitation_invalid", _("邀请链接无效或已过期，请联系卫生健康部门重新邀请。"))
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError("username_taken", _("该用户名已被使用。"), field="username")
+    user = user_create(username=username, password=password, real_name=real_name, phone=phone)
+    membership_grant(
+        user=user,
+        role=Role.INSTITUTION_ADMIN,
+        institution=invitation.institution,
+        department=invitation.institution.name,
+    )
+    invitation.used_at = timezone.now()
+    invitation.used_by = user
+    invitation.save(update_fields=["used_at", "used_by"])
+    audit_record(
+        "invitation.accept", obj=invitation, actor=user, detail={"institution": invitation.institution_id}
+    )
+    return user

@@ -9,4 +9,5 @@ urlpatterns = [
     path("registrations/new/", views.registration_create, name="registration_create"),
     path("<int:institution_id>/", views.institution_detail, name="detail"),
     path("<int:institution_id>/reveal/<str:field>/", views.institution_reveal, name="reveal"),
+    path("<int:institution_id>/invite/", views.institution_invite, name="invite"),
 ]

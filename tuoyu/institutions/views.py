@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import DomainError
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.institutions import selectors, services
-from tuoyu.institutions.forms import RegistrationForm
+from tuoyu.institutions.forms import InvitationAcceptForm, InvitationForm, RegistrationForm
 from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource
 
 REVEALABLE = {"legal_rep_id_number", "director_id_number"}
@@ -48,6 +50,9 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
         "registrations": selectors.registration_list(viewer=request.user, institution=institution)[:20],
         "revisions": institution.revisions.select_related("changed_by")[:20],
         "can_reveal": scope_filter(request.user, "reveal", Institution) is not None,
+        "can_invite": selectors.can_invite(viewer=request.user, institution=institution),
+        "invitation_form": InvitationForm(),
+        "invitations": selectors.invitation_list(viewer=request.user, institution=institution)[:20],
         "days_registered": services.days_since(institution.registered_at),
     }
     return render(request, "institutions/detail.html", context)
@@ -93,3 +98,53 @@ def pending(request: HttpRequest) -> HttpResponse:
         for i in selectors.pending_filings(viewer=request.user)[:500]
     ]
     return render(request, "institutions/pending.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def institution_invite(request: HttpRequest, institution_id: int) -> HttpResponse:
+    institution = get_scoped_or_404(request.user, "change", Institution, pk=institution_id)
+    if not selectors.can_invite(viewer=request.user, institution=institution):
+        raise Http404
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, token = services.invitation_create(
+                by=request.user, institution_id=institution.pk, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            link = request.build_absolute_uri(reverse("invitation_accept", kwargs={"token": token}))
+            return render(
+                request,
+                "institutions/invitation_created.html",
+                {"institution": institution, "invitation": invitation, "link": link},
+            )
+    return render(request, "institutions/invitation_form.html", {"institution": institution, "form": form})
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link: no login; the same 404 page for an unknown, used, revoked or expired link."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "institutions/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(request.POST or None, initial={"real_name": invitation.invitee_name})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.invitation_accept(
+                token=token,
+                username=d["username"],
+                real_name=d["real_name"],
+                phone=d["phone"],
+                password=d["password1"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+        else:
+            messages.success(request, _("账号已开通，请登录。"))
+            return redirect("accounts:login")
+    return render(request, "institutions/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -10,6 +10,7 @@ Jurisdiction is probed with four regions: 430202001 (月塘街道, a street of �
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from tuoyu.audit.models import Event
 from tuoyu.core import scoping
 from tuoyu.core.problems import PROBLEM_CONTENT_TYPE
 from tuoyu.institutions.models import Institution
+from tuoyu.notifications.models import Notification
+from tuoyu.notifications.services import notify
 from tuoyu.regions.models import Region, RegionPopulation
 from tuoyu.testing.fixtures import Cast
 
@@ -646,6 +649,249 @@ class ApiRegistrationPush(Check):
         assert Institution.objects.count() == before, f"{role} created an institution"
 
 
+# --- notifications: everyone's inbox is their own ----------------------------------------------------
+
+
+def tell(env: Env, role: str) -> Notification:
+    """A new unread notification for ``role``."""
+    (n,) = notify(recipients=[env.user(role)], kind="test.matrix", title=f"«{role}»的消息", body="", link="/")
+    return n
+
+
+def everyone_told(env: Env) -> None:
+    for r in SIGNED_IN:
+        if not Notification.objects.filter(recipient=env.user(r)).exists():
+            tell(env, r)
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def refused_anonymous(response: Any, path: str) -> None:
+    if is_api(path):
+        problem(response, "anonymous", path, 401)
+    else:
+        to_login(response, "anonymous", path)
+
+
+@dataclass
+class OwnInbox(Check):
+    """The inbox (web page or API list): one's own notifications, never another's — not even for the system
+    admin or the auditor. Anonymous: the login page (web) or 401 (API)."""
+
+    path: str
+
+    def __call__(self, env: Env, role: str) -> None:
+        everyone_told(env)
+        response = env.client(role).get(self.path)
+        if role == "anonymous":
+            refused_anonymous(response, self.path)
+            return
+        what = f"GET {self.path}"
+        status_of(response, role, what, 200)
+        text = (
+            json.dumps(response.json(), ensure_ascii=False)
+            if is_api(self.path)
+            else response.content.decode()
+        )
+        assert f"«{role}»的消息" in text, f"{role} {what}: own notification missing"
+        for other in SIGNED_IN:
+            if other != role:
+                assert f"«{other}»的消息" not in text, f"{role} {what}: shows {other}'s notification"
+
+
+@dataclass
+class MarkOwnNotification(Check):
+    """POST …/{id}/open/ (web) or …/{id}/read (API): one's own marks it read; another's answers 404 and stays
+    unread; GET is refused on the web; anonymous to the login page (web) or 401 (API)."""
+
+    path: str
+    own_status: int
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        theirs = tell(env, env.other_than(role))
+        url = self.path.format(notification_id=theirs.pk)
+        if role == "anonymous":
+            refused_anonymous(c.post(url), url)
+        else:
+            if not is_api(url):
+                status_of(c.get(url), role, f"GET {url}", 405)
+            response = c.post(url)
+            status_of(response, role, f"POST {url} (another's)", 404)
+            own = tell(env, role)
+            status_of(c.post(self.path.format(notification_id=own.pk)), role, "POST (own)", self.own_status)
+            own.refresh_from_db()
+            assert own.read_at is not None, f"{role}: own notification still unread"
+        theirs.refresh_from_db()
+        assert theirs.read_at is None, f"{role} marked someone else's notification read"
+
+
+@dataclass
+class MarkAllOwnNotifications(Check):
+    """POST read-all: marks one's own, nobody else's; anonymous to the login page (web) or 401 (API)."""
+
+    path: str
+    own_status: int
+
+    def __call__(self, env: Env, role: str) -> None:
+        everyone_told(env)
+        Notification.objects.update(read_at=None)
+        response = env.client(role).post(self.path)
+        read_by = set(
+            Notification.objects.filter(read_at__isnull=False).values_list("recipient_id", flat=True)
+        )
+        if role == "anonymous":
+            refused_anonymous(response, self.path)
+            assert not read_by
+            return
+        status_of(response, role, f"POST {self.path}", self.own_status)
+        assert read_by == {env.user(role).pk}, f"{role} POST {self.path}: marked others' notifications read"
+
+
+# --- the holiday table (calendar) -------------------------------------------------------------------
+
+# Regulators read the holiday table (their deadlines are counted with it); only the system admin changes it.
+CALENDAR_READERS = {"zhou", "alice", "bob", "carol", "ivan", "clerk", "sam"}
+
+
+@dataclass
+class CalendarRead(Check):
+    """A holiday-table page: the system admin and regulators read it; everyone else 404."""
+
+    path: str
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get(self.path)
+        if role == "anonymous":
+            to_login(response, role, self.path)
+        elif role in CALENDAR_READERS:
+            status_of(response, role, self.path, 200)
+            no_foreign(response, role, self.path, env)
+        else:
+            status_of(response, role, self.path, 404)
+
+
+class CalendarWrite(Check):
+    """A change to the holiday table (POST only): the system admin; regulators and everyone else 404, and
+    the table stays as it was. Each role works on a year of its own."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __call__(self, env: Env, role: str) -> None:
+        import datetime as dt
+
+        from tuoyu.calendars.models import HolidayDate, HolidayYear
+        from tuoyu.calendars.services import holiday_date_add
+
+        year = 2030 + ROLES.index(role)
+        day = holiday_date_add(by=env.cast.sam, date=dt.date(year, 1, 1), kind="holiday", name="元旦")
+        path, data, changed = {
+            "add": (
+                f"/calendar/{year}/dates/",
+                {"date": f"{year}-10-01", "kind": "holiday", "name": "国庆节"},
+                lambda: HolidayDate.objects.filter(date=dt.date(year, 10, 1)).exists(),
+            ),
+            "remove": (
+                f"/calendar/{year}/dates/{day.pk}/remove/",
+                {},
+                lambda: not HolidayDate.objects.filter(pk=day.pk).exists(),
+            ),
+            "import": (
+                f"/calendar/{year}/import/",
+                {"text": f"{year}-05-01,holiday,劳动节"},
+                lambda: HolidayDate.objects.filter(date=dt.date(year, 5, 1)).exists(),
+            ),
+            "publish": (
+                f"/calendar/{year}/publish/",
+                {"source": f"国务院办公厅关于{year}年部分节假日安排的通知"},
+                lambda: HolidayYear.objects.get(year=year).published,
+            ),
+        }[self.action]
+        c = env.client(role)
+        response = c.post(path, data)
+        if role == "anonymous":
+            to_login(response, role, path)
+        elif role == "sam":
+            status_of(response, role, f"POST {path}", 302)
+            assert changed(), f"sam: POST {path} changed nothing"
+        else:
+            status_of(c.get(path), role, f"GET {path}", 405)
+            status_of(response, role, f"POST {path}", 404)
+        if role != "sam":
+            assert not changed(), f"{role} changed the holiday table via POST {path}"
+
+
+class ApiWorkdays(Check):
+    """GET /api/v1/calendar/workdays: a calculator over the published schedule, for anyone signed in."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        path = "/api/v1/calendar/workdays?start=2025-09-26&n=5"
+        response = env.client(role).get(path)
+        if role == "anonymous":
+            problem(response, role, path, 401)
+        else:
+            status_of(response, role, path, 200)
+            assert response.json()["deadline"] == "2025-10-10"
+
+
+class ApiCalendarYears(Check):
+    """GET /api/v1/calendar/years: the system admin and regulators; everyone else 404; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        path = "/api/v1/calendar/years"
+        response = env.client(role).get(path)
+        if role == "anonymous":
+            problem(response, role, path, 401)
+        elif role in CALENDAR_READERS:
+            status_of(response, role, path, 200)
+            assert 2026 in {y["year"] for y in response.json()["items"]}
+        else:
+            problem(response, role, path, 404)
+
+
+class InstitutionInvite(Check):
+    """POST /institutions/<id>/invite/: the health bureau of the institution's region only."""
+
+    INVITERS = {"zhou": {"inst_a", "inst_b"}, "alice": {"inst_a"}, "bob": {"inst_b"}, "carol": {"inst_hebi"}}
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.institutions.models import Invitation
+
+        c = env.client(role)
+        for name in INSTITUTIONS:
+            inst = getattr(env.cast, name)
+            url = f"/institutions/{inst.pk}/invite/"
+            before = Invitation.objects.count()
+            response = c.post(url, {"invitee_name": "王芳", "invitee_phone": "13912345678"})
+            if role == "anonymous":
+                to_login(response, role, url)
+                continue
+            allowed = name in self.INVITERS.get(role, ())
+            status_of(response, role, f"POST {url}", 200 if allowed else 404)
+            assert Invitation.objects.count() == before + (1 if allowed else 0), f"{role} {url}"
+            status_of(c.get(url), role, f"GET {url}", 405)
+
+
+class InvitationLink(Check):
+    """/invitations/<token>/: anyone holding a valid link; an invalid one is 404 for everyone."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.institutions.services import invitation_create
+
+        _, token = invitation_create(
+            by=env.cast.alice,
+            institution_id=env.cast.inst_a.pk,
+            invitee_name="王芳",
+            invitee_phone="13912345678",
+        )
+        c = env.client(role)
+        status_of(c.get(f"/invitations/{token}/"), role, "GET valid invitation", 200)
+        status_of(c.get("/invitations/forged-token/"), role, "GET forged invitation", 404)
+
+
 # --- the matrix -------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Check] = {
@@ -691,6 +937,17 @@ MATRIX: dict[str, Check] = {
     "DELETE /api/v1/tokens/{token_id}": ApiTokenRevoke(),
     "GET /api/v1/regions": ApiRegionList(),
     "GET /api/v1/regions/{code}": ApiRegionDetail(),
+    # notifications: one's own inbox only
+    "notifications/": OwnInbox("/notifications/"),
+    "notifications/<int:notification_id>/open/": MarkOwnNotification(
+        "/notifications/{notification_id}/open/", 302
+    ),
+    "notifications/read-all/": MarkAllOwnNotifications("/notifications/read-all/", 302),
+    "GET /api/v1/notifications": OwnInbox("/api/v1/notifications"),
+    "POST /api/v1/notifications/{notification_id}/read": MarkOwnNotification(
+        "/api/v1/notifications/{notification_id}/read", 200
+    ),
+    "POST /api/v1/notifications/read-all": MarkAllOwnNotifications("/api/v1/notifications/read-all", 200),
     # institutions and registrations
     "institutions/": InstitutionListPage(),
     "institutions/<int:institution_id>/": InstitutionPage(),
@@ -700,6 +957,17 @@ MATRIX: dict[str, Check] = {
     "GET /api/v1/institutions": ApiInstitutionList(),
     "GET /api/v1/institutions/{institution_id}": ApiInstitutionDetail(),
     "POST /api/v1/registrations": ApiRegistrationPush(),
+    "institutions/<int:institution_id>/invite/": InstitutionInvite(),
+    "invitations/<str:token>/": InvitationLink(),
+    # the holiday table (节假日安排): regulators read, the system admin changes
+    "calendar/": CalendarRead("/calendar/"),
+    "calendar/<int:year>/": CalendarRead("/calendar/2027/"),
+    "calendar/<int:year>/dates/": CalendarWrite("add"),
+    "calendar/<int:year>/dates/<int:date_id>/remove/": CalendarWrite("remove"),
+    "calendar/<int:year>/import/": CalendarWrite("import"),
+    "calendar/<int:year>/publish/": CalendarWrite("publish"),
+    "GET /api/v1/calendar/workdays": ApiWorkdays(),
+    "GET /api/v1/calendar/years": ApiCalendarYears(),
 }
 
 
@@ -744,7 +1012,7 @@ def test_a_model_without_a_rule_is_empty_for_everyone(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [Region, Institution, Event, ApiToken, User, Membership])
+@pytest.mark.parametrize("model", [Region, Institution, Event, ApiToken, User, Membership, Notification])
 def test_anonymous_and_no_user_see_nothing(cast: Cast, model: type) -> None:
     for nobody in (AnonymousUser(), None):
         for action in sorted(scoping.ACTIONS):

@@ -175,3 +175,96 @@ def test_the_demo_registers_institutions_in_all_five_cities_through_the_service_
     assert Registration.objects.count() == created
     assert demo_institutions_create() == 0  # a second run creates nothing
     call_command("audit_verify", stdout=__import__("io").StringIO())
+
+
+# --- inviting the institution's administrator ---------------------------------------------------------
+
+
+def _invite(client, inst, **data):
+    data = {"invitee_name": "王芳", "invitee_phone": "13912345678", **data}
+    return client.post(f"/institutions/{inst.pk}/invite/", data)
+
+
+def _token(response):
+    import re
+
+    return re.search(r"/invitations/([\w-]+)/", response.content.decode()).group(1)
+
+
+def test_the_county_invites_the_admin_who_opens_an_account_bound_to_the_institution_once(cast, login, client):
+    from tuoyu.accounts.models import User
+    from tuoyu.institutions.models import Invitation
+
+    response = _invite(login(cast.alice), cast.inst_a)
+    assert response.status_code == 200
+    token = _token(response)
+    assert token not in str(list(Invitation.objects.values()))  # only its hash is stored
+    page = client.get(f"/invitations/{token}/")
+    assert page.status_code == 200 and cast.inst_a.name in page.content.decode()
+    form = {
+        "username": "inst-a-admin",
+        "real_name": "王芳",
+        "phone": "13912345678",
+        "password1": "Inst-Admin-2026!",
+        "password2": "Inst-Admin-2026!",
+    }
+    assert client.post(f"/invitations/{token}/", form).status_code == 302
+    user = User.objects.get(username="inst-a-admin")
+    assert [(m.role, m.institution_id) for m in user.active_memberships()] == [
+        ("institution_admin", cast.inst_a.pk)
+    ]
+    assert Event.objects.filter(action="invitation.accept", actor=user).exists()
+    again = client.post(f"/invitations/{token}/", {**form, "username": "second"})
+    assert again.status_code == 404 and not User.objects.filter(username="second").exists()
+
+
+def test_an_invitation_link_that_is_unknown_or_expired_answers_the_same(cast, login, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuoyu.institutions.models import Invitation
+
+    token = _token(_invite(login(cast.alice), cast.inst_a))
+    Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    expired = client.get(f"/invitations/{token}/")
+    unknown = client.get("/invitations/not-a-real-token/")
+    assert expired.status_code == unknown.status_code == 404
+    assert (
+        "邀请链接无效或已过期" in expired.content.decode()
+        and "邀请链接无效或已过期" in unknown.content.decode()
+    )
+    assert cast.inst_a.name not in expired.content.decode()
+
+
+def test_only_the_county_bureau_of_the_institution_can_invite(cast, login):
+    from tuoyu.institutions.models import Invitation
+
+    for who in ("bob", "ivan", "clerk", "ann", "sam", "audrey"):
+        assert _invite(login(getattr(cast, who)), cast.inst_a).status_code == 404, who
+    assert not Invitation.objects.exists()
+
+
+def test_bad_invitation_input_is_refused(cast, login):
+    from tuoyu.institutions.models import Invitation
+
+    response = _invite(login(cast.alice), cast.inst_a, invitee_phone="123")
+    assert response.status_code == 200 and "手机号" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_a_weak_password_on_the_invitation_form_is_refused_and_the_link_still_works(cast, login, client):
+    from tuoyu.accounts.models import User
+
+    token = _token(_invite(login(cast.alice), cast.inst_a))
+    form = {
+        "username": "weakling",
+        "real_name": "王芳",
+        "phone": "13912345678",
+        "password1": "short",
+        "password2": "short",
+    }
+    response = client.post(f"/invitations/{token}/", form)
+    assert response.status_code == 200 and "12" in response.content.decode()
+    assert not User.objects.filter(username="weakling").exists()
+    assert client.get(f"/invitations/{token}/").status_code == 200
