@@ -10,6 +10,7 @@ from tuoyu.accounts.models import REGION_ROLES, ApiToken, Membership, Role, User
 from tuoyu.audit.models import Event
 from tuoyu.calendars.models import HolidayDate, HolidayYear
 from tuoyu.core.scoping import prefix_q, register
+from tuoyu.filings.models import Filing
 from tuoyu.institutions.models import Institution, Registration
 from tuoyu.notifications.models import Notification
 from tuoyu.regions.models import Region
@@ -126,3 +127,21 @@ def _holiday_table(user: Any, action: str) -> Q | None:
     if action == "view" and user.has_role(*(r.value for r in REGION_ROLES)):
         return Q()
     return None
+
+
+@register(Filing)
+def _filing(user: Any, action: str) -> Q | None:
+    """The health bureau reviews (change) filings in its jurisdiction; partner inspectors read them; the
+    institution's own staff read theirs (its admin acts on them through the services' own check)."""
+    if action == "view":
+        roles = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
+    elif action == "change":
+        roles = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
+    else:
+        return None
+    q = prefix_q("region_prefix", region_prefixes(user, roles))
+    if action == "view":
+        ids = institution_ids(user, {Role.INSTITUTION_ADMIN.value, Role.INSTITUTION_STAFF.value})
+        if ids:
+            q = Q(institution_id__in=ids) if q is None else q | Q(institution_id__in=ids)
+    return q

@@ -39,6 +39,11 @@ class FilingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已注销")
 
 
+class PremisesTenure(models.TextChoices):
+    OWN = "own", _("自有")
+    LEASED = "leased", _("租赁")
+
+
 class Education(models.TextChoices):
     JUNIOR_HIGH = "junior_high", _("初中及以下")
     SENIOR_HIGH = "senior_high", _("高中/中专")
@@ -134,6 +139,37 @@ class Institution(models.Model):
     )
     opening_hours = models.CharField(_("服务时间"), max_length=100, blank=True)
 
+    # Meals (膳食): a food business licence is a filing material when meals are served (FIL-01).
+    serves_meals = models.BooleanField(_("提供膳食"), default=False)
+    food_licence_number = models.CharField(_("食品经营许可证编号"), max_length=64, blank=True)
+    food_licence_date = models.DateField(_("食品经营许可证发证日期"), null=True, blank=True)
+
+    # Premises (场地): own, or leased for at least 3 years at filing (设置标准).
+    premises_tenure = models.CharField(_("场地性质"), max_length=8, choices=PremisesTenure.choices, blank=True)
+    lease_start = models.DateField(_("租赁起始日"), null=True, blank=True)
+    lease_end = models.DateField(_("租赁到期日"), null=True, blank=True)
+    floors_used = models.CharField(_("使用楼层"), max_length=50, blank=True, help_text=_("如 1-2 或 1,3"))
+    uses_basement = models.BooleanField(_("使用地下室"), default=False)
+    indoor_area_m2 = models.DecimalField(
+        _("室内面积（㎡）"), max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    outdoor_area_m2 = models.DecimalField(
+        _("室外活动面积（㎡）"), max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    has_observation_room = models.BooleanField(_("设有观察室"), default=False)
+
+    # Surveillance (视频监控), attested by the institution: coverage and retention (≥ 90 days, 管理规范 art. 32).
+    camera_count = models.PositiveSmallIntegerField(_("摄像头数量"), null=True, blank=True)
+    cameras_cover_entrances = models.BooleanField(_("覆盖出入口"), default=False)
+    cameras_cover_children_areas = models.BooleanField(_("覆盖婴幼儿生活和活动区域"), default=False)
+    recording_retention_days = models.PositiveSmallIntegerField(
+        _("录像保存天数"), null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
+    surveillance_attested = models.BooleanField(_("机构已承诺监控情况属实"), default=False)
+
+    has_liability_insurance = models.BooleanField(_("已投保责任保险"), default=False)
+    insurance_policy_number = models.CharField(_("保单号"), max_length=64, blank=True)
+
     filing_status = models.CharField(
         _("备案状态"),
         max_length=16,
@@ -151,6 +187,13 @@ class Institution(models.Model):
         verbose_name = _("托育机构")
         verbose_name_plural = _("托育机构")
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lease_start__isnull=True)
+                | models.Q(lease_end__isnull=True)
+                | models.Q(lease_start__lt=models.F("lease_end")),
+                name="institutions_institution_lease_ordered",
+                violation_error_message="租赁到期日须晚于起始日。",
+            ),
             models.CheckConstraint(
                 condition=models.Q(min_age_months__isnull=True)
                 | models.Q(max_age_months__isnull=True)
