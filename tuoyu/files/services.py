@@ -1,0 +1,106 @@
+"""Writes and hand-outs for stored files: store, serve (after the owner's permission check), delete.
+Each is audited; a refused upload is audited too (someone tried to upload an executable)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.utils import timezone
+
+from tuoyu.accounts.models import User
+from tuoyu.audit.models import Outcome
+from tuoyu.audit.services import audit_record, model_snapshot
+from tuoyu.core.uploads import clean_filename, validate_upload
+from tuoyu.files.models import StoredFile
+
+logger = logging.getLogger(__name__)
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_store(*, upload: UploadedFile, by: User) -> StoredFile:
+    """Check ``upload`` by content and keep it: the blob through the default storage under a random
+    name, the row with its original name, kind, size and SHA-256. Raises ValidationError (in Chinese,
+    naming the problem) for a file we do not accept; the refusal is audited.
+
+    If the row cannot be written the blob is removed again. A caller that wraps this in its own
+    transaction and then rolls back leaves an unreferenced blob behind (storage is not transactional);
+    it is never served, since only a StoredFile row can be.
+    """
+    name = clean_filename(upload.name)
+    try:
+        detected = validate_upload(upload)
+    except ValidationError as exc:
+        audit_record(
+            "file.upload",
+            object_type="files.storedfile",
+            actor=by,
+            outcome=Outcome.FAILURE,
+            detail={"name": name, "size": upload.size, "code": exc.code, "reason": " ".join(exc.messages)},
+        )
+        raise
+    stored = StoredFile(
+        original_name=name,
+        kind=detected.kind,
+        size=detected.size,
+        sha256=_sha256(upload),
+        uploaded_by=by,
+        uploaded_at=timezone.now(),
+    )
+    stored.file.save(f"upload.{detected.extension}", upload, save=False)
+    try:
+        with transaction.atomic():
+            stored.full_clean()
+            stored.save()
+            audit_record("file.upload", obj=stored, actor=by, after=model_snapshot(stored))
+    except BaseException:
+        stored.file.storage.delete(stored.file.name)
+        raise
+    return stored
+
+
+@transaction.atomic
+def file_delete(*, stored: StoredFile, by: User) -> None:
+    """Remove the row (audited) and, once that is committed, the blob."""
+    before = model_snapshot(stored)
+    storage, name = stored.file.storage, stored.file.name
+    audit_record("file.delete", obj=stored, actor=by, before=before)
+    stored.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def content_disposition(filename: str, *, as_attachment: bool) -> str:
+    """RFC 6266 with an RFC 5987 UTF-8 name, and a plain ASCII name for clients that ignore ``filename*``."""
+    stem, dot, ext = filename.rpartition(".")
+    ascii_stem = "".join(c for c in stem if c.isascii() and (c.isalnum() or c in "-_ ")).strip() or "file"
+    fallback = f"{ascii_stem}{dot}{ext}" if dot else ascii_stem
+    disposition = "attachment" if as_attachment else "inline"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def file_response(stored: StoredFile, *, viewer: User, as_attachment: bool = True) -> FileResponse:
+    """Hand ``stored`` to ``viewer``. Only for the owning view, AFTER its own permission check: this
+    function checks nothing. The type comes from the detected kind, never from the upload; the
+    download is audited."""
+    try:
+        handle = stored.file.storage.open(stored.file.name, "rb")
+    except FileNotFoundError:
+        logger.error("stored file %s (%s) has no blob", stored.pk, stored.file.name)
+        raise Http404 from None
+    audit_record("file.download", obj=stored, actor=viewer, detail={"as_attachment": as_attachment})
+    response = FileResponse(handle, content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition(stored.download_name, as_attachment=as_attachment)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
