@@ -49,6 +49,9 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         items.append(NavItem(_("待备案"), reverse("institutions:pending"), "pending"))
     if Role.REGISTRATION_CLERK in roles:
         items.append(NavItem(_("登记录入"), reverse("institutions:registration_create"), "registration"))
+        items.append(
+            NavItem(_("批量导入"), reverse("institutions:registration_import"), "registration-import")
+        )
     if Role.SYSTEM_ADMIN in roles:
         items.append(NavItem(_("账号管理"), reverse("users:list"), "users"))
     if Role.SYSTEM_ADMIN in roles:

@@ -145,16 +145,28 @@ class Institution(models.Model):
     food_licence_date = models.DateField(_("食品经营许可证发证日期"), null=True, blank=True)
 
     # Premises (场地): own, or leased for at least 3 years at filing (设置标准).
-    premises_tenure = models.CharField(_("场地性质"), max_length=8, choices=PremisesTenure.choices, blank=True)
+    premises_tenure = models.CharField(
+        _("场地性质"), max_length=8, choices=PremisesTenure.choices, blank=True
+    )
     lease_start = models.DateField(_("租赁起始日"), null=True, blank=True)
     lease_end = models.DateField(_("租赁到期日"), null=True, blank=True)
     floors_used = models.CharField(_("使用楼层"), max_length=50, blank=True, help_text=_("如 1-2 或 1,3"))
     uses_basement = models.BooleanField(_("使用地下室"), default=False)
     indoor_area_m2 = models.DecimalField(
-        _("室内面积（㎡）"), max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("室内面积（㎡）"),
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     outdoor_area_m2 = models.DecimalField(
-        _("室外活动面积（㎡）"), max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("室外活动面积（㎡）"),
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     has_observation_room = models.BooleanField(_("设有观察室"), default=False)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,8 +18,9 @@ from django.views.decorators.http import require_POST
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import DomainError
+from tuoyu.core.excel import report_workbook, template_workbook
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
-from tuoyu.institutions import selectors, services
+from tuoyu.institutions import imports, selectors, services
 from tuoyu.institutions.forms import InvitationAcceptForm, InvitationForm, RegistrationForm
 from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource
 
@@ -148,3 +151,63 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("账号已开通，请登录。"))
             return redirect("accounts:login")
     return render(request, "institutions/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+def _require_clerk(request: HttpRequest) -> None:
+    if not request.user.has_role(Role.REGISTRATION_CLERK):
+        raise Http404
+
+
+REPORT_SESSION_KEY = "registration_import_report"
+
+
+@login_required
+def registration_import(request: HttpRequest) -> HttpResponse:
+    """Excel batch: upload, all-or-nothing import, a row-by-row report (downloadable) when it fails."""
+    _require_clerk(request)
+    context: dict[str, object] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = _("请选择要上传的Excel文件（.xlsx）。")
+        else:
+            outcome = imports.registration_import(by=request.user, file=upload)
+            context["outcome"] = outcome
+            request.session.pop(REPORT_SESSION_KEY, None)
+            if outcome.committed:
+                audit_record(
+                    "registration.import",
+                    object_type="institutions.registration",
+                    detail={"rows": outcome.applied, "file": upload.name[:100]},
+                )
+            elif outcome.result.rows:
+                report = base64.b64encode(report_workbook(outcome.result)).decode()
+                request.session[REPORT_SESSION_KEY] = report
+                context["has_report"] = True
+    return render(request, "institutions/registration_import.html", context)
+
+
+@login_required
+def registration_template(request: HttpRequest) -> HttpResponse:
+    _require_clerk(request)
+    return _xlsx(template_workbook(imports.REGISTRATION_SHEET), "登记信息导入模板.xlsx")
+
+
+@login_required
+def registration_import_report(request: HttpRequest) -> HttpResponse:
+    _require_clerk(request)
+    report = request.session.get(REPORT_SESSION_KEY)
+    if not report:
+        raise Http404
+    return _xlsx(base64.b64decode(report), "登记信息校验报告.xlsx")
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from tuoyu.files.services import content_disposition
+
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

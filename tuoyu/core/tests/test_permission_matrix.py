@@ -586,7 +586,7 @@ class RolesOnly(Check):
             to_login(response, role, self.path)
         else:
             status_of(response, role, self.path, 200 if role in self.roles else 404)
-            if response.status_code == 200:
+            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
                 no_foreign(response, role, self.path, env)
 
 
@@ -892,6 +892,18 @@ class InvitationLink(Check):
         status_of(c.get("/invitations/forged-token/"), role, "GET forged invitation", 404)
 
 
+class ImportReport(Check):
+    """The last failed batch's report lives in the uploader's own session: nobody else has one."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        path = "/institutions/registrations/import/report.xlsx"
+        response = env.client(role).get(path)
+        if role == "anonymous":
+            to_login(response, role, path)
+        else:
+            status_of(response, role, path, 404)
+
+
 # --- the matrix -------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Check] = {
@@ -958,6 +970,11 @@ MATRIX: dict[str, Check] = {
     "GET /api/v1/institutions/{institution_id}": ApiInstitutionDetail(),
     "POST /api/v1/registrations": ApiRegistrationPush(),
     "institutions/<int:institution_id>/invite/": InstitutionInvite(),
+    "institutions/registrations/import/": RolesOnly("/institutions/registrations/import/", ("clerk",)),
+    "institutions/registrations/import/template.xlsx": RolesOnly(
+        "/institutions/registrations/import/template.xlsx", ("clerk",)
+    ),
+    "institutions/registrations/import/report.xlsx": ImportReport(),
     "invitations/<str:token>/": InvitationLink(),
     # the holiday table (节假日安排): regulators read, the system admin changes
     "calendar/": CalendarRead("/calendar/"),
