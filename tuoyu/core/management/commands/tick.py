@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from tuoyu.audit.services import audit_prune
+from tuoyu.calendars.selectors import next_year_reminder
 
 
 class Command(BaseCommand):
@@ -9,3 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
         deleted = audit_prune()
         self.stdout.write(f"audit retention: pruned {deleted} events")
+        reminder = next_year_reminder()
+        if reminder:
+            self.stdout.write(self.style.WARNING(reminder))
