@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "tuoyu.accounts",
     "tuoyu.audit",
     "tuoyu.institutions",
+    "tuoyu.filings",
+    "tuoyu.calendars",
+    "tuoyu.files",
+    "tuoyu.notifications",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +240,29 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded files live under var/media and are NEVER served by URL: MEDIA_URL is not routed (a test
+# checks it); the owning view checks permission and calls files.services.file_response.
 MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+# --- Uploads (core/uploads.py) ------------------------------------------------------------------
+# Each file: PDF, JPEG or PNG by content, at most this size.
+MAX_UPLOAD_BYTES = env_int("TUOYU_MAX_UPLOAD_MB", 20) * 1024 * 1024
+if MAX_UPLOAD_BYTES <= 0:
+    raise ImproperlyConfigured("TUOYU_MAX_UPLOAD_MB must be at least 1.")
+# Files up to 2.5 MB are parsed in memory, bigger ones stream to a temporary file that holds at most
+# MAX_UPLOAD_BYTES (the rest is counted, not kept), so an oversize upload is refused by its size
+# without filling the disk. Limit the whole request body at the reverse proxy as well.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "tuoyu.core.uploads.CappedTemporaryFileUploadHandler",
+]
+# The non-file part of a request body (form fields, an API's JSON — a registration batch included);
+# files do not count here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -245,9 +271,36 @@ API_MAX_PAGE_SIZE = 200
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = API_MAX_PAGE_SIZE
 
-# --- Email (notifications, later issues) --------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("TUOYU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- Email (notification copies; see notifications/services.py) ---------------------------------
+# TUOYU_EMAIL_BACKEND: "console" (the default: printed, nothing sent), "smtp", or a backend's dotted path.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+_email_backend = os.environ.get("TUOYU_EMAIL_BACKEND", "") or "console"
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
 DEFAULT_FROM_EMAIL = os.environ.get("TUOYU_FROM_EMAIL", "tuoyu@localhost")
+# Email a copy of each notification (the in-app inbox always gets it). Off until a mail server is set up.
+NOTIFY_EMAIL = env_bool("TUOYU_NOTIFY_EMAIL", False)
+# The SMTP server (read by the smtp backend only).
+EMAIL_HOST = os.environ.get("TUOYU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TUOYU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("TUOYU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TUOYU_EMAIL_PASSWORD", "") or (
+    Path(os.environ["TUOYU_EMAIL_PASSWORD_FILE"]).read_text().strip()
+    if os.environ.get("TUOYU_EMAIL_PASSWORD_FILE")
+    else ""
+)
+EMAIL_USE_TLS = env_bool("TUOYU_EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("TUOYU_EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("TUOYU_EMAIL_USE_TLS and TUOYU_EMAIL_USE_SSL cannot both be on.")
+# Email is sent after the action commits, inside the request: never let a slow server hold it long.
+EMAIL_TIMEOUT = env_int("TUOYU_EMAIL_TIMEOUT", 10)
+# The address users reach tuoyu at (https://tuoyu.example.gov.cn), for links in emails; empty: no link.
+SITE_URL = os.environ.get("TUOYU_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

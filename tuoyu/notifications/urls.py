@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tuoyu.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:notification_id>/open/", views.notification_open, name="open"),
+    path("read-all/", views.read_all, name="read_all"),
+]
