@@ -21,6 +21,7 @@ from tuoyu.accounts.services import api_token_authenticate
 from tuoyu.core import context
 from tuoyu.core.errors import DomainError
 from tuoyu.core.problems import PROBLEM_CONTENT_TYPE, problem_response
+from tuoyu.core.scoping import DeniedNotFound, record_denial
 
 logger = logging.getLogger("tuoyu.api")
 
@@ -117,6 +118,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    if isinstance(exc, DeniedNotFound):
+        record_denial(exc)
     return problem_response(404, _("未找到"), _("请求的资源不存在。"), code="not_found")
 
 

@@ -47,6 +47,13 @@ class RequestContextMiddleware:
         finally:
             context.reset(token)
 
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        from tuoyu.core.scoping import DeniedNotFound, record_denial
+
+        if isinstance(exception, DeniedNotFound):
+            record_denial(exception)  # the view's transaction is over: this record stays
+        return None
+
 
 class LanguageMiddleware:
     """zh-hans unless the user chose another language (the language cookie set by /i18n/setlang/).

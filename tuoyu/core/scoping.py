@@ -50,11 +50,37 @@ def scoped(user: Any, action: str, model_or_qs: type[M] | models.QuerySet[M]) ->
     return qs.filter(q)
 
 
+class DeniedNotFound(Http404):
+    """A 404 for an object that exists outside the user's scope. It answers exactly like a missing one;
+    the request's error handling (RequestContextMiddleware, the API's 404 handler) records it as an
+    ``access.denied`` audit event — after the service's transaction has rolled back, so the record stays.
+    """
+
+    def __init__(self, *, model_label: str, object_id: str, action: str, user: Any) -> None:
+        super().__init__()
+        self.model_label, self.object_id, self.action, self.user = model_label, object_id, action, user
+
+
+def record_denial(exc: DeniedNotFound) -> None:
+    from tuoyu.audit.models import Outcome
+    from tuoyu.audit.services import audit_record
+
+    audit_record(
+        "access.denied",
+        object_type=exc.model_label,
+        object_id=exc.object_id,
+        outcome=Outcome.DENIED,
+        actor=exc.user if getattr(exc.user, "is_authenticated", False) else None,
+        detail={"action": exc.action},
+    )
+
+
 def get_scoped_or_404(user: Any, action: str, model_or_qs: type[M] | models.QuerySet[M], **lookup: Any) -> M:
     """One object the user may act on, or 404 — the same answer whether it is missing or forbidden.
 
-    A forbidden object (it exists, outside the user's scope) is recorded as a denied access in the audit
-    trail, so the auditor sees probing that the user cannot tell apart from a missing page.
+    A forbidden object (it exists, outside the user's scope) raises ``DeniedNotFound``, which the request
+    handling records as a denied access in the audit trail: the auditor sees probing that the user cannot
+    tell apart from a missing page.
     """
     qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
     if any(isinstance(v, str) and "\x00" in v for v in lookup.values()):
@@ -69,16 +95,11 @@ def get_scoped_or_404(user: Any, action: str, model_or_qs: type[M] | models.Quer
     except (ValueError, TypeError, ValidationError):
         exists = False
     if exists:
-        from tuoyu.audit.models import Outcome
-        from tuoyu.audit.services import audit_record
-
-        audit_record(
-            "access.denied",
-            object_type=qs.model._meta.label_lower,
+        raise DeniedNotFound(
+            model_label=qs.model._meta.label_lower,
             object_id=str(next(iter(lookup.values()), ""))[:64],
-            outcome=Outcome.DENIED,
-            actor=user if getattr(user, "is_authenticated", False) else None,
-            detail={"action": action},
+            action=action,
+            user=user,
         )
     raise Http404
 

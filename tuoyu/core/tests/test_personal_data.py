@@ -135,3 +135,13 @@ def test_behind_trusted_proxies_the_audited_ip_is_the_clients(cast, settings):
     assert client_ip(request) == "203.0.113.9"  # the spoofed 6.6.6.6 written by the client is ignored
     settings.TRUSTED_PROXY_COUNT = 5
     assert client_ip(request) == "10.0.0.3"
+
+
+def test_a_denial_inside_a_service_transaction_is_still_recorded(cast, login):
+    from tuoyu.accounts.services import api_token_create
+
+    token, _ = api_token_create(user=cast.bob, name="bob的令牌")
+    assert login(cast.alice).post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
+    assert login(cast.alice).delete(f"/api/v1/tokens/{token.pk}").status_code == 404
+    denied = Event.objects.filter(action="access.denied", object_id=str(token.pk), actor=cast.alice)
+    assert denied.count() == 2

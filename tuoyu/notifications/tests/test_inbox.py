@@ -65,12 +65,16 @@ def test_not_even_the_system_admin_or_auditor_reads_another_users_inbox(cast: An
     assert not scoping.scoped(getattr(cast, who), "view", Notification).exists()
 
 
-def test_marking_another_users_notification_is_not_found_audited_and_changes_nothing(cast: Any) -> None:
+def test_marking_another_users_notification_is_not_found_audited_and_changes_nothing(
+    cast: Any, login: Any
+) -> None:
     from django.http import Http404
 
     (theirs,) = tell(cast.ann)
     with pytest.raises(Http404):
         notification_mark_read(user=cast.sam, notification_id=theirs.pk)
+    # Through a request the refusal is recorded (after the service's transaction has rolled back).
+    assert login(cast.sam).post(f"/api/v1/notifications/{theirs.pk}/read").status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
     denied = Event.objects.get(action="access.denied", object_id=str(theirs.pk))
