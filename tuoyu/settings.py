@@ -215,6 +215,12 @@ CONTENT_SECURITY_POLICY = (
 FIELD_KEY = os.environ.get("TUOYU_FIELD_KEY", "")
 FIELD_KEY_FILE = Path(os.environ.get("TUOYU_FIELD_KEY_FILE", VAR_DIR / "field.keys"))
 
+# --- Filing (备案) -------------------------------------------------------------------------------
+# The national rules say only "及时" (promptly): how often tick reminds an unfiled institution, and after
+# how many days since its registration arrived the county bureau sees it flagged overdue — local settings.
+FILING_REMINDER_DAYS = env_int("TUOYU_FILING_REMINDER_DAYS", 7)
+FILING_OVERDUE_DAYS = env_int("TUOYU_FILING_OVERDUE_DAYS", 30)
+
 # --- Audit --------------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("TUOYU_AUDIT_RETENTION_DAYS", 365)
 if AUDIT_RETENTION_DAYS < 180:

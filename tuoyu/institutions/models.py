@@ -190,6 +190,8 @@ class Institution(models.Model):
         db_index=True,
     )
     registered_at = models.DateTimeField(_("登记信息接收时间"), null=True, blank=True)
+    filing_reminded_at = models.DateTimeField(_("最近一次备案提醒"), null=True, blank=True)
+    filing_overdue_at = models.DateTimeField(_("标记逾期未备案时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -367,3 +367,71 @@ def invitation_accept(*, token: str, username: str, real_name: str, phone: str, 
         "invitation.accept", obj=invitation, actor=user, detail={"institution": invitation.institution_id}
     )
     return user
+
+
+# --- Reminders for institutions that have not filed yet (run daily by `tuoyu tick`) ------------------
+
+
+@dataclass
+class ReminderSummary:
+    reminded: int = 0
+    flagged_overdue: int = 0
+
+
+def filing_reminders_send(*, now: dt.datetime | None = None) -> ReminderSummary:
+    """Remind unfiled institutions' admins every FILING_REMINDER_DAYS; flag those unfiled for more than
+    FILING_OVERDUE_DAYS once, telling the county (and city) health bureau."""
+    from django.conf import settings
+
+    from tuoyu.accounts.models import Membership
+    from tuoyu.institutions.models import FilingStatus
+    from tuoyu.notifications.services import notify
+
+    now = now or timezone.now()
+    summary = ReminderSummary()
+    interval = dt.timedelta(days=settings.FILING_REMINDER_DAYS)
+    overdue_after = dt.timedelta(days=settings.FILING_OVERDUE_DAYS)
+    pending = Institution.objects.filter(filing_status=FilingStatus.REGISTERED, registered_at__isnull=False)
+    admins: dict[int, list[User]] = {}
+    for m in Membership.objects.filter(
+        role=Role.INSTITUTION_ADMIN, is_active=True, user__is_active=True, institution__in=pending
+    ).select_related("user"):
+        admins.setdefault(m.institution_id, []).append(m.user)
+    regulators = list(
+        Membership.objects.filter(
+            role__in=[Role.REGULATOR, Role.CITY_ADMIN], is_active=True, user__is_active=True
+        ).select_related("user", "region")
+    )
+    for institution in pending.iterator(chunk_size=500):
+        with transaction.atomic():
+            days = (now - institution.registered_at).days
+            if institution.pk in admins and (
+                institution.filing_reminded_at is None or now - institution.filing_reminded_at >= interval
+            ):
+                notify(
+                    recipients=admins[institution.pk],
+                    kind="filing.reminder",
+                    title=_("请尽快办理托育机构备案"),
+                    body=_("登记信息已于%(days)d天前推送至卫生健康部门，机构尚未完成备案。") % {"days": days},
+                    link="/",
+                )
+                Institution.objects.filter(pk=institution.pk).update(filing_reminded_at=now)
+                summary.reminded += 1
+            if institution.filing_overdue_at is None and now - institution.registered_at > overdue_after:
+                bureau = [
+                    m.user
+                    for m in regulators
+                    if m.region and institution.region_prefix.startswith(m.region.prefix)
+                ]
+                notify(
+                    recipients=bureau,
+                    kind="filing.overdue",
+                    title=_("机构逾期未备案：%(name)s") % {"name": institution.name},
+                    body=_("登记信息推送已超过%(days)d天，机构仍未备案。")
+                    % {"days": settings.FILING_OVERDUE_DAYS},
+                    link=f"/institutions/{institution.pk}/",
+                )
+                Institution.objects.filter(pk=institution.pk).update(filing_overdue_at=now)
+                audit_record("institution.filing_overdue", obj=institution, actor=None, detail={"days": days})
+                summary.flagged_overdue += 1
+    return summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -96,11 +97,12 @@ def registration_create(request: HttpRequest) -> HttpResponse:
 def pending(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.CITY_ADMIN, Role.REGULATOR):
         raise Http404
-    rows = [
-        {"institution": i, "days": services.days_since(i.registered_at)}
-        for i in selectors.pending_filings(viewer=request.user)[:500]
-    ]
-    return render(request, "institutions/pending.html", {"rows": rows})
+    limit = settings.FILING_OVERDUE_DAYS
+    rows = []
+    for i in selectors.pending_filings(viewer=request.user)[:500]:
+        days = services.days_since(i.registered_at)
+        rows.append({"institution": i, "days": days, "overdue": days is not None and days > limit})
+    return render(request, "institutions/pending.html", {"rows": rows, "overdue_days": limit})
 
 
 @login_required

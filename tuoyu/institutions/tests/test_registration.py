@@ -268,3 +268,32 @@ def test_a_weak_password_on_the_invitation_form_is_refused_and_the_link_still_wo
     assert response.status_code == 200 and "12" in response.content.decode()
     assert not User.objects.filter(username="weakling").exists()
     assert client.get(f"/invitations/{token}/").status_code == 200
+
+
+def test_tick_reminds_unfiled_institutions_weekly_and_flags_overdue_ones_once(cast, login):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tuoyu.notifications.models import Notification
+
+    now = timezone.now()
+    Institution.objects.filter(pk=cast.inst_a.pk).update(registered_at=now - dt.timedelta(days=31))
+    Institution.objects.filter(pk=cast.inst_b.pk).update(registered_at=now - dt.timedelta(days=3))
+    out = io.StringIO()
+    call_command("tick", stdout=out)
+    assert "reminded 2" in out.getvalue() and "flagged 1 overdue" in out.getvalue()
+    assert Notification.objects.filter(recipient=cast.ann, kind="filing.reminder").count() == 1
+    assert Notification.objects.filter(recipient=cast.alice, kind="filing.overdue").count() == 1
+    assert Notification.objects.filter(recipient=cast.zhou, kind="filing.overdue").count() == 1
+    assert not Notification.objects.filter(recipient=cast.bob, kind="filing.overdue").exists()
+    call_command("tick", stdout=io.StringIO())  # the next day: nothing again within the week
+    assert Notification.objects.filter(recipient=cast.ann, kind="filing.reminder").count() == 1
+    assert Notification.objects.filter(kind="filing.overdue").count() == 2
+    pending = login(cast.alice).get("/institutions/pending/").content.decode()
+    assert "逾期" in pending
+    assert (
+        Event.objects.filter(action="institution.filing_overdue", object_id=str(cast.inst_a.pk)).count() == 1
+    )

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from tuoyu.audit.services import audit_prune
 from tuoyu.calendars.selectors import next_year_reminder
+from tuoyu.institutions.services import filing_reminders_send
 
 
 class Command(BaseCommand):
@@ -10,6 +11,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
         deleted = audit_prune()
         self.stdout.write(f"audit retention: pruned {deleted} events")
+        filing = filing_reminders_send()
+        self.stdout.write(
+            f"filing: reminded {filing.reminded} unfiled institutions, flagged {filing.flagged_overdue} overdue"
+        )
         reminder = next_year_reminder()
         if reminder:
             self.stdout.write(self.style.WARNING(reminder))
