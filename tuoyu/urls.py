@@ -15,6 +15,7 @@ urlpatterns = [
     path("regions/", include("tuoyu.regions.urls")),
     path("users/", include("tuoyu.accounts.user_urls")),
     path("institutions/", include("tuoyu.institutions.urls")),
+    path("filings/", include("tuoyu.filings.urls")),
     path("invitations/<str:token>/", institution_views.invitation_accept, name="invitation_accept"),
     path("audit/", include("tuoyu.audit.urls")),
     path("notifications/", include("tuoyu.notifications.urls")),

@@ -47,6 +47,10 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         items.append(NavItem(_("托育机构"), reverse("institutions:list"), "institutions"))
     if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value}:
         items.append(NavItem(_("待备案"), reverse("institutions:pending"), "pending"))
+    if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value}:
+        items.append(NavItem(_("备案审核"), reverse("filings:review"), "filing-review"))
+    if Role.INSTITUTION_ADMIN in roles:
+        items.append(NavItem(_("备案"), reverse("filings:list"), "filings"))
     if Role.REGISTRATION_CLERK in roles:
         items.append(NavItem(_("登记录入"), reverse("institutions:registration_create"), "registration"))
         items.append(

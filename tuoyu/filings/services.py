@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.core import scoping
 from tuoyu.core.errors import Conflict, DomainError
@@ -83,6 +84,36 @@ def _locked(by: User, filing_id: int, action: str) -> Filing:
 
         raise Http404
     return filing
+
+
+def _reviewers(filing: Filing) -> list[User]:
+    """The health bureau over the institution: regulators and city admins whose region contains it."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role__in=[Role.REGULATOR, Role.CITY_ADMIN], is_active=True, user__is_active=True
+        ).select_related("user", "region")
+        if m.region and filing.region_prefix.startswith(m.region.prefix)
+    ]
+
+
+def _institution_admins(filing: Filing) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.INSTITUTION_ADMIN,
+            institution_id=filing.institution_id,
+            is_active=True,
+            user__is_active=True,
+        ).select_related("user")
+    ]
+
+
+def _notify(filing: Filing, recipients: list[User], *, kind: str, title: str, body: str) -> None:
+    from tuoyu.notifications.services import notify
+
+    link = reverse("filings:detail", kwargs={"filing_id": filing.pk})
+    notify(recipients=recipients, kind=kind, title=title, body=body, link=link)
 
 
 def _move(filing: Filing, *, action: str, by: User, version: int, comment: str = "") -> FilingEvent:
@@ -180,6 +211,15 @@ def filing_submit(*, by: User, filing_id: int, version: int, declaration_accepte
     filing.declaration_accepted_at = filing.submitted_at
     filing.declaration_accepted_by = by
     filing.save()
+    name = filing.institution.name
+    _notify(
+        filing,
+        _reviewers(filing),
+        kind="filing.submitted",
+        title=_("新的备案待审核：%(name)s") % {"name": name},
+        body=_("%(name)s提交了%(kind)s，请在5个工作日内审核（FIL-04）。")
+        % {"name": name, "kind": FilingKind(filing.kind).label},
+    )
     return filing
 
 
@@ -197,6 +237,14 @@ def filing_return(
         [ReturnReason(event=event, item=i[:64], reason=r[:500]) for i, r in reasons]
     )
     filing.save()
+    _notify(
+        filing,
+        _institution_admins(filing),
+        kind="filing.returned",
+        title=_("备案被退回，请按意见补正"),
+        body=_("%(kind)s被退回，共%(n)d项需补正，请查看退回原因后重新提交。")
+        % {"kind": FilingKind(filing.kind).label, "n": len(reasons)},
+    )
     return filing
 
 
@@ -224,6 +272,10 @@ def filing_accept(*, by: User, filing_id: int, version: int, comment: str = "") 
     institution.version += 1
     institution.save(update_fields=["filing_status", "version", "updated_at"])
     filing.save()
+    body = _("%(kind)s已通过审核。") % {"kind": FilingKind(filing.kind).label}
+    if filing.number:
+        body += _("备案编号：%(number)s。") % {"number": filing.number}
+    _notify(filing, _institution_admins(filing), kind="filing.accepted", title=_("备案已通过"), body=body)
     return filing
 
 

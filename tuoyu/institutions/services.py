@@ -413,7 +413,7 @@ def filing_reminders_send(*, now: dt.datetime | None = None) -> ReminderSummary:
                     kind="filing.reminder",
                     title=_("请尽快办理托育机构备案"),
                     body=_("登记信息已于%(days)d天前推送至卫生健康部门，机构尚未完成备案。") % {"days": days},
-                    link="/",
+                    link="/filings/",
                 )
                 Institution.objects.filter(pk=institution.pk).update(filing_reminded_at=now)
                 summary.reminded += 1

@@ -904,6 +904,148 @@ class ImportReport(Check):
             status_of(response, role, path, 404)
 
 
+# --- filings (备案) -----------------------------------------------------------------------------------
+
+# Who reads a filing of inst_a / inst_b: its institution's admin and staff, the health bureau and the
+# partner inspector of its county, the city admin. Who acts: the institution's admin (filer) and the
+# bureau (reviewer) only.
+FILING_SIGHT: dict[str, set[str]] = {
+    "zhou": {"inst_a", "inst_b"},
+    "alice": {"inst_a"},
+    "bob": {"inst_b"},
+    "ivan": {"inst_a"},
+    "ann": {"inst_a"},
+    "ben": {"inst_b"},
+    "stacy": {"inst_a"},
+}
+FILING_FILER: dict[str, set[str]] = {"ann": {"inst_a"}, "ben": {"inst_b"}}
+FILING_REVIEWER: dict[str, set[str]] = {"zhou": {"inst_a", "inst_b"}, "alice": {"inst_a"}, "bob": {"inst_b"}}
+FILED = ["inst_a", "inst_b"]
+MATRIX_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def submitted_filing(env: Env, name: str) -> Any:
+    """A submitted filing of the cast's institution ``name`` (made once per test, through the services)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuoyu.filings import services
+    from tuoyu.filings.models import Filing
+
+    institution = getattr(env.cast, name)
+    existing = Filing.objects.filter(institution=institution).first()
+    if existing is not None:
+        return existing
+    admin = env.user("ann" if name == "inst_a" else "ben")
+    filing = services.filing_start(by=admin, institution_id=institution.pk)
+    for kind in services.required_materials(filing):
+        upload = SimpleUploadedFile("材料.pdf", MATRIX_PDF, content_type="application/pdf")
+        services.filing_attach(by=admin, filing_id=filing.pk, kind=kind, upload=upload)
+    return services.filing_submit(
+        by=admin, filing_id=filing.pk, version=filing.version, declaration_accepted=True
+    )
+
+
+class FilingRead(Check):
+    """GET /filings/<id>/ and its material downloads: in sight 200, otherwise 404 (as for a missing id)."""
+
+    def __init__(self, material: bool = False) -> None:
+        self.material = material
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            filing = submitted_filing(env, name)
+            url = f"/filings/{filing.pk}/"
+            if self.material:
+                url += f"materials/{filing.materials.first().pk}/"
+            response = c.get(url)
+            if role == "anonymous":
+                to_login(response, role, url)
+                continue
+            status_of(response, role, url, 200 if name in FILING_SIGHT.get(role, ()) else 404)
+            if response.status_code == 200 and not self.material:
+                no_foreign(response, role, url, env)
+        if role != "anonymous":
+            status_of(c.get("/filings/99999999/"), role, "missing filing", 404)
+
+
+class FilingAct(Check):
+    """POST /filings/<id>/<action>/: the filer or reviewer of that filing gets past the door (here to a
+    refusal that changes nothing: a stale version or a bad file); everyone else 404, nothing changed."""
+
+    def __init__(self, action: str, who: dict[str, set[str]], allowed_status: int) -> None:
+        self.action, self.who, self.allowed_status = action, who, allowed_status
+
+    def data(self) -> dict[str, Any]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        base: dict[str, Any] = {"version": 999, "declaration": "on"}
+        if self.action == "materials":
+            return {"kind": "fire_safety", "file": SimpleUploadedFile("x.pdf", b"MZ" + b"\x00" * 64)}
+        if self.action == "return":
+            base |= {
+                "reasons-TOTAL_FORMS": "1",
+                "reasons-INITIAL_FORMS": "0",
+                "reasons-0-item": "general",
+                "reasons-0-reason": "补正",
+            }
+        return base
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            filing = submitted_filing(env, name)
+            url = f"/filings/{filing.pk}/{self.action}/"
+            before = (filing.version, filing.state, filing.materials.count())
+            response = c.post(url, self.data())
+            if role == "anonymous":
+                to_login(response, role, url)
+            else:
+                allowed = name in self.who.get(role, ())
+                status_of(response, role, f"POST {url}", self.allowed_status if allowed else 404)
+            filing.refresh_from_db()
+            assert (filing.version, filing.state, filing.materials.count()) == before, f"{role} changed {url}"
+
+
+class FilingStart(Check):
+    """POST /filings/start/: an institution's admin for their own institution; everyone else 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.filings.models import Filing
+
+        c = env.client(role)
+        for name in ("inst_a", "inst_b"):
+            institution = getattr(env.cast, name)
+            response = c.post("/filings/start/", {"institution": institution.pk})
+            if role == "anonymous":
+                to_login(response, role, "POST /filings/start/")
+                continue
+            allowed = name in FILING_FILER.get(role, ())
+            status_of(response, role, f"POST /filings/start/ {name}", 302 if allowed else 404)
+            assert Filing.objects.filter(institution=institution).exists() == allowed
+            Filing.objects.filter(institution=institution).delete()
+
+
+class FilingQueue(Check):
+    """GET /filings/review/: the bureau (regulators, city admins), showing only filings in jurisdiction."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in FILED:
+            submitted_filing(env, name)
+        response = env.client(role).get("/filings/review/")
+        if role == "anonymous":
+            to_login(response, role, "/filings/review/")
+            return
+        reviewer = role in {"zhou", "alice", "bob", "carol"}
+        status_of(response, role, "GET /filings/review/", 200 if reviewer else 404)
+        if reviewer:
+            no_foreign(response, role, "/filings/review/", env)
+            text = response.content.decode()
+            for name in FILED:
+                shown = getattr(env.cast, name).name in text
+                assert shown == (name in FILING_REVIEWER.get(role, ())), f"{role} queue: {name} shown={shown}"
+
+
 # --- the matrix -------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Check] = {
@@ -985,6 +1127,17 @@ MATRIX: dict[str, Check] = {
     "calendar/<int:year>/publish/": CalendarWrite("publish"),
     "GET /api/v1/calendar/workdays": ApiWorkdays(),
     "GET /api/v1/calendar/years": ApiCalendarYears(),
+    # filings (备案): the institution's admin files, the county bureau reviews
+    "filings/": RolesOnly("/filings/", ("ann", "ben")),
+    "filings/start/": FilingStart(),
+    "filings/review/": FilingQueue(),
+    "filings/<int:filing_id>/": FilingRead(),
+    "filings/<int:filing_id>/materials/<int:material_id>/": FilingRead(material=True),
+    "filings/<int:filing_id>/materials/": FilingAct("materials", FILING_FILER, 400),
+    "filings/<int:filing_id>/submit/": FilingAct("submit", FILING_FILER, 409),
+    "filings/<int:filing_id>/withdraw/": FilingAct("withdraw", FILING_FILER, 409),
+    "filings/<int:filing_id>/accept/": FilingAct("accept", FILING_REVIEWER, 409),
+    "filings/<int:filing_id>/return/": FilingAct("return", FILING_REVIEWER, 409),
 }
 
 
