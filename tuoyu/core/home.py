@@ -83,5 +83,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "audit": _audit_summary(user) if Role.AUDITOR in roles else None,
         "admin": _admin_summary(user) if Role.SYSTEM_ADMIN in roles else None,
         "role_labels": Role,
+        "user_roles": roles,
     }
     return render(request, "home.html", context)

@@ -140,3 +140,49 @@ def demo_institutions_create(
     if progress:
         progress("institutions", count, count)
     return created
+
+
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def demo_filed_institution(*, password: str) -> str | None:
+    """`inst-demo`: the admin of a 荷塘区 institution that went through the whole filing path —
+    invited by zz-hetang, filed with (blank, demo-only) materials and accepted. Returns its filing number."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuoyu.filings import services as filings
+    from tuoyu.institutions.services import invitation_accept, invitation_create
+
+    if User.objects.filter(username="inst-demo").exists():
+        return None
+    reviewer = User.objects.get(username="zz-hetang")
+    institution = (
+        Institution.objects.filter(region_prefix__startswith="430202", kind="center")
+        .order_by("name", "id")
+        .first()
+    )
+    if institution is None:
+        return None
+    with transaction.atomic():
+        _, token = invitation_create(
+            by=reviewer, institution_id=institution.pk, invitee_name="周敏", invitee_phone="13973300001"
+        )
+        admin = invitation_accept(
+            token=token, username="inst-demo", real_name="周敏", phone="13973300001", password=password
+        )
+        filing = filings.filing_start(by=admin, institution_id=institution.pk)
+        for kind in filings.required_materials(filing):
+            upload = SimpleUploadedFile(f"演示材料-{kind}.pdf", DEMO_PDF, content_type="application/pdf")
+            filings.filing_attach(by=admin, filing_id=filing.pk, kind=kind, upload=upload)
+        filing.refresh_from_db()
+        filing = filings.filing_submit(
+            by=admin, filing_id=filing.pk, version=filing.version, declaration_accepted=True
+        )
+        filing = filings.filing_accept(
+            by=reviewer, filing_id=filing.pk, version=filing.version, comment="演示：材料齐全，予以备案"
+        )
+    return filing.number

@@ -297,3 +297,18 @@ def test_tick_reminds_unfiled_institutions_weekly_and_flags_overdue_ones_once(ca
     assert (
         Event.objects.filter(action="institution.filing_overdue", object_id=str(cast.inst_a.pk)).count() == 1
     )
+
+
+def test_the_demo_files_inst_demos_institution_through_the_whole_path(db):
+    from tuoyu.accounts.models import User
+    from tuoyu.core.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+    from tuoyu.core.demo.institutions import demo_filed_institution, demo_institutions_create
+
+    demo_accounts_create()
+    demo_institutions_create()
+    number = demo_filed_institution(password=DEMO_PASSWORD)
+    assert number and number.startswith("430202-")
+    admin = User.objects.get(username="inst-demo")
+    (membership,) = admin.active_memberships()
+    assert membership.institution.filing_status == "filed"
+    assert demo_filed_institution(password=DEMO_PASSWORD) is None

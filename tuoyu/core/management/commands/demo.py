@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tuoyu.core.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
-from tuoyu.core.demo.institutions import demo_institutions_create
+from tuoyu.core.demo.institutions import demo_filed_institution, demo_institutions_create
 from tuoyu.core.progress import Progress
 
 
@@ -24,7 +24,13 @@ class Command(BaseCommand):
         self.stdout.write(f"demo accounts: {created} created, {kept} already there")
         made = demo_institutions_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
         self.stdout.write(f"demo institutions: {made} registered")
+        number = demo_filed_institution(password=DEMO_PASSWORD)
+        if number:
+            self.stdout.write(f"demo filing: inst-demo's institution filed as {number}")
         self.stdout.write("")
         self.stdout.write(f"演示账号 / demo accounts (password / 密码: {DEMO_PASSWORD})")
         for acct in DEMO_ACCOUNTS:
             self.stdout.write(f"  {acct.username:<14} {acct.note}")
+        self.stdout.write(
+            f"  {'inst-demo':<14} 荷塘区已备案机构的管理员 / admin of a filed institution in Hetang"
+        )
