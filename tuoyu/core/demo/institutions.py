@@ -115,7 +115,7 @@ def demo_institutions_create(
                 legal_person_kind=legal,
                 is_for_profit=for_profit,
                 authority=authority,
-                registration_date=dt.date(2025, 1, 6) + dt.timedelta(days=rng.randint(0, 600)),
+                registration_date=dt.date(2026, 11, 1) - dt.timedelta(days=rng.randint(0, 150)),
                 business_scope="家庭托育服务"
                 if home_point
                 else rng.choice(["托育服务", "3岁以下婴幼儿照护服务；托育服务"]),
@@ -124,16 +124,22 @@ def demo_institutions_create(
                 address=f"{rng.choice(STREETS)}{rng.randint(1, 300)}号",
                 region=region,
             )
+            # The push arrives a few days after the registration, as it does in practice. (Drawn before the
+            # existence check, so a second run draws the same numbers and finds every institution there.)
+            pushed = dt.datetime.combine(
+                data.registration_date + dt.timedelta(days=rng.randint(1, 5)), dt.time(10), tzinfo=dt.UTC
+            )
             if Institution.objects.filter(uscc=data.uscc).exists():
                 continue
             clerk = User.objects.get(username=clerks[authority])
             with transaction.atomic():
-                registration_record(
+                result = registration_record(
                     by=clerk,
                     data=data,
                     source=RegistrationSource.WEB,
                     source_event_id=f"DEMO-{seed}-{data.uscc}",
                 )
+                Institution.objects.filter(pk=result.institution.pk).update(registered_at=pushed)
             created += 1
             if progress and done % 25 == 0 and done < count:
                 progress("institutions", done, count)
@@ -155,6 +161,7 @@ def demo_filed_institution(*, password: str) -> str | None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tuoyu.filings import services as filings
+    from tuoyu.filings.models import MaterialKind
     from tuoyu.institutions.services import invitation_accept, invitation_create
 
     if User.objects.filter(username="inst-demo").exists():
@@ -176,7 +183,8 @@ def demo_filed_institution(*, password: str) -> str | None:
         )
         filing = filings.filing_start(by=admin, institution_id=institution.pk)
         for kind in filings.required_materials(filing):
-            upload = SimpleUploadedFile(f"演示材料-{kind}.pdf", DEMO_PDF, content_type="application/pdf")
+            label = MaterialKind(kind).label
+            upload = SimpleUploadedFile(f"演示材料-{label}.pdf", DEMO_PDF, content_type="application/pdf")
             filings.filing_attach(by=admin, filing_id=filing.pk, kind=kind, upload=upload)
         filing.refresh_from_db()
         filing = filings.filing_submit(
