@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from tuoyu.api import api_urls
 from tuoyu.core import home, views
+from tuoyu.filings import views as filing_views
 from tuoyu.institutions import views as institution_views
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("institutions/", include("tuoyu.institutions.urls")),
     path("filings/", include("tuoyu.filings.urls")),
     path("invitations/<str:token>/", institution_views.invitation_accept, name="invitation_accept"),
+    path("verify/<str:number>/", filing_views.filing_verify, name="filing_verify"),
     path("audit/", include("tuoyu.audit.urls")),
     path("notifications/", include("tuoyu.notifications.urls")),
     path("calendar/", include("tuoyu.calendars.urls")),

@@ -81,3 +81,14 @@ def review_queue(*, viewer: User) -> QuerySet[Filing]:
         .select_related("institution", "institution__region")
         .order_by("submitted_at", "id")
     )
+
+
+def filing_by_number(number: str) -> Filing | None:
+    """The accepted filing with this public number (the receipt's QR code), or None."""
+    if not number or len(number) > 32:
+        return None
+    return (
+        Filing.objects.select_related("institution", "institution__region")
+        .filter(number=number, state="accepted")
+        .first()
+    )

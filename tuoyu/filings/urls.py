@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:filing_id>/withdraw/", views.filing_withdraw, name="withdraw"),
     path("<int:filing_id>/accept/", views.filing_accept, name="accept"),
     path("<int:filing_id>/return/", views.filing_return, name="return"),
+    path("<int:filing_id>/receipt.pdf", views.filing_receipt, name="receipt"),
 ]

@@ -11,13 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
+from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import Conflict, DomainError
-from tuoyu.filings import selectors, services
+from tuoyu.files.services import content_disposition
+from tuoyu.filings import receipts, selectors, services
 from tuoyu.filings.forms import (
     MaterialUploadForm,
     ReturnReasonFormSet,
@@ -290,3 +293,35 @@ def material_download(request: HttpRequest, filing_id: int, material_id: int) ->
     if material is None:
         raise Http404
     return file_response(material.file, viewer=request.user)
+
+
+@login_required
+def filing_receipt(request: HttpRequest, filing_id: int) -> HttpResponse:
+    """The 备案回执 PDF, for those who may read the filing, once it is accepted."""
+    filing = selectors.filing_get(viewer=request.user, filing_id=filing_id)
+    if not receipts.has_receipt(filing):
+        raise Http404
+    verify_url = request.build_absolute_uri(reverse("filing_verify", kwargs={"number": filing.number}))
+    try:
+        pdf = receipts.receipt_pdf(filing, verify_url=verify_url)
+    except DomainError as exc:
+        return render(request, "errors/503_document.html", {"message": exc.message}, status=exc.status)
+    audit_record("filing.receipt", obj=filing, detail={"number": filing.number})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        f"备案回执-{filing.number}.pdf", as_attachment=False
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def filing_verify(request: HttpRequest, number: str) -> HttpResponse:
+    """Public, no login: is this filing number real, and for which institution? Only public facts."""
+    filing = selectors.filing_by_number(number)
+    if filing is None:
+        return render(request, "filings/verify.html", {"number": number[:40]}, status=404)
+    return render(
+        request,
+        "filings/verify.html",
+        {"filing": filing, "authority": receipts.issuing_authority(filing), "number": filing.number},
+    )

@@ -1046,6 +1046,42 @@ class FilingQueue(Check):
                 assert shown == (name in FILING_REVIEWER.get(role, ())), f"{role} queue: {name} shown={shown}"
 
 
+def accepted_filing(env: Env, name: str) -> Any:
+    """The cast institution's filing, accepted by its county bureau (made once per test)."""
+    from tuoyu.filings import services
+    from tuoyu.filings.models import FilingState
+
+    filing = submitted_filing(env, name)
+    if filing.state == FilingState.SUBMITTED:
+        reviewer = env.user("alice" if name == "inst_a" else "bob")
+        filing = services.filing_accept(by=reviewer, filing_id=filing.pk, version=filing.version)
+    return filing
+
+
+class FilingReceipt(Check):
+    """GET /filings/<id>/receipt.pdf: whoever may read the accepted filing; others 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            url = f"/filings/{accepted_filing(env, name).pk}/receipt.pdf"
+            response = c.get(url)
+            if role == "anonymous":
+                to_login(response, role, url)
+            else:
+                status_of(response, role, url, 200 if name in FILING_SIGHT.get(role, ()) else 404)
+
+
+class FilingVerify(Check):
+    """GET /verify/<number>/: public — a real number 200 for everyone, an unknown one 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        number = accepted_filing(env, "inst_a").number
+        status_of(c.get(f"/verify/{number}/"), role, "verify a real number", 200)
+        status_of(c.get("/verify/000000-2026-0000/"), role, "verify an unknown number", 404)
+
+
 # --- the matrix -------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Check] = {
@@ -1133,6 +1169,8 @@ MATRIX: dict[str, Check] = {
     "filings/review/": FilingQueue(),
     "filings/<int:filing_id>/": FilingRead(),
     "filings/<int:filing_id>/materials/<int:material_id>/": FilingRead(material=True),
+    "filings/<int:filing_id>/receipt.pdf": FilingReceipt(),
+    "verify/<str:number>/": FilingVerify(),
     "filings/<int:filing_id>/materials/": FilingAct("materials", FILING_FILER, 400),
     "filings/<int:filing_id>/submit/": FilingAct("submit", FILING_FILER, 409),
     "filings/<int:filing_id>/withdraw/": FilingAct("withdraw", FILING_FILER, 409),
