@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tuoyu.audit",
     "tuoyu.institutions",
     "tuoyu.filings",
+    "tuoyu.fees",
     "tuoyu.calendars",
     "tuoyu.files",
     "tuoyu.notifications",
@@ -220,6 +221,21 @@ FIELD_KEY_FILE = Path(os.environ.get("TUOYU_FIELD_KEY_FILE", VAR_DIR / "field.ke
 # how many days since its registration arrived the county bureau sees it flagged overdue — local settings.
 FILING_REMINDER_DAYS = env_int("TUOYU_FILING_REMINDER_DAYS", 7)
 FILING_OVERDUE_DAYS = env_int("TUOYU_FILING_OVERDUE_DAYS", 30)
+
+
+def _prepay_limits(value: str) -> dict[str, int]:
+    limits = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        code, _, months = part.partition(":")
+        if not code.isdigit() or not months.isdigit():
+            raise ImproperlyConfigured(f"TUOYU_PREPAY_LIMITS: {part!r} is not <region code>:<months>")
+        limits[code] = int(months)
+    return limits
+
+
+# Prepaid fees (预收费): at most 3 months by default (东西湖 policy); stricter per region, e.g. "420112:3".
+PREPAY_LIMIT_MONTHS = env_int("TUOYU_PREPAY_LIMIT_MONTHS", 3)
+PREPAY_LIMITS = _prepay_limits(os.environ.get("TUOYU_PREPAY_LIMITS", ""))
 
 # --- Audit --------------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("TUOYU_AUDIT_RETENTION_DAYS", 365)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("users/", include("tuoyu.accounts.user_urls")),
     path("institutions/", include("tuoyu.institutions.urls")),
     path("filings/", include("tuoyu.filings.urls")),
+    path("fees/", include("tuoyu.fees.urls")),
     path("invitations/<str:token>/", institution_views.invitation_accept, name="invitation_accept"),
     path("verify/<str:number>/", filing_views.filing_verify, name="filing_verify"),
     path("audit/", include("tuoyu.audit.urls")),

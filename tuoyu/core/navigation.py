@@ -51,6 +51,7 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         items.append(NavItem(_("备案审核"), reverse("filings:review"), "filing-review"))
     if Role.INSTITUTION_ADMIN in roles:
         items.append(NavItem(_("备案"), reverse("filings:list"), "filings"))
+        items.append(NavItem(_("收费标准"), reverse("fees:schedule"), "fees"))
     if Role.REGISTRATION_CLERK in roles:
         items.append(NavItem(_("登记录入"), reverse("institutions:registration_create"), "registration"))
         items.append(

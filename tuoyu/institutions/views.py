@@ -21,6 +21,7 @@ from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import report_workbook, template_workbook
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
+from tuoyu.fees import selectors as fee_selectors
 from tuoyu.institutions import imports, selectors, services
 from tuoyu.institutions.forms import InvitationAcceptForm, InvitationForm, RegistrationForm
 from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource
@@ -58,6 +59,7 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
         "invitation_form": InvitationForm(),
         "invitations": selectors.invitation_list(viewer=request.user, institution=institution)[:20],
         "days_registered": services.days_since(institution.registered_at),
+        "fees": fee_selectors.current_schedule(institution=institution),
     }
     return render(request, "institutions/detail.html", context)
 

@@ -1171,6 +1171,7 @@ MATRIX: dict[str, Check] = {
     "filings/<int:filing_id>/materials/<int:material_id>/": FilingRead(material=True),
     "filings/<int:filing_id>/receipt.pdf": FilingReceipt(),
     "verify/<str:number>/": FilingVerify(),
+    "fees/": RolesOnly("/fees/", ("ann", "ben")),
     "filings/<int:filing_id>/materials/": FilingAct("materials", FILING_FILER, 400),
     "filings/<int:filing_id>/submit/": FilingAct("submit", FILING_FILER, 409),
     "filings/<int:filing_id>/withdraw/": FilingAct("withdraw", FILING_FILER, 409),

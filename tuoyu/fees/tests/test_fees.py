@@ -1,0 +1,100 @@
+"""Fee schedules (明码标价): published by the institution, within the prepayment limit, kept as history."""
+
+import pytest
+
+from tuoyu.audit.models import Event
+from tuoyu.fees.models import FeeSchedule
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, **overrides):
+    data = {
+        "effective_from": "2026-11-01",
+        "max_prepay_months": "3",
+        "guided_price": "",
+        "note": "",
+        "items-TOTAL_FORMS": "6",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "20",
+        "items-0-kind": "monthly",
+        "items-0-service_type": "full_day",
+        "items-0-name": "全日托保育费",
+        "items-0-amount": "2200",
+        "items-0-unit": "month",
+        "items-0-includes": "保育、早期发展活动",
+        "items-1-kind": "meal",
+        "items-1-service_type": "",
+        "items-1-name": "伙食费",
+        "items-1-amount": "20",
+        "items-1-unit": "day",
+        "items-1-includes": "两餐一点",
+    }
+    for i in range(2, 6):
+        data.update({f"items-{i}-kind": "other", f"items-{i}-unit": "month"})
+    data.update(overrides)
+    return client.post("/fees/", data)
+
+
+def test_the_institution_publishes_its_fees_and_the_county_sees_them(cast, login):
+    response = post(login(cast.ann))
+    assert response.status_code == 302
+    schedule = FeeSchedule.objects.get(institution=cast.inst_a)
+    assert [(i.name, str(i.amount)) for i in schedule.items.all()] == [
+        ("全日托保育费", "2200.00"),
+        ("伙食费", "20.00"),
+    ]
+    assert Event.objects.filter(action="fees.publish", object_id=str(schedule.pk), actor=cast.ann).exists()
+    page = login(cast.alice).get(f"/institutions/{cast.inst_a.pk}/").content.decode()
+    assert "全日托保育费" in page and "2200.00" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"max_prepay_months": "4"}, "不得超过3个月"),
+        ({"items-0-kind": "meal"}, "须公布保育费"),
+        ({"items-0-amount": "-5"}, ""),
+        ({"effective_from": "2026-02-30"}, ""),
+    ],
+)
+def test_bad_fee_schedules_are_refused_and_nothing_is_published(cast, login, overrides, message):
+    response = post(login(cast.ann), **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not FeeSchedule.objects.exists()
+
+
+def test_an_affordable_institution_must_state_the_guided_price(cast, login):
+    cast.inst_a.is_affordable = True
+    cast.inst_a.save()
+    assert "政府指导价" in post(login(cast.ann)).content.decode()
+    assert post(login(cast.ann), guided_price="1800").status_code == 302
+
+
+def test_a_stricter_regional_prepayment_limit_applies(cast, login, settings):
+    settings.PREPAY_LIMITS = {"430202": 1}
+    assert "不得超过1个月" in post(login(cast.ann), max_prepay_months="2").content.decode()
+    settings.PREPAY_LIMITS = {"410600": 1}  # another city's rule does not bind 荷塘区
+    assert post(login(cast.ann), max_prepay_months="3").status_code == 302
+
+
+def test_a_new_schedule_keeps_the_old_one_as_history(cast, login):
+    post(login(cast.ann), effective_from="2026-01-01")
+    post(login(cast.ann), effective_from="2026-06-01", **{"items-0-amount": "2400"})
+    assert FeeSchedule.objects.filter(institution=cast.inst_a).count() == 2
+    page = login(cast.ann).get("/fees/").content.decode()
+    assert "2400.00" in page and "2200.00" in page
+
+
+@pytest.mark.parametrize("who", ["alice", "stacy", "clerk", "pat", "sam", "anonymous"])
+def test_only_institution_admins_publish_fees(cast, login, client, who):
+    c = client if who == "anonymous" else login(getattr(cast, who))
+    response = post(c)
+    assert response.status_code in (302, 404)
+    if who == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == 404
+    assert not FeeSchedule.objects.exists()
