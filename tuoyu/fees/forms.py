@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.fees.models import FeeKind, FeeUnit, ServiceType
+from tuoyu.fees.models import FeeKind, FeeUnit
+from tuoyu.institutions.models import ServiceType
 
 
 class ScheduleForm(forms.Form):

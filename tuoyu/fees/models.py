@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.institutions.models import ServiceType
+
 
 class FeeKind(models.TextChoices):
     MONTHLY = "monthly", _("保育费（按月）")
@@ -19,13 +21,6 @@ class FeeUnit(models.TextChoices):
     PER_DAY = "day", _("元/天")
     PER_HOUR = "hour", _("元/小时")
     ONCE = "once", _("元/次")
-
-
-class ServiceType(models.TextChoices):
-    FULL_DAY = "full_day", _("全日托")
-    HALF_DAY = "half_day", _("半日托")
-    HOURLY = "hourly", _("计时托")
-    TEMPORARY = "temporary", _("临时托")
 
 
 class FeeSchedule(models.Model):

@@ -39,6 +39,15 @@ class FilingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已注销")
 
 
+class ServiceType(models.TextChoices):
+    """托育服务类型: the four kinds of care (备案办法 art. 2); an institution offers some of them."""
+
+    FULL_DAY = "full_day", _("全日托")
+    HALF_DAY = "half_day", _("半日托")
+    HOURLY = "hourly", _("计时托")
+    TEMPORARY = "temporary", _("临时托")
+
+
 class PremisesTenure(models.TextChoices):
     OWN = "own", _("自有")
     LEASED = "leased", _("租赁")
@@ -234,13 +243,7 @@ class Institution(models.Model):
 
     @property
     def service_types(self) -> list[str]:
-        flags = [
-            (self.offers_full_day, _("全日托")),
-            (self.offers_half_day, _("半日托")),
-            (self.offers_hourly, _("计时托")),
-            (self.offers_temporary, _("临时托")),
-        ]
-        return [str(label) for on, label in flags if on]
+        return [str(t.label) for t in ServiceType if getattr(self, f"offers_{t.value}")]
 
 
 class InstitutionRevision(models.Model):

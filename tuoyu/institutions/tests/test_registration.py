@@ -312,3 +312,8 @@ def test_the_demo_files_inst_demos_institution_through_the_whole_path(db):
     (membership,) = admin.active_memberships()
     assert membership.institution.filing_status == "filed"
     assert demo_filed_institution(password=DEMO_PASSWORD) is None
+
+
+def test_service_types_list_what_the_institution_offers_in_order():
+    inst = Institution(offers_full_day=True, offers_hourly=True)
+    assert inst.service_types == ["全日托", "计时托"]
