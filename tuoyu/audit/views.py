@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -17,6 +16,7 @@ from tuoyu.audit import selectors
 from tuoyu.audit.forms import EventFilterForm
 from tuoyu.audit.models import Event
 from tuoyu.audit.services import audit_record
+from tuoyu.core.exports import csv_lines, spreadsheet_safe
 from tuoyu.core.scoping import scope_filter
 
 CSV_COLUMNS = [
@@ -63,7 +63,6 @@ def events(request: HttpRequest) -> HttpResponse:
 
 
 JSON_COLUMNS = {"before", "after", "detail"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(event: Event, column: str) -> str:
@@ -74,12 +73,7 @@ def _cell(event: Event, column: str) -> str:
         return ""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True) if column in JSON_COLUMNS else str(value)
     # Usernames as typed at a failed login end up here: never let a spreadsheet run one as a formula.
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+    return spreadsheet_safe(text)
 
 
 @require_safe
@@ -93,15 +87,8 @@ def events_export(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data
     qs = selectors.event_list(viewer=request.user, filters=filters, action="export")
     audit_record("audit.export", object_type="audit.event", detail={"filters": filters, "rows": qs.count()})
-    writer = csv.writer(_Echo())
-
-    def rows():  # noqa: ANN202
-        yield "\ufeff"  # BOM so Excel opens the Chinese text as UTF-8
-        yield writer.writerow(CSV_COLUMNS)
-        for e in qs.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(e, c) for c in CSV_COLUMNS])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = ([_cell(e, c) for c in CSV_COLUMNS] for e in qs.iterator(chunk_size=2000))
+    response = StreamingHttpResponse(csv_lines(CSV_COLUMNS, rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response

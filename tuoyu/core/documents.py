@@ -32,6 +32,7 @@ Numbering documents is not this module's business: the workflow that issues a do
 
 from __future__ import annotations
 
+import io
 import logging
 import mimetypes
 from collections.abc import Iterable, Mapping
@@ -181,6 +182,13 @@ def _qr(data: str) -> segno.QRCode:
 def qr_svg(data: str, *, scale: int = 4) -> str:
     """An inline ``<svg>`` QR code for ``data`` (no XML declaration), black on white with its quiet zone."""
     return _qr(data).svg_inline(scale=scale, dark="#000", light="#fff")
+
+
+def qr_png(data: str, *, scale: int = 8) -> bytes:
+    """The QR code as a PNG image (black on white with its quiet zone), for printing."""
+    out = io.BytesIO()
+    _qr(data).save(out, kind="png", scale=scale, dark="#000", light="#fff")
+    return out.getvalue()
 
 
 def qr_data_uri(data: str, *, scale: int = 4) -> str:

@@ -1,0 +1,139 @@
+"""API: the public list of filed institutions (信息公示) — no authentication, the same records as the page,
+the CSV and the JSON download (``selectors.public_record``).
+
+No ``from __future__ import annotations`` here: ninja reads the annotations at import time.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from tuoyu.core.pagination import LimitOffset
+from tuoyu.disclosure import selectors
+from tuoyu.fees.api import FeeItemOut
+from tuoyu.fees.selectors import current_schedule
+from tuoyu.institutions.models import InstitutionKind, ServiceType
+
+router = Router(tags=["public"])
+
+
+class PublicInstitutionOut(Schema):
+    """One filed institution's public fields (schema_version 1; see docs/open-data.md)."""
+
+    id: int
+    name: str
+    uscc: str
+    kind: str = Field(..., description="center 托育机构 / home_point 家庭托育点")
+    kind_label: str
+    legal_person_kind: str
+    legal_person_kind_label: str
+    is_for_profit: bool
+    is_public: bool
+    is_affordable: bool = Field(..., description="普惠性")
+    filing_number: str | None
+    filed_on: dt.date | None
+    region_code: str
+    location: str = Field(..., description="所在地区，省以下：株洲市 荷塘区 月塘街道")
+    address: str | None = Field(..., description="家庭托育点为 null / null for home points")
+    latitude: float | None
+    longitude: float | None
+    phone: str | None
+    service_types: list[str]
+    min_age_months: int | None
+    max_age_months: int | None
+    capacity: int | None
+    opening_hours: str
+    serves_meals: bool
+
+
+class PublicFeeScheduleOut(Schema):
+    """The fee schedule in force (明码标价), as on the public page."""
+
+    effective_from: dt.date
+    max_prepay_months: int = Field(..., description="最长预收期（月）")
+    guided_price: Decimal | None = Field(..., description="普惠性机构执行的政府指导价（元/月）")
+    note: str
+    items: list[FeeItemOut]
+
+    @staticmethod
+    def resolve_items(obj: Any) -> list:
+        return list(obj.items.all())
+
+
+class PublicInstitutionDetailOut(PublicInstitutionOut):
+    """One filed institution: its public fields and the fee schedule in force today."""
+
+    fees: PublicFeeScheduleOut | None = Field(..., description="现行收费标准；未公布为 null")
+
+
+class PublicFilters(Schema):
+    q: str | None = Field(None, max_length=50, pattern=r"^[^\x00-\x1f]*$", description="名称包含")
+    region: str | None = Field(None, pattern=r"^\d{2,12}$", description="市、县（区）或街道代码")
+    service_type: ServiceType | None = None
+    kind: InstitutionKind | None = None
+    affordable: bool | None = Field(None, description="普惠性")
+    age: int | None = Field(None, ge=0, le=36, description="婴幼儿月龄，在机构收托月龄范围内")
+    min_capacity: int | None = Field(None, ge=0, le=2000)
+    sort: selectors.PublicSort = selectors.PublicSort.NEWEST
+
+
+class _Records(Sequence):
+    """The queryset as public records: ninja's pagination slices and counts it; only the page is mapped."""
+
+    def __init__(self, qs: QuerySet) -> None:
+        self.qs = qs
+
+    def all(self) -> QuerySet:  # ninja counts ``queryset.all().count()``
+        return self.qs
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [selectors.public_record(i) for i in self.qs[index]]
+        return selectors.public_record(self.qs[index])
+
+
+@router.get(
+    "/institutions",
+    response=list[PublicInstitutionOut],
+    auth=None,
+    summary="公示机构列表 / filed institutions (public)",
+    description="已备案机构的公开信息，无需认证。/ Filed institutions' public fields; no authentication.",
+)
+@paginate(LimitOffset)
+def public_institution_list(request: HttpRequest, filters: Query[PublicFilters]):
+    data = filters.dict(exclude_none=True)
+    if "region" in data:
+        region = selectors.region_by_code(data["region"])
+        if region is None:
+            raise ValidationError(
+                {"region": [ValidationError(_("没有这个行政区划代码。"), code="unknown_region")]}
+            )
+        data["region"] = region
+    data["sort"] = str(data["sort"].value)
+    return _Records(selectors.public_institutions(filters=data))
+
+
+@router.get(
+    "/institutions/{institution_id}",
+    response=PublicInstitutionDetailOut,
+    auth=None,
+    summary="公示机构详情 / one filed institution (public)",
+    description="公开信息及现行收费标准。/ The public fields and the fee schedule in force.",
+)
+def public_institution_detail(request: HttpRequest, institution_id: int):
+    institution = selectors.public_institution_get(institution_id=institution_id)
+    return {
+        **vars(selectors.public_record(institution)),
+        "fees": current_schedule(institution=institution),
+    }
