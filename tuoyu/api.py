@@ -72,7 +72,12 @@ api = NinjaAPI(
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
+        # "form": multipart fields (filingapi: material uploads) are named like JSON fields.
+        loc = [
+            str(p)
+            for p in err.get("loc", [])
+            if p not in ("body", "query", "path", "payload", "data", "form")
+        ]
         out.append(
             {"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")}
         )
@@ -184,6 +189,26 @@ def _routers() -> None:
     api.add_router("/calendar", calendars_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/", institutions_router)
+
+    # filings and fees (filingapi)
+    from tuoyu.fees.api import router as fees_router
+    from tuoyu.filings.api import router as filings_router
+
+    api.add_router("/filings", filings_router)
+    api.add_router("/fees", fees_router)
+    # end filings and fees
+
+    # FIL-05 non-compliance notices (change filing helper)
+    from tuoyu.filings.api import notices_router
+
+    api.add_router("/notices", notices_router)
+    # end FIL-05 notices
+
+    # public disclosure (信息公示), no authentication
+    from tuoyu.disclosure.api import router as disclosure_router
+
+    api.add_router("/public", disclosure_router)
+    # end public disclosure
 
 
 _routers()

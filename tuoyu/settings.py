@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tuoyu.calendars",
     "tuoyu.files",
     "tuoyu.notifications",
+    "tuoyu.disclosure",  # public disclosure (信息公示)
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("audit/", include("tuoyu.audit.urls")),
     path("notifications/", include("tuoyu.notifications.urls")),
     path("calendar/", include("tuoyu.calendars.urls")),
+    # public disclosure (信息公示): no login
+    path("public/", include("tuoyu.disclosure.urls")),
     path("api/v1/", api_urls()),
     # Anything else under /api/ answers 404 as problem+json, like the API's own errors.
     re_path(r"^api/", views.not_found, name="api_not_found"),

@@ -8,10 +8,11 @@ from playwright.sync_api import expect
 
 from tuoyu.accounts.models import Role
 from tuoyu.core.workdays import add_workdays
-from tuoyu.filings.models import MaterialKind
+from tuoyu.filings.models import Filing, MaterialKind
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region
 from tuoyu.testing.browser import regulator, sign_in
+from tuoyu.testing.filings import fill_form
 from tuoyu.testing.fixtures import make_user, with_check
 
 pytestmark = pytest.mark.browser
@@ -43,6 +44,10 @@ def test_an_institution_files_on_a_phone_and_the_county_bureau_returns_then_acce
     phone.goto(f"{site}/filings/")
     with phone.expect_navigation():
         phone.get_by_role("button", name="开始备案").click()
+    # The 备案书 is filled in the browser by test_whole_path_in_browser; here it is filled for the admin.
+    fill_form(ann, Filing.objects.get(institution=institution))
+    phone.reload()
+    expect(phone.locator("#filing-form-section")).to_contain_text("周一至周五 7:30-17:30")
     for kind in (
         MaterialKind.REGISTRATION_CERTIFICATE,
         MaterialKind.PREMISES_PROOF,

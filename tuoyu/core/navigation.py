@@ -26,8 +26,10 @@ class NavItem:
 
 def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
     user = getattr(request, "user", None)
+    # public disclosure (信息公示): the one entry everyone sees, signed in or not
+    public = NavItem(_("机构公示"), reverse("disclosure:list"), "public-institutions")
     if user is None or not user.is_authenticated:
-        return []
+        return [public]
     roles = user.roles()
     items = [NavItem(_("首页"), reverse("home"), "home")]
     # Everyone has an inbox: filing steps, reminders and decisions arrive there.
@@ -49,6 +51,8 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         items.append(NavItem(_("待备案"), reverse("institutions:pending"), "pending"))
     if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value}:
         items.append(NavItem(_("备案审核"), reverse("filings:review"), "filing-review"))
+        # change filing helper: FIL-05 non-compliance notices of the jurisdiction
+        items.append(NavItem(_("核查不符通知"), reverse("filings:notices"), "filing-notices"))
     if Role.INSTITUTION_ADMIN in roles:
         items.append(NavItem(_("备案"), reverse("filings:list"), "filings"))
         items.append(NavItem(_("收费标准"), reverse("fees:schedule"), "fees"))
@@ -63,6 +67,7 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         items.append(NavItem(_("节假日安排"), reverse("calendars:index"), "calendar"))
     if Role.AUDITOR in roles:
         items.append(NavItem(_("审计日志"), reverse("audit:events"), "audit"))
+    items.append(public)  # public disclosure
     items.append(NavItem(_("API令牌"), reverse("accounts:tokens"), "tokens"))
     items.append(NavItem(_("API文档"), "/api/v1/docs", "api-docs"))
     return items

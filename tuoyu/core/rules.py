@@ -10,7 +10,7 @@ from tuoyu.accounts.models import REGION_ROLES, ApiToken, Membership, Role, User
 from tuoyu.audit.models import Event
 from tuoyu.calendars.models import HolidayDate, HolidayYear
 from tuoyu.core.scoping import prefix_q, register
-from tuoyu.filings.models import Filing
+from tuoyu.filings.models import Filing, NonComplianceNotice
 from tuoyu.institutions.models import Institution, Registration
 from tuoyu.notifications.models import Notification
 from tuoyu.regions.models import Region
@@ -145,3 +145,15 @@ def _filing(user: Any, action: str) -> Q | None:
         if ids:
             q = Q(institution_id__in=ids) if q is None else q | Q(institution_id__in=ids)
     return q
+
+
+# --- change filing helper (Task C): FIL-05 non-compliance notices -------------------------------------
+@register(NonComplianceNotice)
+def _noncompliance_notice(user: Any, action: str) -> Q | None:
+    """Like a filing: the county bureau issues and manages (change) notices in its jurisdiction, partner
+    inspectors read them, and the institution's admin and staff read their own (the admin responds through
+    the service's own check). The public sees published ones through filings.selectors only."""
+    return _filing(user, action)
+
+
+# --- end change filing helper block -------------------------------------------------------------------

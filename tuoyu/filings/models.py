@@ -147,3 +147,69 @@ class FilingCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code}-{self.year}: {self.last}"
+
+
+class NonComplianceNotice(models.Model):
+    """核查不符通知 (FIL-05): the county bureau found on site that a filed institution does not match its
+    filing; it notifies the institution within 15 working days of the finding and makes the notice public.
+
+    ``workdays_to_issue`` is the FIL-05 clock (working days from ``found_on`` to the issue date); a notice
+    issued later is still recorded but flagged ``late`` (超时). ``version`` guards the reviewer's and the
+    institution's concurrent actions.
+    """
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="noncompliance_notices"
+    )
+    filing = models.ForeignKey(
+        Filing, on_delete=models.PROTECT, null=True, blank=True, related_name="noncompliance_notices"
+    )
+    found_on = models.DateField(_("核查发现日期"))
+    items = models.JSONField(_("不符事项"), default=list)
+    required_action = models.TextField(_("整改要求"))
+    rectify_by = models.DateField(_("整改期限"))
+    issued_at = models.DateTimeField(_("通知时间"))
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    workdays_to_issue = models.PositiveSmallIntegerField(_("发现至通知工作日数"))
+    clock_provisional = models.BooleanField(default=False)
+    late = models.BooleanField(_("超时"), default=False)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    institution_response = models.TextField(_("整改情况"), blank=True)
+    responded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_comment = models.TextField(_("办结意见"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    # Denormalised for jurisdiction (a startswith on it), as on Filing.
+    region_prefix = models.CharField(max_length=12, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("核查不符通知")
+        verbose_name_plural = _("核查不符通知")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rectify_by__gte=models.F("found_on")),
+                name="filings_noncompliancenotice_rectify_after_finding",
+                violation_error_message="整改期限不能早于核查发现日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.found_on:%Y-%m-%d}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None

@@ -3,9 +3,11 @@ saw, records a timeline event and an audit event in one transaction, and notifie
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.core import scoping
 from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.filings import changes as change_groups
 from tuoyu.filings.models import (
     Filing,
     FilingCounter,
@@ -23,10 +26,11 @@ from tuoyu.filings.models import (
     FilingMaterial,
     FilingState,
     MaterialKind,
+    NonComplianceNotice,
     ReturnReason,
 )
 from tuoyu.filings.workflow import TRANSITIONS
-from tuoyu.institutions.models import FilingStatus, Institution
+from tuoyu.institutions.models import FilingStatus, Institution, InstitutionRevision
 
 DECLARATION_VERSION = "2026-1"
 DECLARATION_TEXT = (
@@ -48,12 +52,28 @@ def required_materials(filing: Filing) -> list[str]:
     """FIL-01 (备案办法 art. 8): the materials a filing of this kind needs."""
     if filing.kind == FilingKind.CANCELLATION:
         return [MaterialKind.SETTLEMENT_PLAN]
-    if filing.kind == FilingKind.CHANGE:
-        return []  # only the changed items are re-reviewed; their proofs are attached as needed
+    if filing.kind == FilingKind.CHANGE:  # only the changed items are re-reviewed, with their proofs
+        return change_groups.required_materials(filing.institution, filing.changed_items or [], filing.facts)
     needed = list(REQUIRED_MATERIALS)
-    if filing.institution.serves_meals:
+    stated = (filing.facts or {}).get("proposed") or {}  # the 备案书 says whether meals are served
+    serves_meals = stated.get("serves_meals", filing.institution.serves_meals)
+    if serves_meals:
         needed.append(MaterialKind.FOOD_LICENCE)
     return needed
+
+
+def form_missing(filing: Filing) -> list[tuple[str, str]]:
+    """What an initial filing's 备案书 still lacks, as (field or group, message); empty when complete."""
+    filled = set(filing.changed_items or [])
+    missing = [
+        (key, _("请填写备案书的“%(group)s”部分。") % {"group": change_groups.group_label(key)})
+        for key in change_groups.FORM_GROUPS
+        if key not in filled
+    ]
+    if missing:
+        return missing
+    candidate = _candidate(filing.institution, _kept(change_groups.proposed_values(filing.facts)))
+    return change_groups.form_problems(candidate)
 
 
 def missing_materials(filing: Filing) -> list[str]:
@@ -142,11 +162,56 @@ def _move(filing: Filing, *, action: str, by: User, version: int, comment: str =
     return event
 
 
+SETTLEMENT_PLAN_MIN_CHARS = 20
+
+
+def _text(value: Any) -> str:
+    """Free text as stored: a string without NUL characters (PostgreSQL refuses them), trimmed."""
+    return str(value or "").replace("\x00", "").strip()
+
+
+def _cancellation_facts(
+    settlement_plan: str, stop_date: dt.date | None, parents_notified: bool | None
+) -> dict[str, Any]:
+    """FIL-07: a settlement plan for the enrolled children and the staff; the planned stop date and the
+    parents' notice are recorded with it (and required before submission)."""
+    plan = _text(settlement_plan)
+    if not plan:
+        raise DomainError(
+            "settlement_plan_required",
+            _("注销须填写在托婴幼儿和工作人员的安置方案（FIL-07）。"),
+            field="settlement_plan",
+        )
+    if len(plan) < SETTLEMENT_PLAN_MIN_CHARS:
+        raise DomainError(
+            "settlement_plan_too_short",
+            _("安置方案过于简单，请写明在托婴幼儿和工作人员如何安置（至少%(n)d字，FIL-07）。")
+            % {"n": SETTLEMENT_PLAN_MIN_CHARS},
+            field="settlement_plan",
+        )
+    facts: dict[str, Any] = {}
+    if stop_date is not None:
+        if stop_date < timezone.localdate():
+            raise DomainError("stop_date_past", _("计划停止服务日期不能早于今天。"), field="stop_date")
+        facts["stop_date"] = stop_date.isoformat()
+    if parents_notified is not None:
+        facts["parents_notified"] = bool(parents_notified)
+    return facts
+
+
 @transaction.atomic
 def filing_start(
-    *, by: User, institution_id: int, kind: str = FilingKind.INITIAL, settlement_plan: str = ""
+    *,
+    by: User,
+    institution_id: int,
+    kind: str = FilingKind.INITIAL,
+    settlement_plan: str = "",
+    stop_date: dt.date | None = None,
+    parents_notified: bool | None = None,
 ) -> Filing:
-    """The institution's admin opens a filing (备案, 变更 or 注销) as a draft."""
+    """The institution's admin opens a filing (备案, 变更 or 注销) as a draft. A cancellation (注销) names
+    its settlement plan (FIL-07) and may name its planned stop date and whether the parents were notified
+    (both needed before submission; see ``filing_cancellation_set``)."""
     institution = _own_institution(by, institution_id)
     if kind == FilingKind.INITIAL and institution.filing_status != FilingStatus.REGISTERED:
         raise DomainError("already_filed", _("该机构已备案，如信息变化请办理变更备案。"))
@@ -155,12 +220,11 @@ def filing_start(
         and institution.filing_status != FilingStatus.FILED
     ):
         raise DomainError("not_filed", _("机构尚未备案，不能办理变更或注销。"))
-    if kind == FilingKind.CANCELLATION and not settlement_plan.strip():
-        raise DomainError(
-            "settlement_plan_required",
-            _("注销须填写在托婴幼儿和工作人员的安置方案（FIL-07）。"),
-            field="settlement_plan",
-        )
+    if kind not in FilingKind.values:
+        raise DomainError("filing_kind", _("未知的备案类型。"), field="kind")
+    facts: dict[str, Any] = {}
+    if kind == FilingKind.CANCELLATION:
+        facts = _cancellation_facts(settlement_plan, stop_date, parents_notified)
     try:
         with transaction.atomic():
             filing = Filing.objects.create(
@@ -168,7 +232,8 @@ def filing_start(
                 kind=kind,
                 created_by=by,
                 region_prefix=institution.region_prefix,
-                settlement_plan=settlement_plan.strip(),
+                settlement_plan=_text(settlement_plan) if kind == FilingKind.CANCELLATION else "",
+                facts=facts,
             )
     except IntegrityError as exc:
         raise Conflict("filing_open", _("该机构已有正在办理的备案。")) from exc
@@ -199,6 +264,28 @@ def filing_submit(*, by: User, filing_id: int, version: int, declaration_accepte
     filing = _locked(by, filing_id, "submit")
     if not declaration_accepted:
         raise DomainError("declaration_required", _("请阅读并接受备案承诺书。"), field="declaration")
+    if filing.kind == FilingKind.CHANGE and not filing.changed_items:
+        raise DomainError("change_empty", _("请先填写变更事项。"), field="changes")
+    if filing.kind == FilingKind.INITIAL:
+        gaps = form_missing(filing)
+        if gaps:
+            raise DomainError(
+                "form_incomplete",
+                _("备案书尚未填写完整：%(what)s") % {"what": " ".join(message for _f, message in gaps[:3])},
+                field="form",
+            )
+    if filing.kind == FilingKind.CANCELLATION:
+        facts = filing.facts or {}
+        if not facts.get("stop_date"):
+            raise DomainError(
+                "stop_date_required", _("请填写计划停止服务日期（FIL-07）。"), field="stop_date"
+            )
+        if not facts.get("parents_notified"):
+            raise DomainError(
+                "parents_not_notified",
+                _("注销前须书面告知在托婴幼儿家长（FIL-07），请确认已告知。"),
+                field="parents_notified",
+            )
     missing = missing_materials(filing)
     if missing:
         names = "、".join(str(MaterialKind(k).label) for k in missing)
@@ -232,6 +319,16 @@ def filing_return(
     reasons = [(item.strip(), reason.strip()) for item, reason in reasons if item.strip() and reason.strip()]
     if not reasons:
         raise DomainError("reasons_required", _("退回须逐项写明原因。"), field="reasons")
+    if filing.kind == FilingKind.CHANGE:  # only the changed items are re-reviewed, so only they return
+        allowed = change_return_items(filing)
+        wrong = [item for item, _reason in reasons if item not in allowed]
+        if wrong:
+            raise DomainError(
+                "reason_item_not_changed",
+                _("变更备案只能就变更事项及其材料退回：%(items)s不在本次变更范围内。")
+                % {"items": "、".join(wrong)},
+                field="reasons",
+            )
     event = _move(filing, action="return", by=by, version=version, comment=comment)
     ReturnReason.objects.bulk_create(
         [ReturnReason(event=event, item=i[:64], reason=r[:500]) for i, r in reasons]
@@ -266,11 +363,19 @@ def filing_accept(*, by: User, filing_id: int, version: int, comment: str = "") 
     if filing.kind == FilingKind.INITIAL:
         filing.number = _next_number(filing)
     institution = Institution.objects.select_for_update().get(pk=filing.institution_id)
-    institution.filing_status = (
-        FilingStatus.CANCELLED if filing.kind == FilingKind.CANCELLATION else FilingStatus.FILED
-    )
-    institution.version += 1
-    institution.save(update_fields=["filing_status", "version", "updated_at"])
+    if filing.kind == FilingKind.CHANGE:
+        # The change keeps the original filing number (on the initial filing); the institution takes
+        # the proposed values.
+        _apply_proposed(filing, institution, by=by, source="change_filing")
+    else:
+        # The 备案书's facts become the institution's (a filing submitted before the form existed has none).
+        if filing.kind == FilingKind.INITIAL and (filing.facts or {}).get("proposed"):
+            _apply_proposed(filing, institution, by=by, source="initial_filing")
+        institution.filing_status = (
+            FilingStatus.CANCELLED if filing.kind == FilingKind.CANCELLATION else FilingStatus.FILED
+        )
+        institution.version += 1
+        institution.save(update_fields=["filing_status", "version", "updated_at"])
     filing.save()
     body = _("%(kind)s已通过审核。") % {"kind": FilingKind(filing.kind).label}
     if filing.number:
@@ -285,3 +390,443 @@ def filing_withdraw(*, by: User, filing_id: int, version: int, comment: str = ""
     _move(filing, action="withdraw", by=by, version=version, comment=comment)
     filing.save()
     return filing
+
+
+# --- change filing (变更备案): the changed groups and their proposed values ---------------------------
+
+
+def change_return_items(filing: Filing) -> list[str]:
+    """What a reviewer may return a change filing for: its changed groups and their materials."""
+    return list(filing.changed_items or []) + [
+        k for k in required_materials(filing) if k not in (filing.changed_items or [])
+    ]
+
+
+def _as_domain_error(exc: ValidationError) -> DomainError:
+    if hasattr(exc, "error_dict"):
+        name, errors = next(iter(exc.error_dict.items()))
+        field_name = None if name == "__all__" else name
+        return DomainError("invalid", " ".join(e.messages[0] for e in errors), field=field_name)
+    return DomainError("invalid", " ".join(exc.messages))
+
+
+def _kept(proposed: dict[str, Any]) -> dict[str, Any]:
+    """The proposed values without the ID numbers left empty (an empty one keeps the current number)."""
+    return {n: v for n, v in proposed.items() if not (n in change_groups.ENCRYPTED and not v)}
+
+
+def _candidate(institution: Institution, proposed: dict[str, Any]) -> Institution:
+    """A fresh copy of the institution with the proposed values set (not saved)."""
+    candidate = Institution.objects.get(pk=institution.pk)
+    for name, value in _kept(proposed).items():
+        setattr(candidate, name, value)
+    return candidate
+
+
+def _validated(institution: Institution, proposed: dict[str, Any]) -> Institution:
+    """The institution as it would be with the proposed values, checked by its own model (validators and
+    constraints) and the filing rules; raises DomainError naming the first offending field."""
+    candidate = _candidate(institution, proposed)
+    try:
+        candidate.full_clean(exclude=["uscc"])
+    except ValidationError as exc:
+        raise _as_domain_error(exc) from exc
+    problems = change_groups.filing_rule_problems(candidate)
+    if problems:
+        field_name, message = problems[0]
+        raise DomainError("filing_rule", message, field=field_name)
+    if "region" in proposed and proposed["region"].prefix[:6] != institution.region_prefix[:6]:
+        raise DomainError(
+            "region_other_county",
+            _("变更后的区划须在本县（区）内；迁往其他县（区）请注销后向当地卫生健康部门重新备案。"),
+            field="region",
+        )
+    return candidate
+
+
+@transaction.atomic
+def filing_change_set(
+    *, by: User, filing_id: int, changes: dict[str, dict[str, Any]], version: int | None = None
+) -> Filing:
+    """The institution's admin states what changes (变更事项): ``{group key: {field: value}}``, values as
+    typed (text) or as Python values. Only groups whose values really differ are kept; the proposed values
+    go to ``facts["proposed"]`` (ID numbers sealed), the group keys to ``changed_items``. Editable while
+    the change filing is a draft or returned; a stale ``version`` is refused."""
+    filing = _locked(by, filing_id, "attach")
+    if filing.kind != FilingKind.CHANGE:
+        raise DomainError("not_a_change", _("只有变更备案可以填写变更事项。"))
+    if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
+        raise Conflict("not_editable", _("已提交的备案不能再修改变更事项。"))
+    if version is not None and version != filing.version:
+        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    if not isinstance(changes, dict) or not changes:
+        raise DomainError("change_empty", _("请至少选择一项变更事项。"), field="groups")
+    unknown = [k for k in changes if k not in change_groups.GROUPS_BY_KEY]
+    if unknown:
+        raise DomainError(
+            "change_group", _("未知的变更事项：%(k)s。") % {"k": "、".join(unknown)}, field="groups"
+        )
+    institution = filing.institution
+    complete: dict[str, dict[str, Any]] = {}
+    for key, given in changes.items():  # a field left out keeps its current value
+        given = given if isinstance(given, dict) else {}
+        complete[key] = {
+            name: given[name] if name in given else change_groups.current_value(institution, name)
+            for name in change_groups.GROUPS_BY_KEY[key].fields
+            if name in given or name not in change_groups.ENCRYPTED
+        }
+    form = change_groups.ChangeForm(change_groups.as_form_data(complete), groups=list(changes))
+    if not form.is_valid():
+        name, errors = next(iter(form.errors.items()))
+        raise DomainError("invalid", f"{change_groups.field_label(name)}：{errors[0]}", field=name)
+    proposed: dict[str, Any] = {}
+    kept: list[str] = []
+    for key in changes:
+        group = change_groups.GROUPS_BY_KEY[key]
+        values = {name: form.cleaned_data[name] for name in group.fields}
+        values = {n: v for n, v in values.items() if not (n in change_groups.ENCRYPTED and not v)}
+        if any(
+            change_groups.differs(n, change_groups.current_value(institution, n), v)
+            for n, v in values.items()
+        ):
+            proposed |= values
+            kept.append(key)
+    if not kept:
+        raise DomainError(
+            "change_empty", _("所填内容与现有备案信息相同，没有需要变更的事项。"), field="groups"
+        )
+    _validated(institution, proposed)
+    filing.facts = {
+        **(filing.facts or {}),
+        "proposed": {name: change_groups.to_json(name, value) for name, value in proposed.items()},
+    }
+    filing.changed_items = kept
+    filing.version += 1
+    filing.save(update_fields=["facts", "changed_items", "version"])
+    audit_record(
+        "filing.change_set",
+        obj=filing,
+        actor=by,
+        after={"changed_items": kept, "fields": sorted(proposed), "version": filing.version},
+    )
+    return filing
+
+
+@transaction.atomic
+def filing_form_set(
+    *, by: User, filing_id: int, form: dict[str, dict[str, Any]], version: int | None = None
+) -> Filing:
+    """The institution's admin fills its 备案书 (initial filing): ``{group key: {field: value}}`` for any
+    of ``FORM_GROUPS``; values as typed (text) or Python values. A group given replaces what the form said
+    for it before; fields left out keep what the form (or else the institution's record) says. Every value
+    is checked by the institution's own model and the filing rules; nothing is saved on a refusal."""
+    filing = _locked(by, filing_id, "attach")
+    if filing.kind != FilingKind.INITIAL:
+        raise DomainError("not_initial", _("只有首次备案需要填写备案书。"))
+    if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
+        raise Conflict("not_editable", _("已提交的备案不能再修改备案书。"))
+    if version is not None and version != filing.version:
+        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    if not isinstance(form, dict) or not form:
+        raise DomainError("form_empty", _("请填写备案书。"), field="form")
+    unknown = [k for k in form if k not in change_groups.FORM_GROUPS]
+    if unknown:
+        raise DomainError(
+            "form_group", _("备案书没有这些部分：%(k)s。") % {"k": "、".join(unknown)}, field="form"
+        )
+    institution = filing.institution
+    before = change_groups.proposed_values(filing.facts)
+    complete: dict[str, dict[str, Any]] = {}
+    for key, given in form.items():
+        given = given if isinstance(given, dict) else {}
+        complete[key] = {}
+        for name in change_groups.GROUPS_BY_KEY[key].fields:
+            if name in given:
+                complete[key][name] = given[name]
+            elif name in before:
+                complete[key][name] = before[name]
+            elif name not in change_groups.ENCRYPTED:
+                complete[key][name] = change_groups.current_value(institution, name)
+    keys = [k for k in change_groups.FORM_GROUPS if k in form]
+    parsed = change_groups.ChangeForm(change_groups.as_form_data(complete), groups=keys, initial_filing=True)
+    if not parsed.is_valid():
+        name, errors = next(iter(parsed.errors.items()))
+        raise DomainError("invalid", f"{change_groups.field_label(name)}：{errors[0]}", field=name)
+    proposed = dict(before)
+    for key in keys:
+        for name in change_groups.GROUPS_BY_KEY[key].fields:
+            value = parsed.cleaned_data[name]
+            if name in change_groups.ENCRYPTED and not value:
+                continue  # left empty: keep the number the form (or the record) has
+            proposed[name] = value
+    candidate = _validated(institution, proposed)
+    for field_name, message in change_groups.form_problems(candidate):
+        if any(field_name in change_groups.GROUPS_BY_KEY[k].fields for k in keys):
+            raise DomainError("form_incomplete", message, field=field_name)
+    filled = set(filing.changed_items or []) | set(keys)
+    filing.facts = {
+        **(filing.facts or {}),
+        "proposed": {name: change_groups.to_json(name, value) for name, value in proposed.items()},
+    }
+    filing.changed_items = [k for k in change_groups.FORM_GROUPS if k in filled]
+    filing.version += 1
+    filing.save(update_fields=["facts", "changed_items", "version"])
+    audit_record(
+        "filing.form_set",
+        obj=filing,
+        actor=by,
+        after={"groups": keys, "fields": sorted(proposed), "version": filing.version},
+    )
+    return filing
+
+
+def _apply_proposed(filing: Filing, institution: Institution, *, by: User, source: str) -> None:
+    """Accepting a change filing or a 备案书: the proposed values become the institution's, as one
+    revision (``source`` says which)."""
+    from tuoyu.institutions.services import _changes as revision_changes  # the revision helper
+
+    proposed = _kept(change_groups.proposed_values(filing.facts))
+    if not proposed:
+        raise DomainError("change_empty", _("该变更备案没有变更内容。"))
+    _validated(institution, proposed)
+    diff = revision_changes(institution, proposed)
+    for name, value in proposed.items():
+        setattr(institution, name, value)
+    institution.version += 1
+    institution.save()
+    InstitutionRevision.objects.create(
+        institution=institution,
+        version=institution.version,
+        changed_by=by,
+        source=source,
+        changes=diff,
+    )
+    if institution.region_prefix != filing.region_prefix:
+        Filing.objects.filter(pk=filing.pk).update(region_prefix=institution.region_prefix)
+        filing.region_prefix = institution.region_prefix
+    audit_record(
+        f"institution.{source}",
+        obj=institution,
+        actor=by,
+        detail={"filing": filing.pk, "changes": diff},
+    )
+
+
+@transaction.atomic
+def filing_cancellation_set(
+    *,
+    by: User,
+    filing_id: int,
+    settlement_plan: str,
+    stop_date: dt.date | None,
+    parents_notified: bool,
+    version: int | None = None,
+) -> Filing:
+    """Edit a draft or returned cancellation (注销): its settlement plan, stop date and parents' notice."""
+    filing = _locked(by, filing_id, "attach")
+    if filing.kind != FilingKind.CANCELLATION:
+        raise DomainError("not_a_cancellation", _("只有注销备案有安置方案。"))
+    if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
+        raise Conflict("not_editable", _("已提交的备案不能再修改。"))
+    if version is not None and version != filing.version:
+        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    facts = _cancellation_facts(settlement_plan, stop_date, parents_notified)
+    filing.settlement_plan = _text(settlement_plan)
+    filing.facts = {k: v for k, v in (filing.facts or {}).items() if k not in ("stop_date",)} | facts
+    filing.version += 1
+    filing.save(update_fields=["settlement_plan", "facts", "version"])
+    audit_record("filing.cancellation_set", obj=filing, actor=by, after={**facts, "version": filing.version})
+    return filing
+
+
+# --- FIL-05 non-compliance notices (核查不符通知) -------------------------------------------------------
+
+NOTICE_WORKDAYS = 15  # FIL-05: notify within 15 working days of the finding, and publish
+
+
+def _notice_link(notice: NonComplianceNotice) -> str:
+    return reverse("filings:notice", kwargs={"notice_id": notice.pk})
+
+
+def _notice_locked(by: User, notice_id: int, *, side: str) -> NonComplianceNotice:
+    """The notice locked for an action from ``side`` ("reviewer" or "institution"); 404 otherwise."""
+    from django.http import Http404
+
+    action = "change" if side == "reviewer" else "view"
+    notice = scoping.get_scoped_or_404(
+        by,
+        action,
+        NonComplianceNotice.objects.select_for_update().select_related("institution"),
+        pk=notice_id,
+    )
+    if side == "institution" and not any(
+        m.role == Role.INSTITUTION_ADMIN and m.institution_id == notice.institution_id
+        for m in by.active_memberships()
+    ):
+        raise Http404
+    return notice
+
+
+def _notice_version(notice: NonComplianceNotice, version: int) -> None:
+    if notice.version != version:
+        raise Conflict("stale_version", _("该通知已被他人处理或修改，请刷新后再操作。"))
+    if notice.is_closed:
+        raise Conflict("notice_closed", _("该通知已办结。"))
+
+
+def notice_clock(found_on: dt.date, issued_on: dt.date) -> tuple[int, bool, bool]:
+    """FIL-05: (working days from the finding to the notice, late?, provisional?)."""
+    from tuoyu.core.workdays import workdays_between
+
+    count = workdays_between(found_on, issued_on)
+    return count.n, count.n > NOTICE_WORKDAYS, count.provisional
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    by: User,
+    institution_id: int,
+    found_on: dt.date,
+    items: Iterable[str],
+    required_action: str,
+    rectify_by: dt.date,
+) -> NonComplianceNotice:
+    """The county bureau records a non-compliance notice to a filed institution (FIL-05) and tells its
+    admins. Issued more than 15 working days after the finding it is still recorded, flagged late (超时)."""
+    from django.http import Http404
+
+    if not by.has_role(Role.REGULATOR, Role.CITY_ADMIN):  # the bureau; never the institution itself
+        raise Http404
+    institution = scoping.get_scoped_or_404(
+        by, "change", Institution.objects.select_for_update(), pk=institution_id
+    )
+    if institution.filing_status != FilingStatus.FILED:
+        raise DomainError("not_filed", _("只能向已备案的机构发出核查不符通知。"))
+    today = timezone.localdate()
+    if found_on > today:
+        raise DomainError("found_in_future", _("核查发现日期不能晚于今天。"), field="found_on")
+    if found_on < today - dt.timedelta(days=366):
+        raise DomainError("found_too_early", _("核查发现日期不能早于一年前。"), field="found_on")
+    items = [_text(i)[:500] for i in items if _text(i)]
+    if not items:
+        raise DomainError("items_required", _("请逐项写明不符事项（至少一项）。"), field="items")
+    required_action = _text(required_action)
+    if not required_action:
+        raise DomainError("action_required", _("请写明整改要求。"), field="required_action")
+    if rectify_by < today:
+        raise DomainError("rectify_by_past", _("整改期限不能早于今天。"), field="rectify_by")
+    elapsed, late, provisional = notice_clock(found_on, today)
+    filing = (
+        Filing.objects.filter(institution=institution, state=FilingState.ACCEPTED)
+        .exclude(number="")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    notice = NonComplianceNotice.objects.create(
+        institution=institution,
+        filing=filing,
+        found_on=found_on,
+        items=items,
+        required_action=required_action[:5000],
+        rectify_by=rectify_by,
+        issued_at=timezone.now(),
+        issued_by=by,
+        workdays_to_issue=elapsed,
+        late=late,
+        clock_provisional=provisional,
+        region_prefix=institution.region_prefix,
+    )
+    audit_record(
+        "notice.issue",
+        obj=notice,
+        actor=by,
+        after={"institution": institution.pk, "items": len(items), "workdays": elapsed, "late": late},
+    )
+    from tuoyu.notifications.services import notify
+
+    admins = [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.INSTITUTION_ADMIN, institution=institution, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+    notify(
+        recipients=admins,
+        kind="filing.noncompliance",
+        title=_("核查不符通知：请按要求整改"),
+        body=_("卫生健康部门核查发现%(n)d项与备案信息不符，请于%(date)s前整改并反馈整改情况。")
+        % {"n": len(items), "date": rectify_by.isoformat()},
+        link=_notice_link(notice),
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_publish(*, by: User, notice_id: int, version: int) -> NonComplianceNotice:
+    """Make the notice public (FIL-05 requires notices to be made public)."""
+    notice = _notice_locked(by, notice_id, side="reviewer")
+    if notice.version != version:
+        raise Conflict("stale_version", _("该通知已被他人处理或修改，请刷新后再操作。"))
+    if notice.is_published:
+        raise Conflict("already_published", _("该通知已公开。"))
+    notice.published_at = timezone.now()
+    notice.published_by = by
+    notice.version += 1
+    notice.save(update_fields=["published_at", "published_by", "version"])
+    audit_record("notice.publish", obj=notice, actor=by, after={"version": notice.version})
+    return notice
+
+
+@transaction.atomic
+def notice_respond(*, by: User, notice_id: int, version: int, response: str) -> NonComplianceNotice:
+    """The institution's admin reports how it rectified (整改情况); may be updated until closed."""
+    notice = _notice_locked(by, notice_id, side="institution")
+    _notice_version(notice, version)
+    response = _text(response)
+    if not response:
+        raise DomainError("response_required", _("请填写整改情况。"), field="response")
+    before = notice.institution_response
+    notice.institution_response = response[:5000]
+    notice.responded_at = timezone.now()
+    notice.responded_by = by
+    notice.version += 1
+    notice.save(update_fields=["institution_response", "responded_at", "responded_by", "version"])
+    audit_record(
+        "notice.respond",
+        obj=notice,
+        actor=by,
+        before={"response": before[:500]},
+        after={"response": response[:500]},
+    )
+    from tuoyu.notifications.services import notify
+
+    reviewers = [
+        m.user
+        for m in Membership.objects.filter(
+            role__in=[Role.REGULATOR, Role.CITY_ADMIN], is_active=True, user__is_active=True
+        ).select_related("user", "region")
+        if m.region and notice.region_prefix.startswith(m.region.prefix)
+    ]
+    notify(
+        recipients=reviewers,
+        kind="filing.noncompliance_response",
+        title=_("机构已反馈整改情况：%(name)s") % {"name": notice.institution.name},
+        body=_("请查看整改情况并办结核查不符通知。"),
+        link=_notice_link(notice),
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_close(*, by: User, notice_id: int, version: int, comment: str = "") -> NonComplianceNotice:
+    """The county bureau closes the notice (整改完成或已处理)."""
+    notice = _notice_locked(by, notice_id, side="reviewer")
+    _notice_version(notice, version)
+    notice.closed_at = timezone.now()
+    notice.closed_by = by
+    notice.closing_comment = _text(comment)[:2000]
+    notice.version += 1
+    notice.save(update_fields=["closed_at", "closed_by", "closing_comment", "version"])
+    audit_record("notice.close", obj=notice, actor=by, after={"comment": notice.closing_comment[:500]})
+    return notice

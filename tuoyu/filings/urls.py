@@ -15,4 +15,13 @@ urlpatterns = [
     path("<int:filing_id>/accept/", views.filing_accept, name="accept"),
     path("<int:filing_id>/return/", views.filing_return, name="return"),
     path("<int:filing_id>/receipt.pdf", views.filing_receipt, name="receipt"),
+    path("<int:filing_id>/changes/", views.filing_changes, name="changes"),
+    path("<int:filing_id>/form/", views.filing_form, name="form"),
+    path("cancel/<int:institution_id>/", views.filing_cancel, name="cancel"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/new/<int:institution_id>/", views.notice_new, name="notice_new"),
+    path("notices/<int:notice_id>/", views.notice_detail, name="notice"),
+    path("notices/<int:notice_id>/publish/", views.notice_publish, name="notice_publish"),
+    path("notices/<int:notice_id>/respond/", views.notice_respond, name="notice_respond"),
+    path("notices/<int:notice_id>/close/", views.notice_close, name="notice_close"),
 ]

@@ -18,18 +18,31 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
+from tuoyu.core import scoping
 from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.core.workdays import load_calendar
 from tuoyu.files.services import content_disposition
-from tuoyu.filings import receipts, selectors, services
+from tuoyu.filings import changes, receipts, selectors, services
 from tuoyu.filings.forms import (
+    CancellationForm,
+    ChangeGroupsForm,
     MaterialUploadForm,
+    NoticeForm,
+    NoticeResponseForm,
     ReturnReasonFormSet,
     SubmitForm,
     VersionForm,
     return_item_label,
 )
-from tuoyu.filings.models import Filing, FilingEvent, FilingState, MaterialKind
-from tuoyu.institutions.models import FilingStatus
+from tuoyu.filings.models import (
+    Filing,
+    FilingEvent,
+    FilingKind,
+    FilingState,
+    MaterialKind,
+    NonComplianceNotice,
+)
+from tuoyu.institutions.models import FilingStatus, Institution
 
 OPEN_STATES = (FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED)
 ACTION_LABELS = {
@@ -49,7 +62,17 @@ def filing_list(request: HttpRequest) -> HttpResponse:
     filings = list(selectors.filing_list(viewer=request.user))
     busy = {f.institution_id for f in filings if f.state in OPEN_STATES}
     startable = [i for i in institutions if i.filing_status == FilingStatus.REGISTERED and i.pk not in busy]
-    return render(request, "filings/list.html", {"filings": filings, "startable": startable})
+    changeable = [i for i in institutions if i.filing_status == FilingStatus.FILED and i.pk not in busy]
+    return render(
+        request,
+        "filings/list.html",
+        {
+            "filings": filings,
+            "startable": startable,
+            "changeable": changeable,
+            "notices": list(selectors.notice_list(viewer=request.user).filter(closed_at__isnull=True)[:20]),
+        },
+    )
 
 
 @login_required
@@ -61,11 +84,16 @@ def filing_start(request: HttpRequest) -> HttpResponse:
         institution_id = int(request.POST.get("institution", ""))
     except ValueError:
         raise Http404 from None
+    kind = request.POST.get("kind", FilingKind.INITIAL)
+    if kind not in (FilingKind.INITIAL, FilingKind.CHANGE):  # a cancellation starts on its own page
+        kind = FilingKind.INITIAL
     try:
-        filing = services.filing_start(by=request.user, institution_id=institution_id)
+        filing = services.filing_start(by=request.user, institution_id=institution_id, kind=kind)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("filings:list")
+    if filing.kind == FilingKind.CHANGE:
+        return redirect("filings:changes", filing_id=filing.pk)
     return redirect("filings:detail", filing_id=filing.pk)
 
 
@@ -73,8 +101,9 @@ def filing_start(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.REGULATOR, Role.CITY_ADMIN):
         raise Http404
+    calendar = load_calendar()  # one calendar for the whole page: no query per row
     rows = [
-        {"filing": f, "clock": selectors.review_clock(f)}
+        {"filing": f, "clock": selectors.review_clock(f, calendar=calendar)}
         for f in selectors.review_queue(viewer=request.user)[:500]
     ]
     return render(request, "filings/review_queue.html", {"rows": rows, "limit": selectors.REVIEW_WORKDAYS})
@@ -120,9 +149,23 @@ def _detail(
     other_reasons = [
         {"label": return_item_label(r.item), "reason": r.reason}
         for r in reasons
-        if r.item not in MaterialKind.values
+        if r.item not in MaterialKind.values and r.item not in changes.GROUPS_BY_KEY
     ]
     editable = is_admin and filing.state in (FilingState.DRAFT, FilingState.RETURNED)
+    change_diff = (
+        changes.diff(
+            filing.institution,
+            filing.changed_items or [],
+            filing.facts,
+            every_field=filing.kind == FilingKind.INITIAL,
+        )
+        if filing.kind in (FilingKind.CHANGE, FilingKind.INITIAL)
+        else []
+    )
+    for group in change_diff:
+        group["reasons"] = [r.reason for r in reasons if r.item == group["key"]]
+        group["files"] = [m for m in materials if group["material"] and m.kind == group["material"]]
+        group["material_required"] = group["material"] in required
     context = {
         "filing": filing,
         "is_admin": is_admin,
@@ -140,10 +183,28 @@ def _detail(
         "errors": errors,
         "upload_form": MaterialUploadForm(),
         "submit_form": forms.get("submit_form") or SubmitForm(initial={"version": filing.version}),
-        "return_formset": forms.get("return_formset") or ReturnReasonFormSet(prefix="reasons"),
+        "return_formset": forms.get("return_formset") or _return_formset(filing),
+        "change_diff": change_diff,
+        "form_missing": [message for _f, message in services.form_missing(filing)]
+        if filing.kind == FilingKind.INITIAL
+        else [],
+        "original_number": selectors.original_number(filing),
+        "stop_date": (filing.facts or {}).get("stop_date", ""),
+        "parents_notified": (filing.facts or {}).get("parents_notified", False),
         "review_comment": forms.get("review_comment", ""),
     }
     return render(request, "filings/detail.html", context, status=status)
+
+
+def _return_formset(filing: Filing, data: Any = None) -> Any:
+    """The reviewer's per-item return reasons; a change filing names only its changed items."""
+    kwargs: dict[str, Any] = {}
+    if filing.kind == FilingKind.CHANGE:
+        kwargs["form_kwargs"] = {"items": services.change_return_items(filing)}
+    elif filing.kind == FilingKind.INITIAL:  # each part of the 备案书, each material, the declaration
+        items = list(changes.FORM_GROUPS) + list(MaterialKind.values) + ["declaration", "general"]
+        kwargs["form_kwargs"] = {"items": items}
+    return ReturnReasonFormSet(data, prefix="reasons", **kwargs)
 
 
 def _refused(
@@ -262,9 +323,9 @@ def filing_accept(request: HttpRequest, filing_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def filing_return(request: HttpRequest, filing_id: int) -> HttpResponse:
-    _acting(request, filing_id, side="reviewer")
+    filing = _acting(request, filing_id, side="reviewer")
     form = VersionForm(request.POST)
-    formset = ReturnReasonFormSet(request.POST, prefix="reasons")
+    formset = _return_formset(filing, request.POST)
     comment = request.POST.get("comment", "")[:2000]
     if not form.is_valid() or not formset.is_valid():
         message = _("请逐项选择事项并填写原因。") if form.is_valid() else _("请刷新页面后重试。")
@@ -325,3 +386,363 @@ def filing_verify(request: HttpRequest, number: str) -> HttpResponse:
         "filings/verify.html",
         {"filing": filing, "authority": receipts.issuing_authority(filing), "number": filing.number},
     )
+
+
+# --- change filing (变更备案) --------------------------------------------------------------------------
+
+
+@login_required
+def filing_changes(request: HttpRequest, filing_id: int) -> HttpResponse:
+    """The change filing's items: choose the groups, then edit their values (current ones prefilled)."""
+    filing = _acting(request, filing_id, side="institution")
+    if filing.kind != FilingKind.CHANGE:
+        raise Http404
+    editable = filing.state in (FilingState.DRAFT, FilingState.RETURNED)
+    proposed = changes.proposed_values(filing.facts)
+    source = request.POST if request.method == "POST" else request.GET
+    chooser = ChangeGroupsForm(source if "groups" in source else None)
+    chosen: list[str] = list(filing.changed_items or [])
+    if chooser.is_bound and chooser.is_valid():
+        chosen = chooser.cleaned_data["groups"]
+    elif chooser.is_bound:
+        chosen = []
+    error = ""
+    form = None
+    status = 200
+    if chosen:
+        initial = changes.initial_values(filing.institution, chosen, proposed)
+        if request.method == "POST" and request.POST.get("save") and editable:
+            form = changes.ChangeForm(request.POST, groups=chosen, initial=initial)
+            if form.is_valid():
+                values = {
+                    key: {n: form.cleaned_data[n] for n in changes.GROUPS_BY_KEY[key].fields}
+                    for key in chosen
+                }
+                try:
+                    services.filing_change_set(
+                        by=request.user,
+                        filing_id=filing.pk,
+                        changes=values,
+                        version=_int(request.POST.get("version")),
+                    )
+                except DomainError as exc:
+                    if exc.field and exc.field in form.fields:
+                        form.add_error(exc.field, exc.message)
+                    else:
+                        error = exc.message
+                    status = 409 if isinstance(exc, Conflict) else 400
+                else:
+                    messages.success(request, _("变更事项已保存，请上传所需材料后提交。"))
+                    return redirect("filings:detail", filing_id=filing.pk)
+            else:
+                status = 400
+        else:
+            form = changes.ChangeForm(groups=chosen, initial=initial)
+    elif request.method == "POST":
+        error, status = _("请至少选择一项变更事项。"), 400
+    rows = form.group_rows() if form is not None else []
+    for row in rows:
+        row["masked"] = {
+            n: changes.display(n, changes.current_value(filing.institution, n))
+            for n in row["group"].fields
+            if n in changes.ENCRYPTED
+        }
+    context = {
+        "filing": filing,
+        "editable": editable,
+        "chooser": chooser if chooser.is_bound else ChangeGroupsForm(initial={"groups": chosen}),
+        "chosen": chosen,
+        "form": form,
+        "rows": rows,
+        "error": error,
+    }
+    return render(request, "filings/changes.html", context, status=status)
+
+
+@login_required
+def filing_form(request: HttpRequest, filing_id: int) -> HttpResponse:
+    """The initial filing's 备案书: every group on one page, prefilled with what the form (or else the
+    institution's record) says; saved as a whole, errors next to their fields, nothing saved on refusal."""
+    filing = _acting(request, filing_id, side="institution")
+    if filing.kind != FilingKind.INITIAL:
+        raise Http404
+    editable = filing.state in (FilingState.DRAFT, FilingState.RETURNED)
+    groups = list(changes.FORM_GROUPS)
+    proposed = changes.proposed_values(filing.facts)
+    initial = changes.initial_values(filing.institution, groups, proposed)
+    error, status = "", 200
+    if request.method == "POST" and editable:
+        form = changes.ChangeForm(request.POST, groups=groups, initial=initial, initial_filing=True)
+        if form.is_valid():
+            values = {
+                key: {n: form.cleaned_data[n] for n in changes.GROUPS_BY_KEY[key].fields} for key in groups
+            }
+            try:
+                services.filing_form_set(
+                    by=request.user,
+                    filing_id=filing.pk,
+                    form=values,
+                    version=_int(request.POST.get("version")),
+                )
+            except DomainError as exc:
+                if exc.field and exc.field in form.fields:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    error = exc.message
+                status = 409 if isinstance(exc, Conflict) else 400
+            else:
+                messages.success(request, _("备案书已保存。请上传备案材料，阅读承诺书后提交。"))
+                return redirect("filings:detail", filing_id=filing.pk)
+        else:
+            status = 400
+    else:
+        form = changes.ChangeForm(groups=groups, initial=initial, initial_filing=True)
+        if request.method == "POST":  # submitted or decided: nothing to save
+            error, status = _("已提交的备案不能再修改备案书。"), 409
+    reasons = _latest_reasons(filing) if filing.state == FilingState.RETURNED else []
+    rows = form.group_rows()
+    for row in rows:
+        row["reasons"] = [r.reason for r in reasons if r.item in (row["group"].key, "facts")]
+        row["masked"] = {
+            n: changes.display(n, proposed.get(n) or changes.current_value(filing.institution, n))
+            for n in row["group"].fields
+            if n in changes.ENCRYPTED and (proposed.get(n) or changes.current_value(filing.institution, n))
+        }
+    context = {"filing": filing, "editable": editable, "form": form, "rows": rows, "error": error}
+    return render(request, "filings/form.html", context, status=status)
+
+
+def _latest_reasons(filing: Filing) -> list[Any]:
+    last_return = filing.events.filter(action="return").order_by("-at", "-pk").first()
+    return list(last_return.reasons.all()) if last_return else []
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- cancellation (注销备案) ---------------------------------------------------------------------------
+
+
+@login_required
+def filing_cancel(request: HttpRequest, institution_id: int) -> HttpResponse:
+    """Start (or, while a draft or returned, edit) the institution's cancellation with its settlement plan."""
+    institution = next(
+        (i for i in selectors.admin_institutions(viewer=request.user) if i.pk == institution_id), None
+    )
+    if institution is None:
+        raise Http404
+    open_filing = (
+        Filing.objects.filter(institution=institution, state__in=OPEN_STATES).order_by("-id").first()
+    )
+    draft = (
+        open_filing
+        if open_filing
+        and open_filing.kind == FilingKind.CANCELLATION
+        and open_filing.state in (FilingState.DRAFT, FilingState.RETURNED)
+        else None
+    )
+    error, status = "", 200
+    if request.method == "POST":
+        form = CancellationForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if draft is not None:
+                    filing = services.filing_cancellation_set(
+                        by=request.user,
+                        filing_id=draft.pk,
+                        settlement_plan=d["settlement_plan"],
+                        stop_date=d["stop_date"],
+                        parents_notified=d["parents_notified"],
+                        version=d.get("version"),
+                    )
+                else:
+                    filing = services.filing_start(
+                        by=request.user,
+                        institution_id=institution.pk,
+                        kind=FilingKind.CANCELLATION,
+                        settlement_plan=d["settlement_plan"],
+                        stop_date=d["stop_date"],
+                        parents_notified=d["parents_notified"],
+                    )
+            except DomainError as exc:
+                if exc.field and exc.field in form.fields:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    error = exc.message
+                status = 409 if isinstance(exc, Conflict) else 400
+            else:
+                messages.success(request, _("注销备案已保存，请上传安置方案材料后提交。"))
+                return redirect("filings:detail", filing_id=filing.pk)
+        else:
+            status = 400
+    elif draft is not None:
+        form = CancellationForm(
+            initial={
+                "settlement_plan": draft.settlement_plan,
+                "stop_date": (draft.facts or {}).get("stop_date"),
+                "parents_notified": (draft.facts or {}).get("parents_notified", False),
+                "version": draft.version,
+            }
+        )
+    else:
+        form = CancellationForm()
+    context = {
+        "institution": institution,
+        "form": form,
+        "draft": draft,
+        "busy": open_filing if open_filing and draft is None else None,
+        "error": error,
+    }
+    return render(request, "filings/cancel.html", context, status=status)
+
+
+# --- FIL-05 non-compliance notices (核查不符通知) -------------------------------------------------------
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The notices in the viewer's reach, with the FIL-05 clock (working days from finding to notice)."""
+    if scoping.scope_filter(request.user, "view", NonComplianceNotice) is None:
+        raise Http404
+    notices = list(selectors.notice_list(viewer=request.user)[:500])
+    return render(request, "filings/notices.html", {"notices": notices, "limit": services.NOTICE_WORKDAYS})
+
+
+@login_required
+def notice_new(request: HttpRequest, institution_id: int) -> HttpResponse:
+    institution = scoping.get_scoped_or_404(request.user, "change", Institution, pk=institution_id)
+    if not request.user.has_role(Role.REGULATOR, Role.CITY_ADMIN):
+        raise Http404
+    error, status = "", 200
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                notice = services.notice_issue(
+                    by=request.user,
+                    institution_id=institution.pk,
+                    found_on=d["found_on"],
+                    items=form.item_list(),
+                    required_action=d["required_action"],
+                    rectify_by=d["rectify_by"],
+                )
+            except DomainError as exc:
+                if exc.field and exc.field in form.fields:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    error = exc.message
+                status = 400
+            else:
+                if notice.late:
+                    messages.warning(
+                        request,
+                        _("通知已发出。距核查发现已%(n)d个工作日，超过15个工作日（FIL-05），已标记超时。")
+                        % {"n": notice.workdays_to_issue},
+                    )
+                else:
+                    messages.success(request, _("核查不符通知已发出，机构将收到通知。"))
+                return redirect("filings:notice", notice_id=notice.pk)
+        else:
+            status = 400
+    context = {"institution": institution, "form": form, "error": error, "limit": services.NOTICE_WORKDAYS}
+    return render(request, "filings/notice_new.html", context, status=status)
+
+
+def _notice_page(
+    request: HttpRequest, notice: NonComplianceNotice, *, error: str = "", form: Any = None, status: int = 200
+) -> HttpResponse:
+    viewer = request.user
+    context = {
+        "notice": notice,
+        "can_manage": selectors.can_manage_notice(viewer=viewer, notice=notice),
+        "is_admin": selectors.is_notice_admin(viewer=viewer, notice=notice),
+        "response_form": form
+        or NoticeResponseForm(initial={"version": notice.version, "response": notice.institution_response}),
+        "error": error,
+        "limit": services.NOTICE_WORKDAYS,
+    }
+    return render(request, "filings/notice.html", context, status=status)
+
+
+@login_required
+def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+    return _notice_page(request, selectors.notice_get(viewer=request.user, notice_id=notice_id))
+
+
+def _notice_acting(request: HttpRequest, notice_id: int, *, side: str) -> NonComplianceNotice:
+    notice = selectors.notice_get(viewer=request.user, notice_id=notice_id)
+    if side == "reviewer":
+        allowed = selectors.can_manage_notice(viewer=request.user, notice=notice)
+    else:
+        allowed = selectors.is_notice_admin(viewer=request.user, notice=notice)
+    if not allowed:
+        raise Http404
+    return notice
+
+
+def _notice_refused(request: HttpRequest, notice_id: int, exc: DomainError | str, **kw: Any) -> HttpResponse:
+    notice = selectors.notice_get(viewer=request.user, notice_id=notice_id)
+    message = exc.message if isinstance(exc, DomainError) else exc
+    status = 409 if isinstance(exc, Conflict) else 400
+    return _notice_page(request, notice, error=message, status=status, **kw)
+
+
+@login_required
+@require_POST
+def notice_publish(request: HttpRequest, notice_id: int) -> HttpResponse:
+    _notice_acting(request, notice_id, side="reviewer")
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _notice_refused(request, notice_id, _("请刷新页面后重试。"))
+    try:
+        services.notice_publish(by=request.user, notice_id=notice_id, version=form.cleaned_data["version"])
+    except DomainError as exc:
+        return _notice_refused(request, notice_id, exc)
+    messages.success(request, _("通知已公开。"))
+    return redirect("filings:notice", notice_id=notice_id)
+
+
+@login_required
+@require_POST
+def notice_respond(request: HttpRequest, notice_id: int) -> HttpResponse:
+    _notice_acting(request, notice_id, side="institution")
+    form = NoticeResponseForm(request.POST)
+    if not form.is_valid():
+        return _notice_refused(request, notice_id, _("请填写整改情况。"), form=form)
+    try:
+        services.notice_respond(
+            by=request.user,
+            notice_id=notice_id,
+            version=form.cleaned_data["version"],
+            response=form.cleaned_data["response"],
+        )
+    except DomainError as exc:
+        return _notice_refused(request, notice_id, exc, form=form)
+    messages.success(request, _("整改情况已反馈。"))
+    return redirect("filings:notice", notice_id=notice_id)
+
+
+@login_required
+@require_POST
+def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
+    _notice_acting(request, notice_id, side="reviewer")
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _notice_refused(request, notice_id, _("请刷新页面后重试。"))
+    try:
+        services.notice_close(
+            by=request.user,
+            notice_id=notice_id,
+            version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as exc:
+        return _notice_refused(request, notice_id, exc)
+    messages.success(request, _("核查不符通知已办结。"))
+    return redirect("filings:notice", notice_id=notice_id)

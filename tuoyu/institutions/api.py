@@ -5,14 +5,19 @@ No ``from __future__ import annotations`` here: ninja reads the annotations at i
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from tuoyu.accounts.models import Role
+from tuoyu.core.masking import mask_mobile
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.scoping import get_scoped_or_404
 from tuoyu.institutions import selectors, services
-from tuoyu.institutions.forms import RegistrationForm
+from tuoyu.institutions.forms import InvitationForm, RegistrationForm
 from tuoyu.institutions.models import (
     FilingStatus,
     Institution,
@@ -134,6 +139,116 @@ def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]):
     return selectors.institution_list(viewer=request.user, filters=filters.dict(exclude_none=True))
 
 
+# The pending list (filingapi) comes before /institutions/{institution_id}, which would take its path.
+
+
+class PendingOut(Schema):
+    """Registered, not yet filed: how long since registration, and whether it is overdue."""
+
+    institution: InstitutionOut
+    days_since_registration: int | None
+    overdue: bool = Field(description="超过 FILING_OVERDUE_DAYS 天未备案 / past the filing reminder period")
+
+
+@router.get(
+    "/institutions/pending",
+    response=list[PendingOut],
+    summary="待备案机构 / registered, not yet filed (oldest first)",
+    description="卫生健康部门（区县、市）辖区内已登记未备案的机构 / the health bureau's to-do list.",
+)
+@paginate(LimitOffset)
+def institution_pending(request: HttpRequest):  # noqa: ANN201
+    if not request.user.has_role(Role.CITY_ADMIN, Role.REGULATOR):
+        raise Http404
+    limit = settings.FILING_OVERDUE_DAYS
+    rows = []
+    for i in selectors.pending_filings(viewer=request.user)[:500]:
+        days = services.days_since(i.registered_at)
+        rows.append(
+            {"institution": i, "days_since_registration": days, "overdue": days is not None and days > limit}
+        )
+    return rows
+
+
 @router.get("/institutions/{institution_id}", response=InstitutionOut, summary="机构详情 / one institution")
 def institution_detail(request: HttpRequest, institution_id: int) -> Institution:
     return selectors.institution_get(viewer=request.user, institution_id=institution_id)
+
+
+# --- invitations and the change history (filingapi) --------------------------------------------------
+
+
+class InvitationIn(Schema):
+    invitee_name: str = Field(..., min_length=1, max_length=50)
+    invitee_phone: str = Field(..., max_length=20, description="手机号 / mobile number")
+
+
+class InvitationOut(Schema):
+    id: int
+    institution_id: int
+    invitee_name: str
+    invitee_phone_masked: str
+    expires_at: dt.datetime
+    link: str = Field(description="一次性链接，仅此一次返回 / the one-time link, returned this once only")
+
+
+class RevisionOut(Schema):
+    version: int
+    changed_at: dt.datetime
+    changed_by: str | None
+    source: str
+    changes: dict = Field(
+        description="字段 → [旧值, 新值]；身份证号只标明已变更，电话打码 / field → [old, new], masked"
+    )
+
+    @staticmethod
+    def resolve_changed_by(obj) -> str | None:  # noqa: ANN001
+        return str(obj.changed_by) if obj.changed_by else None
+
+    @staticmethod
+    def resolve_changes(obj) -> dict:  # noqa: ANN001
+        return selectors.revision_changes_masked(obj)
+
+
+@router.post(
+    "/institutions/{institution_id}/invitations",
+    response={201: InvitationOut},
+    summary="邀请机构管理员 / invite the institution's admin",
+    description=(
+        "卫生健康部门邀请机构管理员开通账号；一次性链接只在此响应中返回一次。\n\n"
+        "The health bureau invites the institution's admin; the one-time link is in this response only."
+    ),
+)
+def institution_invite(request: HttpRequest, institution_id: int, payload: InvitationIn) -> Status:
+    institution = get_scoped_or_404(request.user, "change", Institution, pk=institution_id)
+    if not selectors.can_invite(viewer=request.user, institution=institution):
+        raise Http404
+    form = InvitationForm(data=payload.dict())
+    if not form.is_valid():
+        raise ValidationError({f: list(errs.as_data()) for f, errs in form.errors.items()})
+    invitation, token = services.invitation_create(
+        by=request.user, institution_id=institution.pk, **form.cleaned_data
+    )
+    link = request.build_absolute_uri(reverse("invitation_accept", kwargs={"token": token}))
+    return Status(
+        201,
+        {
+            "id": invitation.pk,
+            "institution_id": institution.pk,
+            "invitee_name": invitation.invitee_name,
+            "invitee_phone_masked": mask_mobile(invitation.invitee_phone),
+            "expires_at": invitation.expires_at,
+            "link": link,
+        },
+    )
+
+
+@router.get(
+    "/institutions/{institution_id}/revisions",
+    response=list[RevisionOut],
+    summary="变更历史 / the institution's change history (masked)",
+)
+@paginate(LimitOffset)
+def institution_revisions(request: HttpRequest, institution_id: int):  # noqa: ANN201
+    institution = selectors.institution_get(viewer=request.user, institution_id=institution_id)
+    return institution.revisions.select_related("changed_by").order_by("-version")

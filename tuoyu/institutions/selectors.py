@@ -58,3 +58,21 @@ def invitation_list(*, viewer: Any, institution: Institution) -> QuerySet[Any]:
     if not can_invite(viewer=viewer, institution=institution):
         return institution.invitations.none()
     return institution.invitations.select_related("created_by", "used_by")
+
+
+# --- the change history as the API shows it (filingapi) ----------------------------------------------
+
+
+def revision_changes_masked(revision: Any) -> dict[str, Any]:
+    """A revision's changes with personal data masked: ID numbers only as changed (they are stored that
+    way already), phone numbers as 138****5678."""
+    from tuoyu.core.masking import mask_id_number, mask_mobile
+
+    out: dict[str, Any] = {}
+    for name, change in (revision.changes or {}).items():
+        if isinstance(change, list) and "phone" in name:
+            change = [mask_mobile(v) if v else v for v in change]
+        elif isinstance(change, list) and name.endswith("id_number"):
+            change = [mask_id_number(v) if v else v for v in change]
+        out[name] = change
+    return out

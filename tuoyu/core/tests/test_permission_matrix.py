@@ -31,6 +31,7 @@ from tuoyu.institutions.models import Institution
 from tuoyu.notifications.models import Notification
 from tuoyu.notifications.services import notify
 from tuoyu.regions.models import Region, RegionPopulation
+from tuoyu.testing.filings import fill_form
 from tuoyu.testing.fixtures import Cast
 
 ROLES = [
@@ -937,6 +938,7 @@ def submitted_filing(env: Env, name: str) -> Any:
         return existing
     admin = env.user("ann" if name == "inst_a" else "ben")
     filing = services.filing_start(by=admin, institution_id=institution.pk)
+    filing = fill_form(admin, filing)
     for kind in services.required_materials(filing):
         upload = SimpleUploadedFile("材料.pdf", MATRIX_PDF, content_type="application/pdf")
         services.filing_attach(by=admin, filing_id=filing.pk, kind=kind, upload=upload)
@@ -1082,6 +1084,601 @@ class FilingVerify(Check):
         status_of(c.get("/verify/000000-2026-0000/"), role, "verify an unknown number", 404)
 
 
+# --- public disclosure (信息公示) ------------------------------------------------------------------------
+
+PUBLIC_SECRET_ID = "430202199001011234"
+PUBLIC_HOME_ADDRESS = "淇滨区秘密小区9栋"
+
+
+def public_world(env: Env) -> None:
+    """inst_a filed (accepted filing) with a legal rep's ID number; inst_b submitted only (not filed);
+    inst_hebi a filed home childcare point with a street address that must stay private. Made once a test."""
+    from tuoyu.institutions.models import FilingStatus, InstitutionKind
+
+    accepted_filing(env, "inst_a")
+    submitted_filing(env, "inst_b")
+    inst_a = Institution.objects.get(pk=env.cast.inst_a.pk)
+    if inst_a.legal_rep_id_number != PUBLIC_SECRET_ID:
+        inst_a.legal_rep_id_number = PUBLIC_SECRET_ID
+        inst_a.save()
+    Institution.objects.filter(pk=env.cast.inst_hebi.pk).update(
+        kind=InstitutionKind.HOME_POINT,
+        filing_status=FilingStatus.FILED,
+        address=PUBLIC_HOME_ADDRESS,
+        phone="13912345678",
+    )
+
+
+def public_secrets(env: Env) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cur:  # the stored ciphertext, as the database holds it
+        cur.execute(
+            "SELECT legal_rep_id_number FROM institutions_institution WHERE id = %s", [env.cast.inst_a.pk]
+        )
+        ciphertext = str(cur.fetchone()[0])
+    return [PUBLIC_SECRET_ID, ciphertext, PUBLIC_HOME_ADDRESS, "13912345678", env.cast.inst_b.name]
+
+
+class PublicDisclosure(Check):
+    """The public disclosure (信息公示), no login: anonymous and every role alike get 200 for a filed
+    institution and 404 for one not filed (inst_b, submitted only) or missing; lists, CSV and JSON hold
+    filed institutions only and never an ID number, a ciphertext or a home point's address or phone."""
+
+    def __init__(self, path: str, *, single: bool = False, problem_json: bool = False) -> None:
+        self.path, self.single, self.problem_json = path, single, problem_json
+
+    def __call__(self, env: Env, role: str) -> None:
+        public_world(env)
+        c = env.client(role)
+        if self.single:
+            for name, expected in (("inst_a", 200), ("inst_hebi", 200), ("inst_b", 404)):
+                url = self.path.format(institution_id=getattr(env.cast, name).pk)
+                response = c.get(url)
+                check = problem if self.problem_json and expected == 404 else status_of
+                check(response, role, url, expected)
+                if expected == 200:
+                    self.nothing_private(response, role, url, env)
+            missing = self.path.format(institution_id=99999999)
+            (problem if self.problem_json else status_of)(c.get(missing), role, missing, 404)
+            return
+        response = c.get(self.path)
+        status_of(response, role, self.path, 200)
+        text = self.nothing_private(response, role, self.path, env)
+        for name in ("inst_a", "inst_hebi"):
+            assert getattr(env.cast, name).name in text, f"{role} {self.path}: filed {name} missing"
+
+    def nothing_private(self, response: Any, role: str, url: str, env: Env) -> str:
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        if raw.startswith(b"\x89PNG"):
+            return ""
+        text = raw.decode("utf-8-sig")
+        if "json" in response["Content-Type"]:  # the API escapes non-ASCII: compare the decoded values
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        for secret in public_secrets(env):
+            assert secret not in text, f"{role} {url}: shows {secret!r}"
+        return text
+
+
+# --- filings, fees, pending, invitations and revisions through the API (filingapi) ------------------
+
+# Who lists filings through the API: the institution's admin (own) and the health bureau (jurisdiction).
+API_FILING_LISTERS: dict[str, set[str]] = {**FILING_FILER, **FILING_REVIEWER, "carol": set()}
+# Who invites an institution's admin: the health bureau of the institution's region.
+INVITERS: dict[str, set[str]] = InstitutionInvite.INVITERS
+
+
+def api_get(env: Env, role: str, url: str, allowed: bool, status: int = 200) -> Any:
+    """GET ``url`` as ``role``: anonymous 401, allowed ``status``, everyone else 404 — all problem+json."""
+    response = env.client(role).get(url)
+    if role == "anonymous":
+        problem(response, role, f"GET {url}", 401)
+    elif allowed:
+        status_of(response, role, f"GET {url}", status)
+    else:
+        problem(response, role, f"GET {url}", 404)
+    return response
+
+
+@dataclass
+class ApiSignedIn(Check):
+    """Anyone signed in (reference text); anonymous 401."""
+
+    path: str
+
+    def __call__(self, env: Env, role: str) -> None:
+        api_get(env, role, self.path, True)
+
+
+class ApiFilingList(Check):
+    """GET /api/v1/filings: exactly the filings the caller files or reviews; other roles 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in FILED:
+            submitted_filing(env, name)
+        response = api_get(env, role, "/api/v1/filings?limit=200", role in API_FILING_LISTERS)
+        if response.status_code == 200:
+            listed = {f["institution"]["id"] for f in response.json()["items"]}
+            expected = {getattr(env.cast, n).pk for n in API_FILING_LISTERS[role]}
+            assert listed == expected, f"{role} GET /api/v1/filings: {listed} != {expected}"
+
+
+class ApiFilingQueue(Check):
+    """GET /api/v1/filings/review-queue: the bureau, filings in its jurisdiction only; others 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in FILED:
+            submitted_filing(env, name)
+        reviewer = role in {"zhou", "alice", "bob", "carol"}
+        response = api_get(env, role, "/api/v1/filings/review-queue", reviewer)
+        if response.status_code == 200:
+            listed = {f["institution"]["id"] for f in response.json()["items"]}
+            expected = {getattr(env.cast, n).pk for n in FILING_REVIEWER.get(role, set())}
+            assert listed == expected, f"{role} review queue: {listed} != {expected}"
+
+
+class ApiFilingRead(Check):
+    """GET /api/v1/filings/{id}[/materials/{id} | /receipt.pdf]: in sight 200, else 404 (as a missing id)."""
+
+    def __init__(self, suffix: str = "", *, accepted: bool = False) -> None:
+        self.suffix, self.accepted = suffix, accepted
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in FILED:
+            filing = accepted_filing(env, name) if self.accepted else submitted_filing(env, name)
+            url = f"/api/v1/filings/{filing.pk}" + self.suffix.format(material_id=filing.materials.first().pk)
+            api_get(env, role, url, name in FILING_SIGHT.get(role, ()))
+        if role != "anonymous":
+            problem(env.client(role).get("/api/v1/filings/99999999"), role, "missing filing", 404)
+
+
+class ApiFilingStart(Check):
+    """POST /api/v1/filings: an institution's admin for their own institution (201); others 404, nothing
+    created; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.filings.models import Filing
+
+        c = env.client(role)
+        for name in FILED:
+            institution = getattr(env.cast, name)
+            Filing.objects.filter(institution=institution).delete()
+            response = c.post(
+                "/api/v1/filings", {"institution_id": institution.pk}, content_type="application/json"
+            )
+            what = f"POST /api/v1/filings {name}"
+            allowed = name in FILING_FILER.get(role, ())
+            if role == "anonymous":
+                problem(response, role, what, 401)
+            elif allowed:
+                status_of(response, role, what, 201)
+            else:
+                problem(response, role, what, 404)
+            assert Filing.objects.filter(institution=institution).exists() == (
+                allowed and role != "anonymous"
+            )
+            Filing.objects.filter(institution=institution).delete()
+
+
+class ApiFilingAct(Check):
+    """POST /api/v1/filings/{id}/<action>: the filer or reviewer of that filing gets past the door (to a
+    refusal that changes nothing: a stale version 409, an executable 422); others 404; anonymous 401."""
+
+    def __init__(self, action: str, who: dict[str, set[str]], allowed_status: int) -> None:
+        self.action, self.who, self.allowed_status = action, who, allowed_status
+
+    def send(self, c: Client, url: str) -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        if self.action == "materials":
+            exe = SimpleUploadedFile("x.pdf", b"MZ" + b"\x00" * 64)
+            return c.post(url, {"kind": "fire_safety", "file": exe})
+        body: dict[str, Any] = {"version": 999, "declaration_accepted": True}
+        if self.action == "return":
+            body["reasons"] = [{"item": "general", "reason": "补正"}]
+        return c.post(url, body, content_type="application/json")
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            filing = submitted_filing(env, name)
+            url = f"/api/v1/filings/{filing.pk}/{self.action}"
+            before = (filing.version, filing.state, filing.materials.count())
+            response = self.send(c, url)
+            if role == "anonymous":
+                problem(response, role, f"POST {url}", 401)
+            elif name in self.who.get(role, ()):
+                problem(response, role, f"POST {url}", self.allowed_status)
+            else:
+                problem(response, role, f"POST {url}", 404)
+            filing.refresh_from_db()
+            assert (filing.version, filing.state, filing.materials.count()) == before, f"{role} changed {url}"
+
+
+@dataclass
+class ApiInstitutionRead(Check):
+    """GET an institution's sub-resource (fee schedules, change history): whoever sees the institution."""
+
+    path: str
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in INSTITUTIONS:
+            url = self.path.format(institution_id=getattr(env.cast, name).pk)
+            api_get(env, role, url, name in INSTITUTION_SIGHT.get(role, ()))
+
+
+class ApiFeePublish(Check):
+    """POST /api/v1/fees/schedules: the institution's admin only (201); others 404, nothing published."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.fees.models import FeeSchedule
+
+        c = env.client(role)
+        for name in FILED:
+            institution = getattr(env.cast, name)
+            body = {
+                "institution_id": institution.pk,
+                "effective_from": "2026-11-01",
+                "max_prepay_months": 1,
+                "items": [{"kind": "monthly", "name": "保育费", "amount": "2000", "unit": "month"}],
+            }
+            before = FeeSchedule.objects.filter(institution=institution).count()
+            response = c.post("/api/v1/fees/schedules", body, content_type="application/json")
+            allowed = name in FILING_FILER.get(role, ())
+            if role == "anonymous":
+                problem(response, role, "POST fees", 401)
+            elif allowed:
+                status_of(response, role, f"POST fees {name}", 201)
+            else:
+                problem(response, role, f"POST fees {name}", 404)
+            after = FeeSchedule.objects.filter(institution=institution).count()
+            assert after == before + (1 if allowed and role != "anonymous" else 0), f"{role} fees {name}"
+
+
+class ApiPending(Check):
+    """GET /api/v1/institutions/pending: the bureau, its jurisdiction's unfiled institutions; others 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        bureau = role in {"zhou", "alice", "bob", "carol"}
+        response = api_get(env, role, "/api/v1/institutions/pending?limit=200", bureau)
+        if response.status_code == 200:
+            listed = {r["institution"]["id"] for r in response.json()["items"]}
+            expected = {getattr(env.cast, n).pk for n in INSTITUTION_SIGHT[role]}
+            assert listed == expected, f"{role} pending: {listed} != {expected}"
+
+
+class ApiInvite(Check):
+    """POST /api/v1/institutions/{id}/invitations: the bureau of the institution's region (201, the link
+    once); others 404 and nothing created; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.institutions.models import Invitation
+
+        c = env.client(role)
+        for name in INSTITUTIONS:
+            url = f"/api/v1/institutions/{getattr(env.cast, name).pk}/invitations"
+            before = Invitation.objects.count()
+            body = {"invitee_name": "王芳", "invitee_phone": "13912345678"}
+            response = c.post(url, body, content_type="application/json")
+            allowed = name in INVITERS.get(role, ())
+            if role == "anonymous":
+                problem(response, role, f"POST {url}", 401)
+            elif allowed:
+                status_of(response, role, f"POST {url}", 201)
+                assert "/invitations/" in response.json()["link"]
+            else:
+                problem(response, role, f"POST {url}", 404)
+            created = Invitation.objects.count() - before
+            assert created == (1 if allowed and role != "anonymous" else 0), f"{role} {url}"
+
+
+# end filingapi checks
+
+
+# --- change filing, cancellation and FIL-05 notices (change filing helper) ---------------------------
+
+
+def change_filing_of(env: Env, name: str) -> Any:
+    """A draft change filing of the cast's (accepted, filed) institution ``name``, made once per test."""
+    from tuoyu.filings import services
+    from tuoyu.filings.models import Filing, FilingKind
+
+    institution = getattr(env.cast, name)
+    existing = Filing.objects.filter(institution=institution, kind=FilingKind.CHANGE).first()
+    if existing is not None:
+        return existing
+    accepted_filing(env, name)
+    admin = env.user("ann" if name == "inst_a" else "ben")
+    return services.filing_start(by=admin, institution_id=institution.pk, kind=FilingKind.CHANGE)
+
+
+def notice_of(env: Env, name: str) -> Any:
+    """A FIL-05 notice to the cast's filed institution ``name``, issued by its county bureau, once per test."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuoyu.filings import services
+    from tuoyu.filings.models import NonComplianceNotice
+
+    institution = getattr(env.cast, name)
+    existing = NonComplianceNotice.objects.filter(institution=institution).first()
+    if existing is not None:
+        return existing
+    accepted_filing(env, name)
+    today = timezone.localdate()
+    return services.notice_issue(
+        by=env.user("alice" if name == "inst_a" else "bob"),
+        institution_id=institution.pk,
+        found_on=today,
+        items=[f"{institution.name}托位数不符"],
+        required_action="整改",
+        rectify_by=today + dt.timedelta(days=30),
+    )
+
+
+class ChangeFilingPage(Check):
+    """GET/POST /filings/<id>/changes/: the filer of that change filing only (a bad value: 400, nothing
+    saved); everyone else 404, nothing changed."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            filing = change_filing_of(env, name)
+            url = f"/filings/{filing.pk}/changes/"
+            get = c.get(url)
+            post = c.post(url, {"groups": ["services"], "save": "1", "version": 999, "capacity": "abc"})
+            if role == "anonymous":
+                to_login(get, role, url)
+                to_login(post, role, f"POST {url}")
+            else:
+                allowed = name in FILING_FILER.get(role, ())
+                status_of(get, role, url, 200 if allowed else 404)
+                status_of(post, role, f"POST {url}", 400 if allowed else 404)
+            filing.refresh_from_db()
+            assert filing.changed_items == [] and filing.version == 1, f"{role} changed {url}"
+
+
+class FilingFormPage(Check):
+    """GET/POST /filings/<id>/form/ (备案书): the filer of that filing only (here submitted, so a save is
+    refused with 409, nothing saved); everyone else 404, nothing changed."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            filing = submitted_filing(env, name)
+            url = f"/filings/{filing.pk}/form/"
+            before = (filing.version, filing.facts)
+            get = c.get(url)
+            post = c.post(url, {"version": filing.version, "capacity": "7", "director_name": "某人"})
+            if role == "anonymous":
+                to_login(get, role, url)
+                to_login(post, role, f"POST {url}")
+            else:
+                allowed = name in FILING_FILER.get(role, ())
+                status_of(get, role, url, 200 if allowed else 404)
+                status_of(post, role, f"POST {url}", 409 if allowed else 404)
+            filing.refresh_from_db()
+            assert (filing.version, filing.facts) == before, f"{role} changed {url}"
+
+
+class CancelPage(Check):
+    """GET/POST /filings/cancel/<institution_id>/: the institution's admin (an incomplete form: 400);
+    everyone else 404; no filing is started."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.filings.models import Filing, FilingKind
+
+        c = env.client(role)
+        for name in FILED:
+            institution = getattr(env.cast, name)
+            url = f"/filings/cancel/{institution.pk}/"
+            get = c.get(url)
+            post = c.post(url, {"settlement_plan": "短"})
+            if role == "anonymous":
+                to_login(get, role, url)
+                to_login(post, role, f"POST {url}")
+            else:
+                allowed = name in FILING_FILER.get(role, ())
+                status_of(get, role, url, 200 if allowed else 404)
+                status_of(post, role, f"POST {url}", 400 if allowed else 404)
+            assert not Filing.objects.filter(institution=institution, kind=FilingKind.CANCELLATION).exists()
+
+
+class NoticeList(Check):
+    """GET /filings/notices/: whoever reads filings (FILING_SIGHT, and carol's empty county) sees the
+    notices in reach and no other; everyone else 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in FILED:
+            notice_of(env, name)
+        response = env.client(role).get("/filings/notices/")
+        if role == "anonymous":
+            to_login(response, role, "/filings/notices/")
+            return
+        reader = role in FILING_SIGHT or role == "carol"
+        status_of(response, role, "GET /filings/notices/", 200 if reader else 404)
+        if reader:
+            no_foreign(response, role, "/filings/notices/", env)
+            text = response.content.decode()
+            for name in FILED:
+                shown = f"{getattr(env.cast, name).name}</a>" in text
+                assert shown == (name in FILING_SIGHT.get(role, ())), f"{role} notices: {name} shown={shown}"
+
+
+class NoticeNew(Check):
+    """GET/POST /filings/notices/new/<institution_id>/: the county bureau of the institution (an empty form:
+    400); everyone else 404; no notice is issued."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.filings.models import NonComplianceNotice
+
+        c = env.client(role)
+        for name in FILED:
+            accepted_filing(env, name)
+            institution = getattr(env.cast, name)
+            url = f"/filings/notices/new/{institution.pk}/"
+            get, post = c.get(url), c.post(url, {"items": ""})
+            if role == "anonymous":
+                to_login(get, role, url)
+                to_login(post, role, f"POST {url}")
+            else:
+                allowed = name in FILING_REVIEWER.get(role, ())
+                status_of(get, role, url, 200 if allowed else 404)
+                status_of(post, role, f"POST {url}", 400 if allowed else 404)
+            assert not NonComplianceNotice.objects.filter(institution=institution).exists()
+
+
+class NoticeRead(Check):
+    """GET /filings/notices/<id>/: whoever reads the institution's filings; others 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            url = f"/filings/notices/{notice_of(env, name).pk}/"
+            response = c.get(url)
+            if role == "anonymous":
+                to_login(response, role, url)
+                continue
+            status_of(response, role, url, 200 if name in FILING_SIGHT.get(role, ()) else 404)
+            if response.status_code == 200:
+                no_foreign(response, role, url, env)
+        if role != "anonymous":
+            status_of(c.get("/filings/notices/99999999/"), role, "missing notice", 404)
+
+
+class NoticeAct(Check):
+    """POST /filings/notices/<id>/<action>/: the bureau (publish, close) or the institution's admin
+    (respond) gets past the door, to a stale-version refusal (409); everyone else 404; nothing changed."""
+
+    def __init__(self, action: str, who: dict[str, set[str]]) -> None:
+        self.action, self.who = action, who
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            notice = notice_of(env, name)
+            url = f"/filings/notices/{notice.pk}/{self.action}/"
+            response = c.post(url, {"version": 999, "response": "已整改", "comment": "办结"})
+            if role == "anonymous":
+                to_login(response, role, url)
+            else:
+                allowed = name in self.who.get(role, ())
+                status_of(response, role, f"POST {url}", 409 if allowed else 404)
+            notice.refresh_from_db()
+            assert notice.version == 1 and notice.published_at is None and notice.closed_at is None, url
+            assert notice.institution_response == "", f"{role} changed {url}"
+
+
+class ApiChangeRead(Check):
+    """GET /api/v1/filings/{id}/changes and /api/v1/notices/{id}: in sight 200, else 404; 401."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in FILED:
+            if self.what == "changes":
+                url = f"/api/v1/filings/{change_filing_of(env, name).pk}/changes"
+            elif self.what == "form":
+                url = f"/api/v1/filings/{submitted_filing(env, name).pk}/form"
+            else:
+                url = f"/api/v1/notices/{notice_of(env, name).pk}"
+            api_get(env, role, url, name in FILING_SIGHT.get(role, ()))
+
+
+class ApiNoticeList(Check):
+    """GET /api/v1/notices: exactly the notices in reach (carol: none); others 404; 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        for name in FILED:
+            notice_of(env, name)
+        reader = role in FILING_SIGHT or role == "carol"
+        response = api_get(env, role, "/api/v1/notices?limit=100", reader)
+        if reader and role != "anonymous":
+            shown = {item["institution"]["name"] for item in response.json()["items"]}
+            expected = {getattr(env.cast, n).name for n in FILING_SIGHT.get(role, ())}
+            assert shown == expected, f"{role} notices: {shown}"
+
+
+class ApiChangeAct(Check):
+    """POST /api/v1/filings/{id}/changes|cancellation and /api/v1/notices/{id}/<action>: the filer
+    or the bureau gets past the door (to a refusal: stale version 409, not a cancellation 400); others
+    404; anonymous 401; nothing changed."""
+
+    def __init__(self, action: str, who: dict[str, set[str]], allowed_status: int) -> None:
+        self.action, self.who, self.allowed_status = action, who, allowed_status
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in FILED:
+            body: dict[str, Any] = {"version": 999, "response": "已整改", "comment": "办结"}
+            if self.action in ("changes", "cancellation"):
+                target = change_filing_of(env, name)
+                url = f"/api/v1/filings/{target.pk}/{self.action}"
+                body |= {
+                    "changes": {"services": {"capacity": 7}},
+                    "settlement_plan": "在托婴幼儿全部转入附近托育机构，工作人员妥善安置。",
+                    "stop_date": "2099-01-01",
+                    "parents_notified": True,
+                }
+            elif self.action == "form":
+                target = submitted_filing(env, name)
+                url = f"/api/v1/filings/{target.pk}/form"
+                body |= {"form": {"services": {"capacity": 7}}}
+            else:
+                target = notice_of(env, name)
+                url = f"/api/v1/notices/{target.pk}/{self.action}"
+            before = (target.version, target.facts if hasattr(target, "facts") else None)
+            response = c.post(url, body, content_type="application/json")
+            if role == "anonymous":
+                problem(response, role, f"POST {url}", 401)
+            elif name in self.who.get(role, ()):
+                problem(response, role, f"POST {url}", self.allowed_status)
+            else:
+                problem(response, role, f"POST {url}", 404)
+            target.refresh_from_db()
+            after = (target.version, target.facts if hasattr(target, "facts") else None)
+            assert after == before, f"{role} changed {url}"
+
+
+class ApiNoticeIssue(Check):
+    """POST /api/v1/notices: the county bureau of the institution (a finding in the future: 400);
+    everyone else 404; anonymous 401; no notice issued."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from tuoyu.filings.models import NonComplianceNotice
+
+        c = env.client(role)
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        for name in FILED:
+            accepted_filing(env, name)
+            institution = getattr(env.cast, name)
+            body = {
+                "institution_id": institution.pk,
+                "found_on": tomorrow.isoformat(),
+                "items": ["托位数不符"],
+                "required_action": "整改",
+                "rectify_by": (tomorrow + dt.timedelta(days=30)).isoformat(),
+            }
+            response = c.post("/api/v1/notices", body, content_type="application/json")
+            what = f"POST /api/v1/notices {name}"
+            if role == "anonymous":
+                problem(response, role, what, 401)
+            elif name in FILING_REVIEWER.get(role, ()):
+                problem(response, role, what, 400)
+            else:
+                problem(response, role, what, 404)
+            assert not NonComplianceNotice.objects.filter(institution=institution).exists()
+
+
+# end change filing helper checks
+
+
 # --- the matrix -------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Check] = {
@@ -1171,12 +1768,72 @@ MATRIX: dict[str, Check] = {
     "filings/<int:filing_id>/materials/<int:material_id>/": FilingRead(material=True),
     "filings/<int:filing_id>/receipt.pdf": FilingReceipt(),
     "verify/<str:number>/": FilingVerify(),
+    # public disclosure (信息公示): no login, filed institutions only, public fields only
+    "public/institutions/": PublicDisclosure("/public/institutions/"),
+    "public/institutions.csv": PublicDisclosure("/public/institutions.csv"),
+    "public/institutions.json": PublicDisclosure("/public/institutions.json"),
+    "public/institutions/<int:institution_id>/": PublicDisclosure(
+        "/public/institutions/{institution_id}/", single=True
+    ),
+    "public/institutions/<int:institution_id>/qr.png": PublicDisclosure(
+        "/public/institutions/{institution_id}/qr.png", single=True
+    ),
+    "GET /api/v1/public/institutions": PublicDisclosure("/api/v1/public/institutions"),
+    "GET /api/v1/public/institutions/{institution_id}": PublicDisclosure(
+        "/api/v1/public/institutions/{institution_id}", single=True, problem_json=True
+    ),
+    # end public disclosure
     "fees/": RolesOnly("/fees/", ("ann", "ben")),
     "filings/<int:filing_id>/materials/": FilingAct("materials", FILING_FILER, 400),
     "filings/<int:filing_id>/submit/": FilingAct("submit", FILING_FILER, 409),
     "filings/<int:filing_id>/withdraw/": FilingAct("withdraw", FILING_FILER, 409),
     "filings/<int:filing_id>/accept/": FilingAct("accept", FILING_REVIEWER, 409),
     "filings/<int:filing_id>/return/": FilingAct("return", FILING_REVIEWER, 409),
+    # filings, fees, pending, invitations and revisions through the API (filingapi)
+    "GET /api/v1/filings": ApiFilingList(),
+    "GET /api/v1/filings/review-queue": ApiFilingQueue(),
+    "GET /api/v1/filings/declaration": ApiSignedIn("/api/v1/filings/declaration"),
+    "GET /api/v1/filings/{filing_id}": ApiFilingRead(),
+    "GET /api/v1/filings/{filing_id}/materials/{material_id}": ApiFilingRead("/materials/{material_id}"),
+    "GET /api/v1/filings/{filing_id}/receipt.pdf": ApiFilingRead("/receipt.pdf", accepted=True),
+    "POST /api/v1/filings": ApiFilingStart(),
+    "POST /api/v1/filings/{filing_id}/materials": ApiFilingAct("materials", FILING_FILER, 422),
+    "POST /api/v1/filings/{filing_id}/submit": ApiFilingAct("submit", FILING_FILER, 409),
+    "POST /api/v1/filings/{filing_id}/withdraw": ApiFilingAct("withdraw", FILING_FILER, 409),
+    "POST /api/v1/filings/{filing_id}/accept": ApiFilingAct("accept", FILING_REVIEWER, 409),
+    "POST /api/v1/filings/{filing_id}/return": ApiFilingAct("return", FILING_REVIEWER, 409),
+    "GET /api/v1/fees/schedules": ApiInstitutionRead(
+        "/api/v1/fees/schedules?institution_id={institution_id}"
+    ),
+    "POST /api/v1/fees/schedules": ApiFeePublish(),
+    "GET /api/v1/institutions/pending": ApiPending(),
+    "POST /api/v1/institutions/{institution_id}/invitations": ApiInvite(),
+    "GET /api/v1/institutions/{institution_id}/revisions": ApiInstitutionRead(
+        "/api/v1/institutions/{institution_id}/revisions"
+    ),
+    # end filingapi
+    # change filing, cancellation and FIL-05 notices (change filing helper)
+    "filings/<int:filing_id>/changes/": ChangeFilingPage(),
+    "filings/<int:filing_id>/form/": FilingFormPage(),
+    "filings/cancel/<int:institution_id>/": CancelPage(),
+    "filings/notices/": NoticeList(),
+    "filings/notices/new/<int:institution_id>/": NoticeNew(),
+    "filings/notices/<int:notice_id>/": NoticeRead(),
+    "filings/notices/<int:notice_id>/publish/": NoticeAct("publish", FILING_REVIEWER),
+    "filings/notices/<int:notice_id>/close/": NoticeAct("close", FILING_REVIEWER),
+    "filings/notices/<int:notice_id>/respond/": NoticeAct("respond", FILING_FILER),
+    "GET /api/v1/filings/{filing_id}/changes": ApiChangeRead("changes"),
+    "POST /api/v1/filings/{filing_id}/changes": ApiChangeAct("changes", FILING_FILER, 409),
+    "GET /api/v1/filings/{filing_id}/form": ApiChangeRead("form"),
+    "POST /api/v1/filings/{filing_id}/form": ApiChangeAct("form", FILING_FILER, 409),
+    "POST /api/v1/filings/{filing_id}/cancellation": ApiChangeAct("cancellation", FILING_FILER, 400),
+    "GET /api/v1/notices": ApiNoticeList(),
+    "POST /api/v1/notices": ApiNoticeIssue(),
+    "GET /api/v1/notices/{notice_id}": ApiChangeRead("notice"),
+    "POST /api/v1/notices/{notice_id}/publish": ApiChangeAct("publish", FILING_REVIEWER, 409),
+    "POST /api/v1/notices/{notice_id}/respond": ApiChangeAct("respond", FILING_FILER, 409),
+    "POST /api/v1/notices/{notice_id}/close": ApiChangeAct("close", FILING_REVIEWER, 409),
+    # end change filing helper
 }
 
 

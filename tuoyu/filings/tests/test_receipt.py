@@ -8,12 +8,14 @@ import pytest
 from tuoyu.audit.models import Event
 from tuoyu.filings import services
 from tuoyu.filings.tests.test_workflow import attach_all
+from tuoyu.testing.filings import fill_form
 
 pytestmark = pytest.mark.django_db
 
 
 def accepted(cast):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     attach_all(filing, cast.ann)
     filing = services.filing_submit(
         by=cast.ann, filing_id=filing.pk, version=filing.version, declaration_accepted=True
@@ -37,6 +39,7 @@ def test_the_receipt_is_a_chinese_pdf_carrying_the_number_and_is_audited(cast, l
 
 def test_only_those_who_may_read_the_filing_get_its_receipt_and_only_once_accepted(cast, login):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     assert login(cast.ann).get(f"/filings/{filing.pk}/receipt.pdf").status_code == 404  # not accepted yet
     attach_all(filing, cast.ann)
     filing = services.filing_submit(

@@ -11,6 +11,7 @@ from tuoyu.filings import services
 from tuoyu.filings.models import Filing, FilingMaterial, FilingState, MaterialKind
 from tuoyu.filings.selectors import review_clock
 from tuoyu.notifications.models import Notification
+from tuoyu.testing.filings import fill_form, form_post
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,9 @@ def started(cast, login):
     response = ann.post("/filings/start/", {"institution": cast.inst_a.pk})
     filing = Filing.objects.get(institution=cast.inst_a)
     assert response.status_code == 302 and response["Location"] == f"/filings/{filing.pk}/"
+    response = ann.post(f"/filings/{filing.pk}/form/", {"version": filing.version, **form_post()})
+    assert response.status_code == 302, response.content.decode()
+    filing.refresh_from_db()
     return ann, filing
 
 
@@ -201,6 +205,7 @@ def test_the_reviewer_queue_lists_oldest_first_with_an_overdue_badge(cast, login
 
 def test_submit_notifies_the_county_bureau_and_decisions_notify_the_institution_admin(cast):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     for kind in services.required_materials(filing):
         services.filing_attach(by=cast.ann, filing_id=filing.pk, kind=kind, upload=pdf())
     filing = services.filing_submit(

@@ -1,14 +1,18 @@
 """The filing workflow through its services: rules, refusals, timeline and concurrency."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import timezone
 
 from tuoyu.audit.models import Event
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.filings import services
 from tuoyu.filings.models import FilingEvent, FilingKind, FilingState, MaterialKind
 from tuoyu.institutions.models import FilingStatus
+from tuoyu.testing.filings import fill_form
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +30,7 @@ def attach_all(filing, by, kinds=None):
 
 def test_the_whole_path_return_fix_resubmit_accept_issues_a_number(cast):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     attach_all(filing, cast.ann)
     filing = services.filing_submit(
         by=cast.ann, filing_id=filing.pk, version=filing.version, declaration_accepted=True
@@ -67,6 +72,7 @@ def test_the_whole_path_return_fix_resubmit_accept_issues_a_number(cast):
 
 def test_submitting_without_the_declaration_or_a_material_is_refused_with_what_is_missing(cast):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     attach_all(filing, cast.ann, kinds=[MaterialKind.REGISTRATION_CERTIFICATE, MaterialKind.PREMISES_PROOF])
     with pytest.raises(DomainError, match="承诺书"):
         services.filing_submit(
@@ -82,9 +88,16 @@ def test_submitting_without_the_declaration_or_a_material_is_refused_with_what_i
 
 
 def test_meals_require_the_food_licence(cast):
-    cast.inst_a.serves_meals = True
-    cast.inst_a.save()
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(
+        cast.ann,
+        filing,
+        meals={
+            "serves_meals": True,
+            "food_licence_number": "JY14302020000018",
+            "food_licence_date": "2025-03-01",
+        },
+    )
     attach_all(filing, cast.ann, kinds=services.REQUIRED_MATERIALS)
     with pytest.raises(DomainError, match="食品经营许可证"):
         services.filing_submit(
@@ -94,6 +107,7 @@ def test_meals_require_the_food_licence(cast):
 
 def test_two_reviewers_acting_at_once_one_succeeds_the_other_gets_a_conflict(cast):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     attach_all(filing, cast.ann)
     filing = services.filing_submit(
         by=cast.ann, filing_id=filing.pk, version=filing.version, declaration_accepted=True
@@ -110,6 +124,7 @@ def test_two_reviewers_acting_at_once_one_succeeds_the_other_gets_a_conflict(cas
 
 def test_reviewers_act_only_in_their_county_and_institutions_only_on_their_own(cast):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     attach_all(filing, cast.ann)
     with pytest.raises(Http404):
         services.filing_start(by=cast.ben, institution_id=cast.inst_a.pk)
@@ -127,6 +142,7 @@ def test_reviewers_act_only_in_their_county_and_institutions_only_on_their_own(c
 
 def test_return_needs_a_reason_per_item_and_only_one_filing_is_open_at_a_time(cast):
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+    filing = fill_form(cast.ann, filing)
     with pytest.raises(Conflict):
         services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
     attach_all(filing, cast.ann)
@@ -149,6 +165,8 @@ def test_cancellation_needs_a_settlement_plan_and_ends_with_the_institution_canc
         institution_id=cast.inst_a.pk,
         kind=FilingKind.CANCELLATION,
         settlement_plan="12名在托婴幼儿转入荷塘区阳光托育中心，家长已书面同意；5名工作人员已妥善安置。",
+        stop_date=timezone.localdate() + dt.timedelta(days=30),
+        parents_notified=True,
     )
     attach_all(filing, cast.ann)
     filing = services.filing_submit(
@@ -163,6 +181,8 @@ def test_an_executable_renamed_to_pdf_is_refused_as_a_material(cast):
     from django.core.exceptions import ValidationError
 
     filing = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk)
+
+    filing = fill_form(cast.ann, filing)
     exe = SimpleUploadedFile("消防证明.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
     with pytest.raises(ValidationError):
         services.filing_attach(by=cast.ann, filing_id=filing.pk, kind=MaterialKind.FIRE_SAFETY, upload=exe)

@@ -1,0 +1,76 @@
+"""Change filing (变更备案) in a real browser: the institution's admin changes its capacity, the county
+regulator sees only the changed item as a diff and accepts, and the institution's capacity follows."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from tuoyu.accounts.models import Role
+from tuoyu.filings import services
+from tuoyu.institutions.models import Institution
+from tuoyu.regions.models import Region
+from tuoyu.testing.browser import regulator, sign_in
+from tuoyu.testing.filings import fill_form
+from tuoyu.testing.fixtures import make_user, with_check
+
+pytestmark = pytest.mark.browser
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_an_admin_changes_the_capacity_and_the_bureau_reviews_only_the_change(page, site):
+    institution = Institution.objects.create(
+        name="荷塘区小星星托育中心",
+        uscc=with_check("91430202MA4L0XXB1"),
+        region=Region.objects.get(code="430202001"),
+        capacity=40,
+        offers_full_day=True,
+        opening_hours="7:30-17:30",
+    )
+    ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
+    alice = regulator("alice", Role.REGULATOR, "430202")
+    initial = services.filing_start(by=ann, institution_id=institution.pk)
+    initial = fill_form(ann, initial, services={"capacity": 40, "opening_hours": "7:30-17:30"})
+    for kind in services.required_materials(initial):
+        upload = SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")
+        services.filing_attach(by=ann, filing_id=initial.pk, kind=kind, upload=upload)
+    initial = services.filing_submit(
+        by=ann, filing_id=initial.pk, version=initial.version, declaration_accepted=True
+    )
+    initial = services.filing_accept(by=alice, filing_id=initial.pk, version=initial.version)
+
+    sign_in(page, site, ann)
+    page.goto(f"{site}/filings/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="办理变更备案").click()
+    page.get_by_label("服务类型、收托月龄、托位数和服务时间").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="填写所选事项").click()
+    expect(page.get_by_label("托位数", exact=True)).to_have_value("40")
+    expect(page.get_by_label("服务时间", exact=True)).to_have_value("7:30-17:30")
+    page.get_by_label("托位数", exact=True).fill("60")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存变更事项").click()
+    expect(page.get_by_test_id("diff-capacity")).to_contain_text("60")
+    expect(page.get_by_test_id("original-number")).to_have_text(initial.number)
+    page.get_by_label("我已阅读并承诺遵守上述备案承诺书").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交备案").click()
+    expect(page.get_by_test_id("filing-state")).to_have_text("待审核")
+    filing_url = page.url
+    page.context.clear_cookies()
+
+    sign_in(page, site, alice)
+    page.goto(filing_url)
+    expect(page.get_by_test_id("diff-capacity")).to_contain_text("40")
+    expect(page.get_by_test_id("diff-capacity")).to_contain_text("60")
+    expect(page.locator("[data-testid^=diff-]")).to_have_count(1)  # only the changed item
+    expect(page.locator("#material-fire_safety")).to_have_count(
+        0
+    )  # the initial materials are not re-reviewed
+    with page.expect_navigation():
+        page.get_by_role("button", name="通过", exact=True).click()
+    expect(page.get_by_test_id("filing-state")).to_have_text("已通过")
+    institution.refresh_from_db()
+    assert institution.capacity == 60
+    assert institution.revisions.filter(source="change_filing").exists()
