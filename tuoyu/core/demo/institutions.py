@@ -160,6 +160,7 @@ def demo_filed_institution(*, password: str) -> str | None:
     invited by zz-hetang, filed with (blank, demo-only) materials and accepted. Returns its filing number."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tuoyu.core.demo.filings import fill_form
     from tuoyu.filings import services as filings
     from tuoyu.filings.models import MaterialKind
     from tuoyu.institutions.services import invitation_accept, invitation_create
@@ -182,6 +183,7 @@ def demo_filed_institution(*, password: str) -> str | None:
             token=token, username="inst-demo", real_name="周敏", phone="13973300001", password=password
         )
         filing = filings.filing_start(by=admin, institution_id=institution.pk)
+        filing = fill_form(admin, filing, random.Random(f"inst-demo-{institution.uscc}"))
         for kind in filings.required_materials(filing):
             label = MaterialKind(kind).label
             upload = SimpleUploadedFile(f"演示材料-{label}.pdf", DEMO_PDF, content_type="application/pdf")

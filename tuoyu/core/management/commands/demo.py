@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tuoyu.core.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+from tuoyu.core.demo.filings import demo_filings_create
 from tuoyu.core.demo.institutions import demo_filed_institution, demo_institutions_create
 from tuoyu.core.progress import Progress
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         number = demo_filed_institution(password=DEMO_PASSWORD)
         if number:
             self.stdout.write(f"demo filing: inst-demo's institution filed as {number}")
+        moved = demo_filings_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
+        self.stdout.write(f"demo filings: {moved} institutions moved through the filing workflow")
         self.stdout.write("")
         self.stdout.write(f"演示账号 / demo accounts (password / 密码: {DEMO_PASSWORD})")
         for acct in DEMO_ACCOUNTS:
