@@ -46,8 +46,13 @@ test: install-test
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen pytest -p no:cacheprovider $(PYTEST_ARGS)
 
+# make bench: the load benchmark, then the registration import benchmark (about 5 minutes together). The issue's
+# figures: make bench BENCH_ARGS="--scale province --rounds 3" IMPORT_BENCH_ARGS="--rows 5000 --rounds 3"
+BENCH_ARGS ?= --seconds 10
+IMPORT_BENCH_ARGS ?= --rows 1000 --rounds 2
 bench: install-test
 	$(UV) run --frozen python -m bench.run $(BENCH_ARGS)
+	$(UV) run --frozen python -m bench.importbench $(IMPORT_BENCH_ARGS)
 
 messages: install-test  ## refresh the English catalogue from the Chinese msgids (needs GNU gettext)
 	$(UV) run --frozen tuoyu makemessages -l en --ignore=node_modules --ignore=.venv --ignore=var --ignore=bench \

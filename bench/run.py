@@ -5,9 +5,13 @@
 
 Steps: a temporary TUOYU_VAR_DIR with a fresh SQLite database (two-factor auth off, so a regulator's session
 needs no TOTP) → ``tuoyu demo`` → ``python -m bench.generate --scale …`` → collectstatic → gunicorn on a free
-127.0.0.1 port → wait for /healthz → sign in the city regulator ``zz-city`` once per client → measure each
-endpoint at each concurrency next to /ping (the framework ceiling) → stop gunicorn (also on Ctrl-C or an
-error) → write bench/results/load-<scale>-<timestamp>.json and bench/results/latest.md.
+127.0.0.1 port → wait for /healthz → sign in the city regulator ``zz-city`` and the county regulator with the
+most submitted filings (``bench-<county>``) once per client → measure each endpoint at each concurrency next to
+/ping (the framework ceiling) → stop gunicorn (also on Ctrl-C or an error) → write
+bench/results/load-<scale>-<timestamp>.json and bench/results/latest.md.
+
+Optional endpoints (the public disclosure pages and API) are skipped with a note when they answer 404, so the
+benchmark runs on a checkout that does not have them yet.
 """
 
 from __future__ import annotations
@@ -47,21 +51,68 @@ PASSWORD = "Demo-Tuoyu-2026"  # tuoyu.core.demo.accounts.DEMO_PASSWORD (not impo
 WORKERS, THREADS = 2, 4
 
 
+CITY, REVIEWER = "city", "reviewer"  # who an endpoint is requested as ("" = anonymous)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     name: str
     path: str
-    session: bool  # sent with the regulator's session cookie
+    login: str  # "" anonymous, CITY (zz-city's session cookie) or REVIEWER (the busiest county regulator's)
     what: str
     marker: str = ""  # a string the body must contain (checked once before measuring)
+    optional: bool = False  # skipped with a note when it answers 404 (not built yet in this checkout)
 
 
-ENDPOINTS = [
-    Endpoint("ping", "/ping", False, "framework ceiling: a minimal view through the whole middleware stack"),
-    Endpoint("healthz", "/healthz", False, "health check: one SELECT 1", '"ok"'),
-    Endpoint("api-regions", "/api/v1/regions", True, "API: first page of regions in jurisdiction", '"items"'),
-    Endpoint("home", "/", True, "the city regulator's home page (counts, region children)", "株洲"),
-]
+def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
+    """The measured endpoints; the public search and the reviewer queue use the generated scale's facts
+    (``python -m bench.generate --facts``): a county with many filed institutions, a brand common there,
+    and the county regulator with the most submitted filings in their queue."""
+    search = urllib.parse.urlencode(
+        {"q": facts.get("search_q", ""), "region": facts.get("search_region", ""), "service_type": "full_day"}
+    )
+    eps = [
+        Endpoint("ping", "/ping", "", "framework ceiling: a minimal view through the whole middleware stack"),
+        Endpoint("healthz", "/healthz", "", "health check: one SELECT 1", '"ok"'),
+        Endpoint(
+            "api-regions", "/api/v1/regions", CITY, "API: first page of regions in jurisdiction", '"items"'
+        ),
+        Endpoint("home", "/", CITY, "the city regulator's home page (counts, region children)", "株洲"),
+        Endpoint(
+            "public-api-list",
+            "/api/v1/public/institutions?limit=20",
+            "",
+            "public API, anonymous: first page of filed institutions (newest filing first)",
+            '"items"',
+            optional=True,
+        ),
+        Endpoint(
+            "public-api-search",
+            f"/api/v1/public/institutions?{search}",
+            "",
+            "public API, anonymous: name part + county + full-day care",
+            '"items"',
+            optional=True,
+        ),
+        Endpoint(
+            "public-list",
+            "/public/institutions/",
+            "",
+            "public HTML list page, anonymous: filter form and first page",
+            optional=True,
+        ),
+    ]
+    if facts.get("reviewer"):
+        eps.append(
+            Endpoint(
+                "review-queue",
+                "/filings/review/",
+                REVIEWER,
+                f"the reviewer queue of {facts['reviewer']} ({facts.get('reviewer_queue')} submitted filings)",
+                "备案审核",
+            )
+        )
+    return eps
 
 
 # --- Subprocesses -------------------------------------------------------------------------------
@@ -194,28 +245,50 @@ def login(port: int, username: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def check(port: int, ep: Endpoint, cookie: str | None) -> None:
-    """One request before measuring: the endpoint must answer 200 with what we expect."""
+def check(port: int, ep: Endpoint, cookie: str | None) -> bool:
+    """One request before measuring: the endpoint must answer 200 with what we expect. An optional
+    endpoint that answers 404 is not there yet: False (skip it)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     conn.request("GET", ep.path, headers={"Cookie": cookie} if cookie else {})
     resp = conn.getresponse()
     body = resp.read().decode("utf-8", errors="replace")
     conn.close()
+    if ep.optional and resp.status == 404:
+        return False
     if resp.status != 200 or (ep.marker and ep.marker not in body):
         raise RuntimeError(f"{ep.path}: HTTP {resp.status}, expected 200 with {ep.marker!r}: {body[:300]!r}")
+    return True
+
+
+def generated_facts(env: dict[str, str], scale: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.generate", "--scale", scale, "--facts"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # --- Measuring ----------------------------------------------------------------------------------
 
 
 def measure(
-    port: int, cookies: list[str], concurrency: list[int], requests: int, seconds: float, rounds: int
+    port: int,
+    eps: list[Endpoint],
+    cookies: dict[str, list[str]],
+    concurrency: list[int],
+    requests: int,
+    seconds: float,
+    rounds: int,
 ) -> list[dict[str, Any]]:
     cells: list[dict[str, Any]] = []
     for r in range(1, rounds + 1):
         for c in concurrency:
-            for ep in ENDPOINTS:
-                headers = [{"Cookie": cookies[i]} for i in range(c)] if ep.session else None
+            for ep in eps:
+                headers = [{"Cookie": cookies[ep.login][i]} for i in range(c)] if ep.login else None
                 # warm up: every worker thread imports, compiles templates and opens its connection
                 run_load(
                     host=HOST,
@@ -237,7 +310,7 @@ def measure(
                 )
                 cells.append({"round": r, "endpoint": ep.name, **res.as_dict()})
                 print(
-                    f"  round {r}  c={c:<3} {ep.name:<12} {res.throughput:8.1f} req/s  "
+                    f"  round {r}  c={c:<3} {ep.name:<17} {res.throughput:8.1f} req/s  "
                     f"p50 {res.p50_ms:7.1f} ms  p95 {res.p95_ms:7.1f}  p99 {res.p99_ms:7.1f}  "
                     f"errors {res.errors}  ({res.ok} in {res.seconds:.1f}s, stopped by {res.stopped_by})",
                     flush=True,
@@ -245,13 +318,15 @@ def measure(
     return cells
 
 
-def summarise(cells: list[dict[str, Any]], concurrency: list[int]) -> list[dict[str, Any]]:
+def summarise(
+    cells: list[dict[str, Any]], concurrency: list[int], eps: list[Endpoint]
+) -> list[dict[str, Any]]:
     """One row per (endpoint, clients): medians over rounds, errors summed, and the ratio to /ping —
     the median of each round's ratio, since the two cells of one round ran under the same conditions."""
     ping = {(x["round"], x["clients"]): x["throughput"] for x in cells if x["endpoint"] == "ping"}
     rows = []
     for c in concurrency:
-        for ep in ENDPOINTS:
+        for ep in eps:
             mine = [x for x in cells if x["endpoint"] == ep.name and x["clients"] == c]
             row = {
                 "endpoint": ep.name,
@@ -275,7 +350,9 @@ def markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     lines = [
         f"# tuoyu load benchmark — scale `{meta['scale']}`, {meta['finished']}",
         "",
-        f"{meta['institutions']} institutions ({meta['scale_description']}); signed in as `{USERNAME}`. "
+        f"{meta['institutions']} institutions ({meta['scale_description']}); signed in as `{USERNAME}` "
+        f"(regions API, home) and `{meta['facts'].get('reviewer') or '–'}` (reviewer queue: "
+        f"{meta['facts'].get('reviewer_queue', 0)} submitted filings); the public endpoints are anonymous. "
         f"gunicorn gthread {WORKERS} workers × {THREADS} threads, SQLite (WAL), on 127.0.0.1; "
         f"{meta['cpus']} CPUs shared with the load generator. Per cell: at most {meta['requests']} requests "
         f"or {meta['seconds']:g} s, {meta['rounds']} round(s) (medians). Load average before/after: "
@@ -287,10 +364,14 @@ def markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     for r in rows:
         ratio = f"{r['ratio_to_ping']:.2f}" if r["ratio_to_ping"] is not None else "–"
         lines.append(
-            f"| `{r['path']}` | {r['clients']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
+            f"| `{urllib.parse.unquote(r['path'])}` | {r['clients']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
             f"| {r['p99_ms']:.1f} | {r['errors']}/{r['requests']} | {ratio} |"
         )
     lines.append("")
+    for path in meta.get("skipped", []):
+        lines.append(f"Not measured: `{path}` answered 404 (not in this checkout yet).")
+    if meta.get("skipped"):
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -374,6 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--seed", str(args.seed)],
             env,
         )
+        facts = generated_facts(env, scale.name)
+        eps = endpoints(facts)
         timings["collectstatic"] = step("collectstatic", [*cli, "collectstatic", "--noinput", "-v0"], env)
         print(
             f"· gunicorn on http://{HOST}:{port}/ ({WORKERS} workers × {THREADS} threads, gthread)",
@@ -382,16 +465,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         server.start()
         server.wait_healthy()
         clients = max(args.concurrency)
-        print(f"· signing in {USERNAME} ({clients} sessions, one per client)", flush=True)
-        cookies = [login(port, USERNAME, PASSWORD) for _ in range(clients)]
-        for ep in ENDPOINTS:
-            check(port, ep, cookies[0] if ep.session else None)
+        users = {CITY: USERNAME, REVIEWER: facts.get("reviewer", "")}
+        cookies: dict[str, list[str]] = {}
+        for role in sorted({ep.login for ep in eps if ep.login}):
+            print(f"· signing in {users[role]} ({clients} sessions, one per client)", flush=True)
+            cookies[role] = [login(port, users[role], PASSWORD) for _ in range(clients)]
+        skipped = []
+        for ep in list(eps):
+            if not check(port, ep, cookies[ep.login][0] if ep.login else None):
+                print(f"· {ep.path}: 404 — not in this checkout yet, not measured", flush=True)
+                skipped.append(ep.path)
+                eps.remove(ep)
         print(
             f"· measuring: at most {args.requests} requests or {args.seconds:g}s per cell, "
             f"clients {args.concurrency}, {args.rounds} round(s)",
             flush=True,
         )
-        cells = measure(port, cookies, args.concurrency, args.requests, args.seconds, args.rounds)
+        cells = measure(port, eps, cookies, args.concurrency, args.requests, args.seconds, args.rounds)
     except KeyboardInterrupt:
         print("\ninterrupted — stopping gunicorn", file=sys.stderr)
         return 130
@@ -406,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(var_dir, ignore_errors=True)
 
     finished = datetime.now(UTC)
-    rows = summarise(cells, args.concurrency)
+    rows = summarise(cells, args.concurrency, eps)
     meta = {
         "scale": scale.name,
         "scale_description": scale.description,
@@ -431,6 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "platform": platform.platform(),
         "commit": git_commit(),
         "setup_seconds": {k: round(v, 1) for k, v in timings.items()},
+        "facts": facts,
+        "endpoints": [{"name": ep.name, "path": ep.path, "login": ep.login, "what": ep.what} for ep in eps],
+        "skipped": skipped,
     }
     RESULTS.mkdir(exist_ok=True)
     stamp = finished.strftime("%Y%m%dT%H%M%SZ")
