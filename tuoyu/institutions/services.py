@@ -226,9 +226,13 @@ def registration_record(
 
     values = _values(data)
     institution = Institution.objects.select_for_update().filter(uscc=data.uscc).first()
+    # The field validators run on every save below; uniqueness was just checked under the lock, and the
+    # model's check constraints concern lease dates and ages, which a registration does not carry — so
+    # they are not re-queried here (a query each, per imported row; the database still enforces them).
+    clean = {"validate_unique": False, "validate_constraints": False}
     if institution is None:
         institution = Institution(uscc=data.uscc, registered_at=timezone.now(), **values)
-        institution.full_clean()
+        institution.full_clean(**clean)
         institution.save()
         outcome, changes = RegistrationOutcome.CREATED, {}
         audit_record("institution.register", obj=institution, actor=by, after=data.payload())
@@ -239,7 +243,7 @@ def registration_record(
             for name, value in values.items():
                 setattr(institution, name, value)
             institution.version += 1
-            institution.full_clean()
+            institution.full_clean(**clean)
             institution.save()
             InstitutionRevision.objects.create(
                 institution=institution,
