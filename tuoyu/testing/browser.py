@@ -109,7 +109,7 @@ def phone_page(request: pytest.FixtureRequest, browser: Any) -> Any:
     return _open_page(request, browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
 
 
-def _empty_audit_trail() -> None:
+def empty_audit_trail() -> None:
     """The audit table is append-only (database triggers); a transactional test's flush deletes rows, which
     SQLite's trigger refuses. Empty it the way a retention prune does, so the flush that follows works."""
     with transaction.atomic(), connection.cursor() as cur:
@@ -131,7 +131,7 @@ def site(transactional_db: Any, live_server: Any) -> Iterator[str]:
     """
     ensure_regions()
     yield live_server.url
-    _empty_audit_trail()
+    empty_audit_trail()
 
 
 def regulator(username: str, role: str, region: str, *, with_device: bool = True) -> User:
