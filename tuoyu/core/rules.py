@@ -11,7 +11,7 @@ from tuoyu.audit.models import Event
 from tuoyu.calendars.models import HolidayDate, HolidayYear
 from tuoyu.core.scoping import prefix_q, register
 from tuoyu.filings.models import Filing, NonComplianceNotice
-from tuoyu.institutions.models import Institution, Registration
+from tuoyu.institutions.models import CareClass, Institution, Registration, Room
 from tuoyu.notifications.models import Notification
 from tuoyu.regions.models import Region
 
@@ -157,3 +157,23 @@ def _noncompliance_notice(user: Any, action: str) -> Q | None:
 
 
 # --- end change filing helper block -------------------------------------------------------------------
+
+
+@register(Room)
+@register(CareClass)
+def _premises(user: Any, action: str) -> Q | None:
+    """Rooms and classes: the institution's admin keeps them (change); its staff and health workers read
+    them, as do the regulators and partner inspectors of its region (for the compliance view)."""
+    if action == "change":
+        ids = institution_ids(user, {Role.INSTITUTION_ADMIN.value})
+        return Q(institution_id__in=ids) if ids else None
+    if action != "view":
+        return None
+    roles = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
+    q = prefix_q("institution__region_prefix", region_prefixes(user, roles))
+    ids = institution_ids(
+        user, {Role.INSTITUTION_ADMIN.value, Role.INSTITUTION_STAFF.value, Role.HEALTH_WORKER.value}
+    )
+    if ids:
+        q = Q(institution_id__in=ids) if q is None else q | Q(institution_id__in=ids)
+    return q

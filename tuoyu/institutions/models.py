@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -362,3 +363,116 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return str(_("已过期"))
         return str(_("待使用"))
+
+
+# --- rooms and classes (园舍与班级): what the compliance rules read ------------------------------------
+
+
+class RoomUse(models.TextChoices):
+    ACTIVITY = "activity", _("活动室")
+    SLEEP = "sleep", _("寝室")
+    ACTIVITY_SLEEP = "activity_sleep", _("活动兼寝室")
+    OBSERVATION = "observation", _("保健观察室")
+    TOILET = "toilet", _("卫生间")
+    KITCHEN = "kitchen", _("厨房")
+    OTHER = "other", _("其他")
+
+
+# Rooms where children live and play (the floor and basement rules, SIT-02; windows, SIT-04).
+CHILDREN_ROOM_USES = (RoomUse.ACTIVITY, RoomUse.SLEEP, RoomUse.ACTIVITY_SLEEP, RoomUse.OBSERVATION)
+
+
+class Room(models.Model):
+    """A room of an institution's premises (生活用房等)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("房间名称"), max_length=50)
+    floor = models.SmallIntegerField(
+        _("所在楼层"),
+        validators=[MinValueValidator(-5), MaxValueValidator(60)],
+        help_text=_("地上楼层写 1、2、3……，地下写 -1、-2"),
+    )
+    below_ground = models.BooleanField(_("地下或半地下"), default=False)
+    floor_area_m2 = models.DecimalField(
+        _("使用面积（㎡）"),
+        max_digits=7,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("100000"))],
+    )
+    window_area_m2 = models.DecimalField(
+        _("窗洞口面积（㎡）"),
+        max_digits=7,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100000"))],
+    )
+    use = models.CharField(_("用途"), max_length=16, choices=RoomUse.choices)
+    camera_count = models.PositiveSmallIntegerField(
+        _("覆盖本房间的摄像头数"), default=0, validators=[MaxValueValidator(100)]
+    )
+    beds = models.PositiveSmallIntegerField(_("床位数"), default=0, validators=[MaxValueValidator(500)])
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("房间")
+        verbose_name_plural = _("房间")
+        ordering = ["institution_id", "floor", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="institutions_room_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(floor_area_m2__gt=0), name="institutions_room_area_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_area_m2__gte=0), name="institutions_room_window_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClassType(models.TextChoices):
+    """班级类型 (设置标准 art. 19): the age band and the size cap come with the type (CLS-01…05)."""
+
+    INFANT = "infant", _("乳儿班")
+    TODDLER = "toddler", _("托小班")
+    OLDER_TODDLER = "older_toddler", _("托大班")
+    MIXED = "mixed", _("混龄班")
+    HOME_GROUP = "home_group", _("家庭托育点看护组")
+
+
+class CareClass(models.Model):
+    """A class (班级): its type, its room and its planned size. Caregivers are assigned in ``staff``;
+    children are enrolled in ``children``."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="classes")
+    name = models.CharField(_("班级名称"), max_length=50)
+    class_type = models.CharField(_("班级类型"), max_length=16, choices=ClassType.choices)
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="classes",
+        verbose_name=_("活动室"),
+    )
+    planned_size = models.PositiveSmallIntegerField(
+        _("计划班额"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    closed_on = models.DateField(_("撤班日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("班级")
+        verbose_name_plural = _("班级")
+        ordering = ["institution_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="institutions_class_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
