@@ -106,6 +106,27 @@ def _locked(by: User, filing_id: int, action: str) -> Filing:
     return filing
 
 
+def _editable(
+    by: User,
+    filing_id: int,
+    *,
+    kind: str,
+    version: int | None,
+    wrong_kind: tuple[str, str],
+    not_editable: str,
+) -> Filing:
+    """A filing of ``kind`` that its institution's admin may still edit: a draft or a returned one, at the
+    version they saw (None: not checked). Locked for the rest of the transaction."""
+    filing = _locked(by, filing_id, "attach")
+    if filing.kind != kind:
+        raise DomainError(*wrong_kind)
+    if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
+        raise Conflict("not_editable", not_editable)
+    if version is not None and version != filing.version:
+        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    return filing
+
+
 def _reviewers(filing: Filing) -> list[User]:
     """The health bureau over the institution: regulators and city admins whose region contains it."""
     return [
@@ -452,13 +473,14 @@ def filing_change_set(
     typed (text) or as Python values. Only groups whose values really differ are kept; the proposed values
     go to ``facts["proposed"]`` (ID numbers sealed), the group keys to ``changed_items``. Editable while
     the change filing is a draft or returned; a stale ``version`` is refused."""
-    filing = _locked(by, filing_id, "attach")
-    if filing.kind != FilingKind.CHANGE:
-        raise DomainError("not_a_change", _("只有变更备案可以填写变更事项。"))
-    if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
-        raise Conflict("not_editable", _("已提交的备案不能再修改变更事项。"))
-    if version is not None and version != filing.version:
-        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    filing = _editable(
+        by,
+        filing_id,
+        kind=FilingKind.CHANGE,
+        version=version,
+        wrong_kind=("not_a_change", _("只有变更备案可以填写变更事项。")),
+        not_editable=_("已提交的备案不能再修改变更事项。"),
+    )
     if not isinstance(changes, dict) or not changes:
         raise DomainError("change_empty", _("请至少选择一项变更事项。"), field="groups")
     unknown = [k for k in changes if k not in change_groups.GROUPS_BY_KEY]
@@ -520,13 +542,14 @@ def filing_form_set(
     of ``FORM_GROUPS``; values as typed (text) or Python values. A group given replaces what the form said
     for it before; fields left out keep what the form (or else the institution's record) says. Every value
     is checked by the institution's own model and the filing rules; nothing is saved on a refusal."""
-    filing = _locked(by, filing_id, "attach")
-    if filing.kind != FilingKind.INITIAL:
-        raise DomainError("not_initial", _("只有首次备案需要填写备案书。"))
-    if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
-        raise Conflict("not_editable", _("已提交的备案不能再修改备案书。"))
-    if version is not None and version != filing.version:
-        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    filing = _editable(
+        by,
+        filing_id,
+        kind=FilingKind.INITIAL,
+        version=version,
+        wrong_kind=("not_initial", _("只有首次备案需要填写备案书。")),
+        not_editable=_("已提交的备案不能再修改备案书。"),
+    )
     if not isinstance(form, dict) or not form:
         raise DomainError("form_empty", _("请填写备案书。"), field="form")
     unknown = [k for k in form if k not in change_groups.FORM_GROUPS]
@@ -623,13 +646,14 @@ def filing_cancellation_set(
     version: int | None = None,
 ) -> Filing:
     """Edit a draft or returned cancellation (注销): its settlement plan, stop date and parents' notice."""
-    filing = _locked(by, filing_id, "attach")
-    if filing.kind != FilingKind.CANCELLATION:
-        raise DomainError("not_a_cancellation", _("只有注销备案有安置方案。"))
-    if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
-        raise Conflict("not_editable", _("已提交的备案不能再修改。"))
-    if version is not None and version != filing.version:
-        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    filing = _editable(
+        by,
+        filing_id,
+        kind=FilingKind.CANCELLATION,
+        version=version,
+        wrong_kind=("not_a_cancellation", _("只有注销备案有安置方案。")),
+        not_editable=_("已提交的备案不能再修改。"),
+    )
     facts = _cancellation_facts(settlement_plan, stop_date, parents_notified)
     filing.settlement_plan = _text(settlement_plan)
     filing.facts = {k: v for k, v in (filing.facts or {}).items() if k not in ("stop_date",)} | facts

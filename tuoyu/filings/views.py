@@ -4,6 +4,7 @@ filings.services function; its refusals are shown next to the part they concern,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -413,29 +414,18 @@ def filing_changes(request: HttpRequest, filing_id: int) -> HttpResponse:
         initial = changes.initial_values(filing.institution, chosen, proposed)
         if request.method == "POST" and request.POST.get("save") and editable:
             form = changes.ChangeForm(request.POST, groups=chosen, initial=initial)
-            if form.is_valid():
-                values = {
-                    key: {n: form.cleaned_data[n] for n in changes.GROUPS_BY_KEY[key].fields}
-                    for key in chosen
-                }
-                try:
-                    services.filing_change_set(
-                        by=request.user,
-                        filing_id=filing.pk,
-                        changes=values,
-                        version=_int(request.POST.get("version")),
-                    )
-                except DomainError as exc:
-                    if exc.field and exc.field in form.fields:
-                        form.add_error(exc.field, exc.message)
-                    else:
-                        error = exc.message
-                    status = 409 if isinstance(exc, Conflict) else 400
-                else:
-                    messages.success(request, _("变更事项已保存，请上传所需材料后提交。"))
-                    return redirect("filings:detail", filing_id=filing.pk)
-            else:
-                status = 400
+            version = _int(request.POST.get("version"))
+            done, error, status = _save_groups(
+                request,
+                filing,
+                form,
+                lambda values: services.filing_change_set(
+                    by=request.user, filing_id=filing.pk, changes=values, version=version
+                ),
+                _("变更事项已保存，请上传所需材料后提交。"),
+            )
+            if done:
+                return done
         else:
             form = changes.ChangeForm(groups=chosen, initial=initial)
     elif request.method == "POST":
@@ -459,6 +449,32 @@ def filing_changes(request: HttpRequest, filing_id: int) -> HttpResponse:
     return render(request, "filings/changes.html", context, status=status)
 
 
+def _save_groups(
+    request: HttpRequest,
+    filing: Filing,
+    form: changes.ChangeForm,
+    save: Callable[[dict[str, dict[str, Any]]], Any],
+    done: str,
+) -> tuple[HttpResponse | None, str, int]:
+    """Parse a form of fact groups and hand ``{group: {field: value}}`` to ``save`` (one filings.services
+    call). Returns (the redirect after saving, or None; a page-level error; the status). A refusal lands
+    next to the field it names, else on the page; nothing is saved."""
+    if not form.is_valid():
+        return None, "", 400
+    values = {g.key: {n: form.cleaned_data[n] for n in g.fields} for g in form.groups}
+    try:
+        save(values)
+    except DomainError as exc:
+        error = ""
+        if exc.field and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        else:
+            error = exc.message
+        return None, error, 409 if isinstance(exc, Conflict) else 400
+    messages.success(request, done)
+    return redirect("filings:detail", filing_id=filing.pk), "", 200
+
+
 @login_required
 def filing_form(request: HttpRequest, filing_id: int) -> HttpResponse:
     """The initial filing's 备案书: every group on one page, prefilled with what the form (or else the
@@ -473,28 +489,18 @@ def filing_form(request: HttpRequest, filing_id: int) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST" and editable:
         form = changes.ChangeForm(request.POST, groups=groups, initial=initial, initial_filing=True)
-        if form.is_valid():
-            values = {
-                key: {n: form.cleaned_data[n] for n in changes.GROUPS_BY_KEY[key].fields} for key in groups
-            }
-            try:
-                services.filing_form_set(
-                    by=request.user,
-                    filing_id=filing.pk,
-                    form=values,
-                    version=_int(request.POST.get("version")),
-                )
-            except DomainError as exc:
-                if exc.field and exc.field in form.fields:
-                    form.add_error(exc.field, exc.message)
-                else:
-                    error = exc.message
-                status = 409 if isinstance(exc, Conflict) else 400
-            else:
-                messages.success(request, _("备案书已保存。请上传备案材料，阅读承诺书后提交。"))
-                return redirect("filings:detail", filing_id=filing.pk)
-        else:
-            status = 400
+        version = _int(request.POST.get("version"))
+        done, error, status = _save_groups(
+            request,
+            filing,
+            form,
+            lambda values: services.filing_form_set(
+                by=request.user, filing_id=filing.pk, form=values, version=version
+            ),
+            _("备案书已保存。请上传备案材料，阅读承诺书后提交。"),
+        )
+        if done:
+            return done
     else:
         form = changes.ChangeForm(groups=groups, initial=initial, initial_filing=True)
         if request.method == "POST":  # submitted or decided: nothing to save
