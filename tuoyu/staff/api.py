@@ -1,0 +1,298 @@
+"""API: the staff register (工作人员) — an institution's staff, a person's record, hiring, ending an
+employment and the records the law asks for. Scoped like the pages; ID numbers and phones masked.
+
+No ``from __future__ import annotations`` here: ninja reads the annotations at import time.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.core.pagination import LimitOffset
+from tuoyu.staff import selectors, services
+from tuoyu.staff.models import (
+    CertificateKind,
+    CheckKind,
+    CheckResult,
+    Employment,
+    Person,
+    Sex,
+    StaffRole,
+)
+
+router = Router(tags=["staff"])
+
+NO_NUL = r"^[^\x00]*$"
+
+
+def _refuse(exc: DomainError) -> Exception:
+    """A refusal naming a field is bad input (422 with the field); a stale version stays a 409."""
+    if isinstance(exc, Conflict) or not exc.field:
+        return exc
+    return ValidationError({exc.field: ValidationError(exc.message, code=exc.code)})
+
+
+class EmploymentOut(Schema):
+    id: int
+    person_id: int
+    institution_id: int
+    roles: list[str]
+    start_date: dt.date
+    end_date: dt.date | None
+    version: int
+
+
+class StaffRowOut(Schema):
+    employment: EmploymentOut
+    person_id: int
+    name: str
+    health_certificate_expires_on: dt.date | None = Field(description="最近一份健康证明的有效期")
+    health_certificate_expired: bool
+    health_certificate_expiring: bool = Field(description="30天内到期")
+    missing_background_checks: list[str]
+
+
+class StaffListQuery(Schema):
+    institution_id: int
+
+
+class CertificateOut(Schema):
+    id: int
+    kind: CertificateKind
+    number: str
+    level: str
+    issuer: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+
+
+class HealthCertificateOut(Schema):
+    id: int
+    issued_on: dt.date
+    issuer: str
+    expires_on: dt.date = Field(description="有效期至（12个月）")
+
+
+class BackgroundCheckOut(Schema):
+    id: int
+    kind: CheckKind
+    checked_on: dt.date
+    result: CheckResult
+    authority: str
+
+
+class TrainingOut(Schema):
+    id: int
+    year: int
+    hours: Decimal
+    topic: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    sex: Sex
+    birth_date: dt.date
+    phone_masked: str
+    employments: list[EmploymentOut]
+    certificates: list[CertificateOut]
+    health_certificates: list[HealthCertificateOut]
+    background_checks: list[BackgroundCheckOut]
+    training_records: list[TrainingOut]
+
+
+class HireIn(Schema):
+    institution_id: int
+    name: str = Field(..., max_length=50, pattern=NO_NUL)
+    id_number: str = Field(..., max_length=30, pattern=NO_NUL)
+    sex: Sex | None = Field(None, description="可空：按身份证号确定；填写时须一致")
+    birth_date: dt.date | None = Field(None, description="可空：按身份证号确定；填写时须一致")
+    phone: str = Field(..., max_length=20, pattern=NO_NUL)
+    roles: list[StaffRole] = Field(..., min_length=1, max_length=6)
+    start_date: dt.date
+
+
+class HireOut(Schema):
+    person_id: int
+    employment: EmploymentOut
+    active_elsewhere: list[int] = Field(description="此人仍在职的其他机构（提示，不阻止录用）")
+
+
+class EndIn(Schema):
+    end_date: dt.date | None = Field(None, description="不填为今天")
+    version: int
+
+
+class CertificateIn(Schema):
+    kind: CertificateKind
+    number: str = Field(..., max_length=100, pattern=NO_NUL)
+    level: str = Field("", max_length=50, pattern=NO_NUL)
+    issuer: str = Field(..., max_length=100, pattern=NO_NUL)
+    issued_on: dt.date
+    expires_on: dt.date | None = None
+
+
+class HealthCertificateIn(Schema):
+    issued_on: dt.date
+    issuer: str = Field(..., max_length=100, pattern=NO_NUL)
+
+
+class BackgroundCheckIn(Schema):
+    kind: CheckKind
+    checked_on: dt.date
+    result: CheckResult
+    authority: str = Field(..., max_length=100, pattern=NO_NUL)
+
+
+class TrainingIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    hours: Decimal = Field(..., gt=0, le=2000, max_digits=5, decimal_places=1)
+    topic: str = Field(..., max_length=200, pattern=NO_NUL)
+
+
+def _person_out(viewer: object, person: Person) -> dict:
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "id_number_masked": person.id_number_masked,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "phone_masked": person.phone_masked,
+        "employments": list(selectors.employments_of(viewer=viewer, person=person)),
+        "certificates": list(person.certificates.all()),
+        "health_certificates": list(person.health_certificates.all()),
+        "background_checks": list(person.background_checks.all()),
+        "training_records": list(person.training_records.all()),
+    }
+
+
+@router.get(
+    "",
+    response=list[StaffRowOut],
+    summary="机构工作人员 / an institution's staff",
+    description="机构管理员看本机构；辖区内的卫生健康部门与合作核查人员只读。/ The admin, or the region's regulators.",
+)
+@paginate(LimitOffset)
+def staff_list(request: HttpRequest, query: Query[StaffListQuery]) -> list:
+    institution = selectors.roster_institution(viewer=request.user, institution_id=query.institution_id)
+    return [
+        {
+            "employment": row.employment,
+            "person_id": row.person.pk,
+            "name": row.person.name,
+            "health_certificate_expires_on": row.health_expires_on,
+            "health_certificate_expired": row.health_expired,
+            "health_certificate_expiring": row.health_expiring,
+            "missing_background_checks": row.missing_checks,
+        }
+        for row in selectors.roster(viewer=request.user, institution=institution)
+    ]
+
+
+@router.post(
+    "",
+    response={201: HireOut},
+    summary="录用 / hire",
+    description=(
+        "仅机构管理员。身份证号、性别、出生日期须一致，未满16周岁不得录用；命中从业禁止名单返回400"
+        "（banned）。/ The institution's admin; mismatches are 422 with the field."
+    ),
+)
+def staff_hire(request: HttpRequest, payload: HireIn) -> Status:
+    data = services.HireData(
+        name=payload.name,
+        id_number=payload.id_number,
+        sex=payload.sex or "",
+        birth_date=payload.birth_date,
+        phone=payload.phone,
+        roles=[str(r) for r in payload.roles],
+        start_date=payload.start_date,
+    )
+    try:
+        result = services.staff_hire(by=request.user, institution_id=payload.institution_id, data=data)
+    except DomainError as exc:
+        if exc.code == "banned":
+            raise
+        raise _refuse(exc) from exc
+    return Status(
+        201,
+        {
+            "person_id": result.person.pk,
+            "employment": result.employment,
+            "active_elsewhere": [i.pk for i in result.active_elsewhere],
+        },
+    )
+
+
+@router.post(
+    "/employments/{employment_id}/end",
+    response=EmploymentOut,
+    summary="离职 / end an employment",
+    description="仅机构管理员；须带version（过期返回409）。/ The admin; a stale version is a 409.",
+)
+def staff_end(request: HttpRequest, employment_id: int, payload: EndIn) -> Employment:
+    try:
+        return services.employment_end(
+            by=request.user, employment_id=employment_id, end_date=payload.end_date, version=payload.version
+        )
+    except DomainError as exc:
+        raise _refuse(exc) from exc
+
+
+@router.get("/{person_id}", response=PersonOut, summary="工作人员详情 / a person's record")
+def staff_detail(request: HttpRequest, person_id: int) -> dict:
+    return _person_out(request.user, selectors.person_get(viewer=request.user, person_id=person_id))
+
+
+@router.post(
+    "/{person_id}/certificates", response={201: CertificateOut}, summary="添加资格证书 / add a certificate"
+)
+def staff_certificate_add(request: HttpRequest, person_id: int, payload: CertificateIn) -> Status:
+    try:
+        return Status(201, services.certificate_add(by=request.user, person_id=person_id, **payload.dict()))
+    except DomainError as exc:
+        raise _refuse(exc) from exc
+
+
+@router.post(
+    "/{person_id}/health-certificates",
+    response={201: HealthCertificateOut},
+    summary="添加健康证明 / add a health certificate",
+)
+def staff_health_certificate_add(
+    request: HttpRequest, person_id: int, payload: HealthCertificateIn
+) -> Status:
+    try:
+        return Status(
+            201, services.health_certificate_add(by=request.user, person_id=person_id, **payload.dict())
+        )
+    except DomainError as exc:
+        raise _refuse(exc) from exc
+
+
+@router.post(
+    "/{person_id}/background-checks",
+    response={201: BackgroundCheckOut},
+    summary="添加背景审查 / add a background check",
+)
+def staff_background_check_add(request: HttpRequest, person_id: int, payload: BackgroundCheckIn) -> Status:
+    try:
+        return Status(
+            201, services.background_check_add(by=request.user, person_id=person_id, **payload.dict())
+        )
+    except DomainError as exc:
+        raise _refuse(exc) from exc
+
+
+@router.post("/{person_id}/training", response={201: TrainingOut}, summary="添加培训记录 / add training")
+def staff_training_add(request: HttpRequest, person_id: int, payload: TrainingIn) -> Status:
+    try:
+        return Status(201, services.training_add(by=request.user, person_id=person_id, **payload.dict()))
+    except DomainError as exc:
+        raise _refuse(exc) from exc

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
+
+
+class StaffConfig(AppConfig):
+    name = "tuoyu.staff"
+    label = "staff"
+    verbose_name = gettext_lazy("工作人员")

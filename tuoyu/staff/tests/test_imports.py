@@ -1,0 +1,88 @@
+"""The Excel roster: export, then import all or nothing with a row-by-row report."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from tuoyu.audit.models import Event
+from tuoyu.staff.imports import ROSTER_SHEET, roster_import
+from tuoyu.staff.models import Employment, Person
+from tuoyu.staff.tests.factories import hire, id_number
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [str(c.header) for c in ROSTER_SHEET.columns]
+
+
+def workbook(rows):  # noqa: ANN001, ANN201
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(ROSTER_SHEET.name)
+    ws.append(HEADERS)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def row(seq, name="张三", roles="保育人员", **kw):  # noqa: ANN001, ANN201
+    return [
+        name,
+        id_number(seq=seq),
+        kw.get("sex", ""),
+        kw.get("birth"),
+        kw.get("phone", "13912345678"),
+        roles,
+        "2026-01-05",
+    ]
+
+
+def test_a_good_file_hires_everyone(cast) -> None:
+    outcome = roster_import(
+        by=cast.ann, institution=cast.inst_a, file=workbook([row(1), row(2, "李四", "保安、炊事人员")])
+    )
+    assert outcome.committed and outcome.applied == 2
+    assert sorted(e.roles for e in Employment.objects.all()) == [["caregiver"], ["guard", "cook"]]
+
+
+def test_one_bad_row_imports_nothing_and_reports_every_problem(cast) -> None:
+    outcome = roster_import(
+        by=cast.ann,
+        institution=cast.inst_a,
+        file=workbook([row(1), row(2, sex="女"), row(3, roles="宇航员"), row(4, phone="123")]),
+    )
+    assert not outcome.committed
+    assert not Person.objects.exists()
+    lines = [(line.row, line.column, line.message) for line in outcome.report_rows()]
+    assert {line[0] for line in lines} == {3, 4, 5}
+    assert any("性别与身份证号不符" in m for _r, _c, m in lines)
+
+
+def test_duplicates_in_the_file_are_reported(cast) -> None:
+    outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=workbook([row(1), row(1)]))
+    assert not outcome.committed and not Person.objects.exists()
+
+
+def test_export_then_import_page_round_trip(cast, login) -> None:
+    hire(cast.ann, cast.inst_a)
+    ann = login(cast.ann)
+    response = ann.get("/staff/export.xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))]
+    assert values[0] == "李保育" and values[5] == "保育人员"
+    assert Event.objects.filter(action="staff.export").exists()
+    assert ann.get("/staff/import/template.xlsx").status_code == 200
+    upload = SimpleUploadedFile("roster.xlsx", workbook([row(5), row(6, phone="1")]))
+    response = ann.post("/staff/import/", {"file": upload})
+    assert "未导入任何数据" in response.content.decode()
+    assert ann.get("/staff/import/report.xlsx").status_code == 200
+    upload = SimpleUploadedFile("roster.xlsx", workbook([row(5)]))
+    response = ann.post("/staff/import/", {"file": upload})
+    assert "已导入1行" in response.content.decode()
+    assert login(cast.alice).get("/staff/export.xlsx").status_code == 404
