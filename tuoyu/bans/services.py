@@ -1,0 +1,407 @@
+"""Keeping the ban list (终身禁入) and screening hires against it.
+
+- ``ban_create`` / ``ban_update`` (versioned) / ``ban_lift``: a city administrator, for their own city only;
+  each audited with the ID number masked (the trail never holds it in plain text).
+- ``hire_screen``: called by ``tuoyu.staff.services.staff_hire`` **before** it opens its own transaction.
+  On a match it records a :class:`BanAlert`, audits it and notifies the regulators whose region contains the
+  institution — and commits that — then raises ``DomainError("banned", "不得录用，请联系卫生健康部门")``: the
+  institution learns nothing else. If the caller were inside a transaction, the refusal would roll the alert
+  back with it, so a call inside a (non-test) atomic block is a programming error: ``RuntimeError``.
+- ``ban_sweep``: after a ban is created or imported, alerts for each institution where the person works now.
+- ``active_matches(institution)``: the open employed-match alerts of an institution (for the compliance engine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tuoyu.accounts.models import Membership, Role, User
+from tuoyu.audit.services import audit_record
+from tuoyu.bans.models import AlertKind, Ban, BanAlert, BanScope
+from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.core.masking import mask_id_number
+from tuoyu.core.validators import validate_id_number
+from tuoyu.institutions.models import Institution
+from tuoyu.notifications.services import notify
+from tuoyu.regions.models import Region, RegionLevel
+
+BANNED_MESSAGE = gettext_lazy("不得录用，请联系卫生健康部门")
+ALERT_ROLES = {Role.REGULATOR.value, Role.CITY_ADMIN.value}
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class BanData:
+    name: str
+    id_number: str
+    reason: str
+    decision_authority: str
+    decision_number: str
+    decision_date: dt.date
+    scope: str
+
+
+# --- who may keep the list -----------------------------------------------------------------------------
+
+
+def keeper_cities(user: Any) -> list[Region]:
+    """The cities (prefecture-level regions) whose ban list the user keeps: their city-admin memberships."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [
+        m.region
+        for m in user.active_memberships()
+        if m.role == Role.CITY_ADMIN and m.region_id and m.region.level == RegionLevel.PREFECTURE
+    ]
+
+
+def _city_for(by: User, region: Region | None) -> Region:
+    cities = keeper_cities(by)
+    if region is None:
+        if len(cities) != 1:
+            raise Http404
+        return cities[0]
+    if region.pk not in {c.pk for c in cities}:
+        raise Http404
+    return region
+
+
+def _check_can_change(by: User, ban: Ban) -> None:
+    if ban.region_id not in {c.pk for c in keeper_cities(by)}:
+        raise Http404
+
+
+# --- validation ----------------------------------------------------------------------------------------
+
+
+def _clean(data: BanData) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    try:
+        out["id_number"] = validate_id_number(data.id_number)
+    except ValidationError as e:
+        errors["id_number"] = e.messages[0]
+    for field, label, limit in [
+        ("name", _("姓名"), 50),
+        ("decision_authority", _("决定机关"), 100),
+        ("decision_number", _("决定文号"), 100),
+    ]:
+        value = (getattr(data, field) or "").strip()
+        if not value:
+            errors[field] = _("请填写%(label)s。") % {"label": label}
+        elif CONTROL_RE.search(value):
+            errors[field] = _("%(label)s不能包含控制字符或换行。") % {"label": label}
+        elif len(value) > limit:
+            errors[field] = _("%(label)s不能超过%(n)d个字。") % {"label": label, "n": limit}
+        out[field] = value
+    reason = (data.reason or "").strip()
+    if not reason:
+        errors["reason"] = _("请填写禁入事由。")
+    elif CONTROL_RE.search(reason.replace("\n", "").replace("\r", "").replace("\t", "")):
+        errors["reason"] = _("禁入事由不能包含控制字符。")
+    elif len(reason) > 2000:
+        errors["reason"] = _("禁入事由不能超过%(n)d个字。") % {"n": 2000}
+    out["reason"] = reason
+    if not isinstance(data.decision_date, dt.date):
+        errors["decision_date"] = _("请填写决定日期。")
+    elif data.decision_date > timezone.localdate():
+        errors["decision_date"] = _("决定日期不能晚于今天。")
+    out["decision_date"] = data.decision_date
+    if data.scope not in BanScope.values:
+        errors["scope"] = _("请选择禁入范围。")
+    out["scope"] = data.scope
+    if errors:
+        field, message = next(iter(errors.items()))
+        error = DomainError("invalid", message, field=field)
+        error.errors = errors  # type: ignore[attr-defined]
+        raise error
+    return out
+
+
+def _audit_view(ban: Ban) -> dict[str, Any]:
+    """What the trail keeps of a ban: everything but the ID number, which appears masked."""
+    return {
+        "name": ban.name,
+        "id_number": mask_id_number(ban.id_number),
+        "reason": ban.reason,
+        "decision_authority": ban.decision_authority,
+        "decision_number": ban.decision_number,
+        "decision_date": ban.decision_date,
+        "scope": ban.scope,
+        "region": ban.region_id,
+    }
+
+
+# --- writes --------------------------------------------------------------------------------------------
+
+
+def _create(*, by: User, city: Region, values: dict[str, Any], source: str) -> Ban:
+    ban = Ban(region=city, created_by=by, **values)
+    ban.save()
+    audit_record("bans.create", obj=ban, actor=by, after=_audit_view(ban), detail={"source": source})
+    return ban
+
+
+def ban_create(*, by: User, data: BanData, region: Region | None = None) -> Ban:
+    """Add a ban to the list of the user's city, then alert where the person works now."""
+    with transaction.atomic():
+        city = _city_for(by, region)
+        ban = _create(by=by, city=city, values=_clean(data), source="form")
+        ban_sweep(ban, by=by)
+    return ban
+
+
+@transaction.atomic
+def ban_import_row(*, by: User, city: Region, data: BanData) -> Ban:
+    """One row of an import (``tuoyu.bans.imports``), inside the import's transaction."""
+    _city_for(by, city)
+    ban = _create(by=by, city=city, values=_clean(data), source="import")
+    ban_sweep(ban, by=by)
+    return ban
+
+
+@transaction.atomic
+def ban_update(*, by: User, ban_id: int, version: int, data: BanData) -> Ban:
+    ban = Ban.objects.select_for_update().select_related("region").filter(pk=ban_id).first()
+    if ban is None:
+        raise Http404
+    _check_can_change(by, ban)
+    if ban.version != version:
+        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
+    if not ban.is_active:
+        raise DomainError("lifted", _("该禁入记录已解除，不能修改。"), field="version")
+    values = _clean(data)
+    before = _audit_view(ban)
+    id_changed = values["id_number"] != ban.id_number
+    for key, value in values.items():
+        setattr(ban, key, value)
+    ban.version += 1
+    ban.save()
+    audit_record("bans.update", obj=ban, actor=by, before=before, after=_audit_view(ban))
+    if id_changed or before["scope"] != ban.scope:
+        ban_sweep(ban, by=by)
+    return ban
+
+
+@transaction.atomic
+def ban_lift(*, by: User, ban_id: int, version: int, reason: str) -> Ban:
+    ban = Ban.objects.select_for_update().select_related("region").filter(pk=ban_id).first()
+    if ban is None:
+        raise Http404
+    _check_can_change(by, ban)
+    if ban.version != version:
+        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
+    if not ban.is_active:
+        raise DomainError("lifted", _("该禁入记录已解除。"), field="reason")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", _("请填写解除原因。"), field="reason")
+    if len(reason) > 2000:
+        raise DomainError("reason_too_long", _("解除原因不能超过%(n)d个字。") % {"n": 2000}, field="reason")
+    ban.lifted_at = timezone.now()
+    ban.lifted_by = by
+    ban.lift_reason = reason
+    ban.version += 1
+    ban.save()
+    audit_record("bans.lift", obj=ban, actor=by, after={"lift_reason": reason}, before={"lifted_at": None})
+    return ban
+
+
+@transaction.atomic
+def alert_acknowledge(*, by: User, alert_id: int) -> BanAlert:
+    from tuoyu.core.scoping import get_scoped_or_404
+
+    alert = get_scoped_or_404(by, "change", BanAlert.objects.select_for_update(), pk=alert_id)
+    if alert.acknowledged_at is not None:
+        raise Conflict("acknowledged", _("该预警已确认。"), field="alert")
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = by
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_record("bans.alert_acknowledge", obj=alert, actor=by)
+    return alert
+
+
+# --- matching ------------------------------------------------------------------------------------------
+
+
+def _reach_q(region_prefix: str) -> Q:
+    """Active bans whose scope reaches a place with this region prefix."""
+    return Q(lifted_at__isnull=True) & (
+        Q(scope=BanScope.NATIONAL)
+        | Q(scope=BanScope.PROVINCIAL, region_prefix__startswith=region_prefix[:2])
+        | Q(scope=BanScope.CITY, region_prefix=region_prefix[:4])
+    )
+
+
+def matching_bans(*, id_number: str, region_prefix: str) -> list[Ban]:
+    """The active bans on this ID number that reach a place (the newest decision first)."""
+    index = Ban._meta.get_field("id_index").index_for(id_number or "")
+    if not index:
+        return []
+    return list(Ban.objects.filter(_reach_q(region_prefix), id_index=index).select_related("region"))
+
+
+def alert_recipients(institution: Institution) -> list[User]:
+    """Active regulators and city administrators whose region contains the institution."""
+    rows = Membership.objects.filter(
+        is_active=True, user__is_active=True, role__in=ALERT_ROLES, region__isnull=False
+    ).select_related("user", "region")
+    return list(
+        {m.user_id: m.user for m in rows if institution.region_prefix.startswith(m.region.prefix)}.values()
+    )
+
+
+def _raise_alert(*, ban: Ban, institution: Institution, kind: str, name: str, by: User | None) -> BanAlert:
+    alert = BanAlert.objects.create(
+        ban=ban, institution=institution, kind=kind, person_name=name[:50], attempted_by=by
+    )
+    audit_record(
+        f"bans.alert.{kind}",
+        obj=alert,
+        actor=by,
+        detail={
+            "ban": ban.pk,
+            "institution": institution.pk,
+            "person_name": name,
+            "id_number": ban.id_number_masked,
+            "decision_number": ban.decision_number,
+        },
+    )
+    # The notification names the institution and the decision; the person (name, masked ID) is on the
+    # alert page behind the link, where scoping and the audit trail apply (no personal data in the inbox).
+    if kind == AlertKind.HIRE_ATTEMPT:
+        title = format_lazy(
+            gettext_lazy("禁入人员录用拦截：{institution}"), institution=institution.name[:150]
+        )
+    else:
+        title = format_lazy(
+            gettext_lazy("在职人员匹配禁入名单：{institution}"), institution=institution.name[:150]
+        )
+    notify(
+        recipients=alert_recipients(institution),
+        kind=f"bans.{kind}",
+        title=title,
+        body=format_lazy(
+            gettext_lazy(
+                "{institution}涉及禁入人员（决定文号：{number}，{authority}）。请登录查看详情并处理。"
+            ),
+            institution=institution.name,
+            number=ban.decision_number,
+            authority=ban.decision_authority,
+        ),
+        link=reverse("bans:alert_detail", args=[alert.pk]),
+    )
+    return alert
+
+
+def _caller_transaction_open() -> bool:
+    """True inside an atomic block other than a test case's own wrapping ones."""
+    connection = transaction.get_connection()
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def hire_screen(*, by: User, institution: Institution, id_number: str, name: str) -> None:
+    """Refuse a hire of a banned person; record, audit and report the attempt in a committed transaction.
+
+    Must be called outside any transaction of the caller: the refusal would otherwise roll back the
+    alert. Raises ``DomainError("banned", "不得录用，请联系卫生健康部门", field="id_number")`` on a match —
+    the institution is told nothing else (no reason, no decision, no place).
+    """
+    if _caller_transaction_open():
+        raise RuntimeError("hire_screen must be called outside any transaction.atomic block")
+    bans = matching_bans(id_number=id_number, region_prefix=institution.region_prefix)
+    if not bans:
+        return
+    with transaction.atomic():
+        _raise_alert(
+            ban=bans[0],
+            institution=institution,
+            kind=AlertKind.HIRE_ATTEMPT,
+            name=name or bans[0].name,
+            by=by,
+        )
+    raise DomainError("banned", str(BANNED_MESSAGE), field="id_number")
+
+
+def ban_sweep(ban: Ban, *, by: User | None = None) -> list[BanAlert]:
+    """Alert for each institution (within the ban's reach) where the banned person is employed now."""
+    if not ban.is_active:
+        return []
+    if not apps.is_installed("tuoyu.staff"):  # no staff register: nobody is employed
+        return []
+    from tuoyu.staff.models import Employment, Person
+
+    index = Person._meta.get_field("id_index").index_for(ban.id_number)
+    employments = (
+        Employment.objects.filter(person__id_index=index, end_date__isnull=True)
+        .select_related("institution", "person")
+        .order_by("institution_id")
+    )
+    alerts: list[BanAlert] = []
+    seen: set[int] = set()
+    with transaction.atomic():
+        for employment in employments:
+            institution = employment.institution
+            if institution.pk in seen or not ban.applies_to(institution.region_prefix):
+                continue
+            seen.add(institution.pk)
+            already = BanAlert.objects.filter(
+                ban=ban, institution=institution, kind=AlertKind.EMPLOYED_MATCH, acknowledged_at__isnull=True
+            ).exists()
+            if already:
+                continue
+            alerts.append(
+                _raise_alert(
+                    ban=ban,
+                    institution=institution,
+                    kind=AlertKind.EMPLOYED_MATCH,
+                    name=employment.person.name,
+                    by=by,
+                )
+            )
+    return alerts
+
+
+def active_matches(institution: Institution) -> list[BanAlert]:
+    """Employed-match alerts of the institution whose ban is still in force and whose person still works
+    there: what the compliance engine counts as a failure. Acknowledging an alert does not clear it."""
+    alerts = list(
+        BanAlert.objects.filter(
+            institution=institution, kind=AlertKind.EMPLOYED_MATCH, ban__lifted_at__isnull=True
+        ).select_related("ban")
+    )
+    if not alerts:
+        return []
+    if not apps.is_installed("tuoyu.staff"):
+        return alerts
+    from tuoyu.staff.models import Employment, Person
+
+    field = Person._meta.get_field("id_index")
+    employed = set(
+        Employment.objects.filter(institution=institution, end_date__isnull=True).values_list(
+            "person__id_index", flat=True
+        )
+    )
+    out: list[BanAlert] = []
+    seen: set[int] = set()
+    for alert in alerts:
+        if alert.ban_id in seen:
+            continue
+        if field.index_for(alert.ban.id_number) in employed:
+            seen.add(alert.ban_id)
+            out.append(alert)
+    return out

@@ -1,0 +1,211 @@
+"""Pages of the ban list (city administrators) and of its alerts (regulators). Thin: services do the work."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuoyu.audit.services import audit_record
+from tuoyu.bans import imports, selectors, services
+from tuoyu.bans.forms import BanForm, ImportForm, LiftForm
+from tuoyu.bans.models import Ban
+from tuoyu.core.errors import DomainError
+from tuoyu.core.excel import report_workbook, template_workbook
+from tuoyu.core.scoping import get_scoped_or_404
+
+REPORT_SESSION_KEY = "bans_import_report"
+
+
+def _require_viewer(request: HttpRequest) -> None:
+    if not selectors.can_view_bans(request.user):
+        raise Http404
+
+
+def _require_keeper(request: HttpRequest) -> None:
+    if not services.keeper_cities(request.user):
+        raise Http404
+
+
+def _form_error(form: BanForm | LiftForm, exc: DomainError) -> None:
+    errors = getattr(exc, "errors", None) or {exc.field: exc.message}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields and field != "version" else None, message)
+
+
+@login_required
+def ban_list(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    q = request.GET.get("q", "")[:50]
+    include_lifted = request.GET.get("lifted") == "1"
+    qs = selectors.ban_list(viewer=request.user, q=q, include_lifted=include_lifted)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "include_lifted": include_lifted,
+        "can_create": bool(services.keeper_cities(request.user)),
+    }
+    return render(request, "bans/list.html", context)
+
+
+@login_required
+def ban_create(request: HttpRequest) -> HttpResponse:
+    _require_keeper(request)
+    form = BanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ban = services.ban_create(by=request.user, data=form.ban_data())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("禁入记录已登记。"))
+            return redirect("bans:detail", ban_id=ban.pk)
+    return render(request, "bans/form.html", {"form": form, "ban": None})
+
+
+@login_required
+def ban_detail(request: HttpRequest, ban_id: int) -> HttpResponse:
+    ban = selectors.ban_get(viewer=request.user, ban_id=ban_id)
+    can_change = selectors.can_change(request.user, ban) and ban.is_active
+    form = lift_form = None
+    if can_change:
+        initial = {k: getattr(ban, k) for k in BanForm.base_fields if k not in {"id_number", "version"}}
+        form = BanForm(
+            request.POST if request.POST.get("action") == "update" else None,
+            initial={**initial, "id_number": ban.id_number_masked, "version": ban.version},
+        )
+        lift_form = LiftForm(
+            request.POST if request.POST.get("action") == "lift" else None, initial={"version": ban.version}
+        )
+    if request.method == "POST":
+        if not can_change:
+            raise Http404
+        action = request.POST.get("action")
+        if action == "update" and form.is_valid():
+            data = form.ban_data()
+            if data.id_number == ban.id_number_masked:  # the masked value shown means "unchanged"
+                data = services.BanData(**{**vars(data), "id_number": ban.id_number})
+            try:
+                services.ban_update(
+                    by=request.user, ban_id=ban.pk, version=form.cleaned_data.get("version") or 0, data=data
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("禁入记录已保存。"))
+                return redirect("bans:detail", ban_id=ban.pk)
+        elif action == "lift" and lift_form.is_valid():
+            try:
+                services.ban_lift(
+                    by=request.user,
+                    ban_id=ban.pk,
+                    version=lift_form.cleaned_data["version"],
+                    reason=lift_form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                _form_error(lift_form, exc)
+            else:
+                messages.success(request, _("禁入记录已解除。"))
+                return redirect("bans:detail", ban_id=ban.pk)
+    context = {
+        "ban": ban,
+        "form": form,
+        "lift_form": lift_form,
+        "can_change": can_change,
+        "can_reveal": selectors.can_change(request.user, ban),
+        "alerts": selectors.alert_list(viewer=request.user).filter(ban=ban)[:50],
+    }
+    return render(request, "bans/detail.html", context)
+
+
+@login_required
+@require_POST
+def ban_reveal(request: HttpRequest, ban_id: int) -> HttpResponse:
+    ban = get_scoped_or_404(request.user, "reveal", Ban, pk=ban_id)
+    audit_record("bans.id_number_reveal", obj=ban)
+    return render(request, "institutions/_revealed.html", {"value": ban.id_number})
+
+
+@login_required
+def ban_import(request: HttpRequest) -> HttpResponse:
+    _require_keeper(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.BAN_SHEET.max_bytes:
+            form.add_error("file", _("文件过大。"))
+        else:
+            outcome = imports.ban_import(by=request.user, filename=upload.name, data=upload.read())
+            context["outcome"] = outcome
+            request.session.pop(REPORT_SESSION_KEY, None)
+            if outcome.committed:
+                audit_record(
+                    "bans.import",
+                    object_type="bans.ban",
+                    detail={"rows": outcome.applied, "file": upload.name[:100]},
+                )
+            elif outcome.result.rows:
+                request.session[REPORT_SESSION_KEY] = base64.b64encode(
+                    report_workbook(outcome.result)
+                ).decode()
+                context["has_report"] = True
+    return render(request, "bans/import.html", context)
+
+
+@login_required
+def ban_import_template(request: HttpRequest) -> HttpResponse:
+    _require_keeper(request)
+    return _xlsx(template_workbook(imports.BAN_SHEET), "禁入名单导入模板.xlsx")
+
+
+@login_required
+def ban_import_report(request: HttpRequest) -> HttpResponse:
+    _require_keeper(request)
+    report = request.session.get(REPORT_SESSION_KEY)
+    if not report:
+        raise Http404
+    return _xlsx(base64.b64decode(report), "禁入名单校验报告.xlsx")
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from tuoyu.files.services import content_disposition
+
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view_alerts(request.user):
+        raise Http404
+    open_only = request.GET.get("open") == "1"
+    page = Paginator(selectors.alert_list(viewer=request.user, open_only=open_only), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "bans/alerts.html", {"page": page, "open_only": open_only})
+
+
+@login_required
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = selectors.alert_get(viewer=request.user, alert_id=alert_id)
+    if request.method == "POST":
+        try:
+            services.alert_acknowledge(by=request.user, alert_id=alert.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("预警已确认。"))
+        return redirect("bans:alert_detail", alert_id=alert.pk)
+    return render(request, "bans/alert_detail.html", {"alert": alert, "ban": alert.ban})
