@@ -252,3 +252,151 @@ def institution_invite(request: HttpRequest, institution_id: int, payload: Invit
 def institution_revisions(request: HttpRequest, institution_id: int):  # noqa: ANN201
     institution = selectors.institution_get(viewer=request.user, institution_id=institution_id)
     return institution.revisions.select_related("changed_by").order_by("-version")
+
+
+# --- rooms and classes (园舍与班级) -------------------------------------------------------------------
+
+
+class RoomIn(Schema):
+    name: str = Field(..., max_length=50)
+    floor: int = Field(..., description="地上 1、2……，地下 -1、-2")
+    below_ground: bool = False
+    floor_area_m2: str = Field(..., max_length=12, description="使用面积（㎡），大于0")
+    window_area_m2: str = Field("0", max_length=12, description="窗洞口面积（㎡），不小于0")
+    use: str = Field(..., max_length=16, description="activity / sleep / activity_sleep / observation / …")
+    camera_count: int = 0
+    beds: int = 0
+
+
+class RoomUpdateIn(RoomIn):
+    version: int = Field(..., description="读取时的版本；已被他人修改时返回409 / the version read")
+
+
+class RoomOut(Schema):
+    id: int
+    institution_id: int
+    name: str
+    floor: int
+    below_ground: bool
+    floor_area_m2: str
+    window_area_m2: str
+    use: str
+    camera_count: int
+    beds: int
+    version: int
+
+    @staticmethod
+    def resolve_floor_area_m2(obj) -> str:  # noqa: ANN001
+        return str(obj.floor_area_m2)
+
+    @staticmethod
+    def resolve_window_area_m2(obj) -> str:  # noqa: ANN001
+        return str(obj.window_area_m2)
+
+
+class ClassIn(Schema):
+    name: str = Field(..., max_length=50)
+    class_type: str = Field(
+        ..., max_length=16, description="infant / toddler / older_toddler / mixed / home_group"
+    )
+    room_id: int | None = None
+    planned_size: int
+
+
+class ClassUpdateIn(ClassIn):
+    version: int
+
+
+class ClassOut(Schema):
+    id: int
+    institution_id: int
+    name: str
+    class_type: str
+    room_id: int | None
+    planned_size: int
+    closed_on: dt.date | None
+    version: int
+
+
+class PremisesFilters(Schema):
+    institution_id: int | None = None
+
+
+def _own_institution(request: HttpRequest) -> Institution:
+    from tuoyu.children.selectors import admin_institution
+
+    institution = admin_institution(request.user)
+    if institution is None:
+        raise Http404
+    return institution
+
+
+def _form_values(form_class, data: dict, **kwargs) -> dict:  # noqa: ANN001
+    form = form_class(data=data, **kwargs)
+    if not form.is_valid():
+        raise ValidationError({f: list(errs.as_data()) for f, errs in form.errors.items()})
+    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+
+def _class_data(payload: ClassIn) -> dict:
+    data = payload.dict()
+    data["room"] = data.pop("room_id") or ""
+    return data
+
+
+@router.get("/rooms", response=list[RoomOut], summary="房间 / rooms in scope")
+@paginate(LimitOffset)
+def room_list(request: HttpRequest, filters: Query[PremisesFilters]):  # noqa: ANN201
+    qs = selectors.room_list(viewer=request.user)
+    if filters.institution_id:
+        qs = qs.filter(institution_id=filters.institution_id)
+    return qs
+
+
+@router.post("/rooms", response={201: RoomOut}, summary="添加房间 / add a room (the institution's admin)")
+def room_create(request: HttpRequest, payload: RoomIn) -> Status:
+    from tuoyu.institutions.forms import RoomForm
+
+    institution = _own_institution(request)
+    values = _form_values(RoomForm, payload.dict())
+    return Status(201, services.room_create(by=request.user, institution=institution, **values))
+
+
+@router.put("/rooms/{room_id}", response=RoomOut, summary="修改房间 / update a room (versioned)")
+def room_update(request: HttpRequest, room_id: int, payload: RoomUpdateIn):  # noqa: ANN201
+    from tuoyu.institutions.forms import RoomForm
+    from tuoyu.institutions.models import Room
+
+    room = get_scoped_or_404(request.user, "change", Room, pk=room_id)
+    values = _form_values(RoomForm, payload.dict())
+    return services.room_update(by=request.user, room=room, version=payload.version, **values)
+
+
+@router.get("/classes", response=list[ClassOut], summary="班级 / classes in scope")
+@paginate(LimitOffset)
+def class_list(request: HttpRequest, filters: Query[PremisesFilters]):  # noqa: ANN201
+    qs = selectors.class_list(viewer=request.user)
+    if filters.institution_id:
+        qs = qs.filter(institution_id=filters.institution_id)
+    return qs
+
+
+@router.post("/classes", response={201: ClassOut}, summary="添加班级 / add a class (the institution's admin)")
+def class_create(request: HttpRequest, payload: ClassIn) -> Status:
+    from tuoyu.institutions.forms import CareClassForm
+
+    institution = _own_institution(request)
+    values = _form_values(CareClassForm, _class_data(payload), institution=institution)
+    return Status(201, services.class_create(by=request.user, institution=institution, **values))
+
+
+@router.put("/classes/{class_id}", response=ClassOut, summary="修改班级 / update a class (versioned)")
+def class_update(request: HttpRequest, class_id: int, payload: ClassUpdateIn):  # noqa: ANN201
+    from tuoyu.institutions.forms import CareClassForm
+    from tuoyu.institutions.models import CareClass
+
+    care_class = get_scoped_or_404(
+        request.user, "change", CareClass.objects.select_related("institution"), pk=class_id
+    )
+    values = _form_values(CareClassForm, _class_data(payload), institution=care_class.institution)
+    return services.class_update(by=request.user, care_class=care_class, version=payload.version, **values)

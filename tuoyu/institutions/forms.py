@@ -120,3 +120,46 @@ class InvitationAcceptForm(forms.Form):
                 "password2", ValidationError(_("两次输入的密码不一致。"), code="password_mismatch")
             )
         return data
+
+
+# --- rooms and classes (园舍与班级) -------------------------------------------------------------------
+
+
+class RoomForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        from tuoyu.institutions.models import Room
+
+        model = Room
+        fields = [
+            "name",
+            "floor",
+            "below_ground",
+            "floor_area_m2",
+            "window_area_m2",
+            "use",
+            "camera_count",
+            "beds",
+        ]
+
+
+class CareClassForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        from tuoyu.institutions.models import CareClass
+
+        model = CareClass
+        fields = ["name", "class_type", "room", "planned_size"]
+
+    def __init__(self, *args: Any, institution: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tuoyu.institutions.models import ClassType
+
+        self.fields["room"].queryset = institution.rooms.all()
+        if institution.kind == InstitutionKind.HOME_POINT:
+            allowed = [ClassType.HOME_GROUP]
+        else:
+            allowed = [t for t in ClassType if t != ClassType.HOME_GROUP]
+        self.fields["class_type"].choices = [(t.value, t.label) for t in allowed]

@@ -76,3 +76,56 @@ def revision_changes_masked(revision: Any) -> dict[str, Any]:
             change = [mask_id_number(v) if v else v for v in change]
         out[name] = change
     return out
+
+
+# --- rooms and classes (园舍与班级) -------------------------------------------------------------------
+
+
+def room_list(*, viewer: Any, institution: Institution | None = None) -> QuerySet[Any]:
+    from tuoyu.institutions.models import Room
+
+    qs = scoped(viewer, "view", Room).select_related("institution")
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    return qs.order_by("institution_id", "floor", "name", "id")
+
+
+def class_list(*, viewer: Any, institution: Institution | None = None) -> QuerySet[Any]:
+    from tuoyu.institutions.models import CareClass
+
+    qs = scoped(viewer, "view", CareClass).select_related("institution", "room")
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    return qs.order_by("institution_id", "name", "id")
+
+
+def class_children(*, care_class: Any) -> list[Any]:
+    """The children holding a place in the class today (for its admin's page)."""
+    import datetime as dt
+
+    from tuoyu.children.models import Enrollment
+
+    today = dt.date.today()
+    return [
+        e.child
+        for e in Enrollment.objects.filter(care_class=care_class)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        .select_related("child")
+        .order_by("child__name", "child_id")
+    ]
+
+
+def class_caregivers(*, care_class: Any) -> list[Any]:
+    """The caregivers assigned to the class today (staff.ClassAssignment)."""
+    import datetime as dt
+
+    from tuoyu.staff.models import ClassAssignment
+
+    today = dt.date.today()
+    return [
+        a.employment.person
+        for a in ClassAssignment.objects.filter(care_class=care_class, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        .select_related("employment__person")
+        .order_by("employment__person__name", "id")
+    ]

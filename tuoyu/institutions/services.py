@@ -439,3 +439,178 @@ def filing_reminders_send(*, now: dt.datetime | None = None) -> ReminderSummary:
                 audit_record("institution.filing_overdue", obj=institution, actor=None, detail={"days": days})
                 summary.flagged_overdue += 1
     return summary
+
+
+# --- rooms and classes (园舍与班级): kept by the institution's admin ----------------------------------
+
+ROOM_FIELDS = [
+    "name",
+    "floor",
+    "below_ground",
+    "floor_area_m2",
+    "window_area_m2",
+    "use",
+    "camera_count",
+    "beds",
+]
+CLASS_FIELDS = ["name", "class_type", "room", "planned_size"]
+
+
+def _validated(obj: Any) -> None:
+    """``full_clean`` as a DomainError naming the first bad field, so forms and the API show it there."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+        field_name = next(iter(errors))
+        raise DomainError(
+            "invalid",
+            "；".join(str(m) for m in errors[field_name]),
+            field=None if field_name == "__all__" else field_name,
+        ) from None
+
+
+def _check_version(obj: Any, version: int | None) -> None:
+    if version is not None and version != obj.version:
+        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
+
+
+def _room_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k in ROOM_FIELDS}
+
+
+@transaction.atomic
+def room_create(*, by: User, institution: Institution, **values: Any) -> Any:
+    from tuoyu.audit.services import model_snapshot
+    from tuoyu.institutions.models import Room
+
+    room = Room(institution=institution, **_room_values(values))
+    _validated(room)
+    room.save()
+    room.refresh_from_db()  # the stored (rounded) values, as the next reader sees them
+    audit_record("room.create", obj=room, actor=by, after=model_snapshot(room, ROOM_FIELDS))
+    return room
+
+
+@transaction.atomic
+def room_update(*, by: User, room: Any, version: int | None, **values: Any) -> Any:
+    from tuoyu.audit.services import model_snapshot
+    from tuoyu.institutions.models import Room
+
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    _check_version(room, version)
+    before = model_snapshot(room, ROOM_FIELDS)
+    for k, v in _room_values(values).items():
+        setattr(room, k, v)
+    _validated(room)
+    room.version += 1
+    room.save()
+    room.refresh_from_db()
+    audit_record("room.update", obj=room, actor=by, before=before, after=model_snapshot(room, ROOM_FIELDS))
+    return room
+
+
+@transaction.atomic
+def room_delete(*, by: User, room: Any) -> None:
+    """A room that a class (open or closed) still names cannot go: the class's history would lose it."""
+    if room.classes.exists():
+        names = "、".join(room.classes.values_list("name", flat=True)[:5])
+        raise DomainError(
+            "room_in_use", _("该房间仍为班级“%(names)s”所用，不能删除。") % {"names": names}, field="room"
+        )
+    audit_record("room.delete", obj=room, actor=by, before={"name": room.name})
+    room.delete()
+
+
+def _class_rules(care_class: Any) -> None:
+    from tuoyu.institutions.models import CareClass, ClassType
+
+    institution = care_class.institution
+    if care_class.room_id and care_class.room.institution_id != institution.pk:
+        raise DomainError("room_other_institution", _("所选房间不属于本机构。"), field="room")
+    if institution.kind == InstitutionKind.HOME_POINT:
+        if care_class.class_type != ClassType.HOME_GROUP:
+            raise DomainError(
+                "home_point_group",
+                _("家庭托育点只设一个看护组，班级类型应为“家庭托育点看护组”（RAT-02）。"),
+                field="class_type",
+            )
+        others = CareClass.objects.filter(institution=institution, closed_on__isnull=True).exclude(
+            pk=care_class.pk
+        )
+        if care_class.closed_on is None and others.exists():
+            raise DomainError(
+                "home_point_one_group", _("家庭托育点只能有一个看护组（RAT-02）。"), field="class_type"
+            )
+    elif care_class.class_type == ClassType.HOME_GROUP:
+        raise DomainError(
+            "center_home_group",
+            _("托育机构不能设“家庭托育点看护组”，请选择乳儿班、托小班、托大班或混龄班。"),
+            field="class_type",
+        )
+
+
+def _class_snapshot(care_class: Any) -> dict[str, Any]:
+    return {
+        "name": care_class.name,
+        "class_type": care_class.class_type,
+        "room": care_class.room_id,
+        "planned_size": care_class.planned_size,
+        "closed_on": care_class.closed_on.isoformat() if care_class.closed_on else None,
+    }
+
+
+@transaction.atomic
+def class_create(*, by: User, institution: Institution, **values: Any) -> Any:
+    from tuoyu.institutions.models import CareClass
+
+    care_class = CareClass(institution=institution, **{k: v for k, v in values.items() if k in CLASS_FIELDS})
+    _validated(care_class)
+    _class_rules(care_class)
+    care_class.save()
+    audit_record("class.create", obj=care_class, actor=by, after=_class_snapshot(care_class))
+    return care_class
+
+
+@transaction.atomic
+def class_update(*, by: User, care_class: Any, version: int | None, **values: Any) -> Any:
+    from tuoyu.institutions.models import CareClass
+
+    care_class = CareClass.objects.select_for_update().select_related("institution").get(pk=care_class.pk)
+    _check_version(care_class, version)
+    if care_class.closed_on:
+        raise Conflict("class_closed", _("该班级已撤销，不能修改。"))
+    before = _class_snapshot(care_class)
+    for k, v in values.items():
+        if k in CLASS_FIELDS:
+            setattr(care_class, k, v)
+    _validated(care_class)
+    _class_rules(care_class)
+    care_class.version += 1
+    care_class.save()
+    audit_record("class.update", obj=care_class, actor=by, before=before, after=_class_snapshot(care_class))
+    return care_class
+
+
+@transaction.atomic
+def class_close(*, by: User, care_class: Any, on: dt.date | None = None, version: int | None = None) -> Any:
+    """Close a class (撤班). Children still enrolled must leave or move first."""
+    from tuoyu.institutions.models import CareClass
+
+    care_class = CareClass.objects.select_for_update().get(pk=care_class.pk)
+    _check_version(care_class, version)
+    if care_class.closed_on:
+        raise Conflict("class_closed", _("该班级已撤销。"))
+    on = on or timezone.localdate()
+    if care_class.enrollments.filter(end_date__isnull=True).exists():
+        raise DomainError(
+            "class_has_children", _("班级中仍有在班幼儿，请先为他们办理转班或离园。"), field="closed_on"
+        )
+    before = _class_snapshot(care_class)
+    care_class.closed_on = on
+    care_class.version += 1
+    care_class.save()
+    audit_record("class.close", obj=care_class, actor=by, before=before, after=_class_snapshot(care_class))
+    return care_class

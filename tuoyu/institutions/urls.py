@@ -17,4 +17,11 @@ urlpatterns = [
     path("<int:institution_id>/", views.institution_detail, name="detail"),
     path("<int:institution_id>/reveal/<str:field>/", views.institution_reveal, name="reveal"),
     path("<int:institution_id>/invite/", views.institution_invite, name="invite"),
+    # rooms and classes (园舍与班级)
+    path("rooms/", views.room_list, name="rooms"),
+    path("rooms/<int:room_id>/", views.room_edit, name="room_edit"),
+    path("rooms/<int:room_id>/delete/", views.room_delete, name="room_delete"),
+    path("classes/", views.class_list, name="classes"),
+    path("classes/<int:class_id>/", views.class_edit, name="class_edit"),
+    path("classes/<int:class_id>/close/", views.class_close, name="class_close"),
 ]

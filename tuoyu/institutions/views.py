@@ -24,7 +24,7 @@ from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.fees import selectors as fee_selectors
 from tuoyu.institutions import imports, selectors, services
 from tuoyu.institutions.forms import InvitationAcceptForm, InvitationForm, RegistrationForm
-from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource
+from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource, Room
 
 REVEALABLE = {"legal_rep_id_number", "director_id_number"}
 
@@ -60,6 +60,9 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
         "invitations": selectors.invitation_list(viewer=request.user, institution=institution)[:20],
         "days_registered": services.days_since(institution.registered_at),
         "fees": fee_selectors.current_schedule(institution=institution),
+        "premises_visible": scope_filter(request.user, "view", Room) is not None,
+        "premises_rooms": selectors.room_list(viewer=request.user, institution=institution),
+        "premises_classes": selectors.class_list(viewer=request.user, institution=institution),
     }
     return render(request, "institutions/detail.html", context)
 
@@ -215,3 +218,152 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- rooms and classes (园舍与班级): the institution admin's pages -------------------------------------
+
+
+def _own_institution(request: HttpRequest) -> Institution:
+    """The institution the signed-in admin keeps; anyone else: 404."""
+    from tuoyu.children.selectors import admin_institution
+
+    institution = admin_institution(request.user)
+    if institution is None:
+        raise Http404
+    return institution
+
+
+def _domain_to_form(form: object, exc: DomainError) -> None:
+    visible = exc.field in form.fields and exc.field != "version"  # type: ignore[attr-defined]
+    form.add_error(exc.field if visible else None, exc.message)  # type: ignore[attr-defined]
+
+
+@login_required
+def room_list(request: HttpRequest) -> HttpResponse:
+    from tuoyu.institutions.forms import RoomForm
+    from tuoyu.institutions.models import Room
+
+    institution = _own_institution(request)
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.room_create(by=request.user, institution=institution, **values)
+        except DomainError as exc:
+            _domain_to_form(form, exc)
+        else:
+            messages.success(request, _("房间已添加。"))
+            return redirect("institutions:rooms")
+    rooms = selectors.room_list(viewer=request.user, institution=institution)
+    context = {"institution": institution, "rooms": rooms, "form": form, "fields": Room._meta}
+    return render(request, "institutions/rooms.html", context)
+
+
+@login_required
+def room_edit(request: HttpRequest, room_id: int) -> HttpResponse:
+    from tuoyu.institutions.forms import RoomForm
+    from tuoyu.institutions.models import Room
+
+    room = get_scoped_or_404(request.user, "change", Room, pk=room_id)
+    form = RoomForm(request.POST or None, instance=room, initial={"version": room.version})
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.room_update(by=request.user, room=room, version=form.cleaned_data["version"], **values)
+        except DomainError as exc:
+            _domain_to_form(form, exc)
+        else:
+            messages.success(request, _("房间已保存。"))
+            return redirect("institutions:rooms")
+    return render(request, "institutions/room_edit.html", {"room": room, "form": form})
+
+
+@login_required
+@require_POST
+def room_delete(request: HttpRequest, room_id: int) -> HttpResponse:
+    from tuoyu.institutions.models import Room
+
+    room = get_scoped_or_404(request.user, "change", Room, pk=room_id)
+    try:
+        services.room_delete(by=request.user, room=room)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("房间已删除。"))
+    return redirect("institutions:rooms")
+
+
+@login_required
+def class_list(request: HttpRequest) -> HttpResponse:
+    from tuoyu.children.selectors import open_classes
+    from tuoyu.institutions.forms import CareClassForm
+
+    institution = _own_institution(request)
+    form = CareClassForm(request.POST or None, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.class_create(by=request.user, institution=institution, **values)
+        except DomainError as exc:
+            _domain_to_form(form, exc)
+        else:
+            messages.success(request, _("班级已添加。"))
+            return redirect("institutions:classes")
+    classes = open_classes(institution=institution).select_related("room")
+    closed = selectors.class_list(viewer=request.user, institution=institution).filter(
+        closed_on__isnull=False
+    )
+    context = {"institution": institution, "classes": classes, "closed": closed, "form": form}
+    return render(request, "institutions/classes.html", context)
+
+
+@login_required
+def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
+    from tuoyu.children.services import class_limit
+    from tuoyu.institutions.forms import CareClassForm
+    from tuoyu.institutions.models import CareClass
+
+    care_class = get_scoped_or_404(
+        request.user, "change", CareClass.objects.select_related("institution"), pk=class_id
+    )
+    form = CareClassForm(
+        request.POST or None,
+        instance=care_class,
+        institution=care_class.institution,
+        initial={"version": care_class.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.class_update(
+                by=request.user, care_class=care_class, version=form.cleaned_data["version"], **values
+            )
+        except DomainError as exc:
+            _domain_to_form(form, exc)
+        else:
+            messages.success(request, _("班级已保存。"))
+            return redirect("institutions:classes")
+    care_class.refresh_from_db()
+    context = {
+        "care_class": care_class,
+        "form": form,
+        "limit": class_limit(care_class),
+        "children": selectors.class_children(care_class=care_class),
+        "caregivers": selectors.class_caregivers(care_class=care_class),
+    }
+    return render(request, "institutions/class_edit.html", context)
+
+
+@login_required
+@require_POST
+def class_close(request: HttpRequest, class_id: int) -> HttpResponse:
+    from tuoyu.institutions.models import CareClass
+
+    care_class = get_scoped_or_404(request.user, "change", CareClass, pk=class_id)
+    try:
+        services.class_close(by=request.user, care_class=care_class)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("institutions:class_edit", class_id=care_class.pk)
+    messages.success(request, _("班级已撤销。"))
+    return redirect("institutions:classes")

@@ -1,0 +1,78 @@
+"""Reads of children, scoped to the viewer (core/rules.py ``_child``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tuoyu.children.models import Child, Enrollment
+from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
+from tuoyu.institutions.models import CareClass, Institution
+
+
+def can_view(viewer: Any) -> bool:
+    return scope_filter(viewer, "view", Child) is not None
+
+
+def child_list(
+    *, viewer: Any, on: dt.date | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Child]:
+    """Children in reach, each with its enrollment current on ``on`` (``current``, a list of 0 or 1)."""
+    f = filters or {}
+    on = on or dt.date.today()
+    current = (
+        Enrollment.objects.filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .select_related("care_class")
+    )
+    qs = (
+        scoped(viewer, "view", Child)
+        .select_related("institution")
+        .prefetch_related(Prefetch("enrollments", queryset=current, to_attr="current"))
+    )
+    if f.get("institution_id"):
+        qs = qs.filter(institution_id=f["institution_id"])
+    if f.get("class_id"):
+        qs = qs.filter(
+            Q(enrollments__care_class_id=f["class_id"], enrollments__start_date__lte=on)
+            & (Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gt=on))
+        ).distinct()
+    if f.get("q"):
+        qs = qs.filter(name__contains=f["q"])
+    return qs.order_by("institution_id", "name", "id")
+
+
+def child_get(*, viewer: Any, child_id: int, action: str = "view") -> Child:
+    return get_scoped_or_404(
+        viewer,
+        action,
+        Child.objects.select_related("institution").prefetch_related("guardians", "consents__guardian"),
+        pk=child_id,
+    )
+
+
+def admin_institution(viewer: Any) -> Institution | None:
+    """The institution whose children the viewer keeps (an institution admin), if any."""
+    from tuoyu.accounts.models import Role
+
+    ids = sorted(
+        {
+            m.institution_id
+            for m in viewer.active_memberships()
+            if m.role == Role.INSTITUTION_ADMIN and m.institution_id
+        }
+    )
+    return Institution.objects.filter(pk=ids[0]).first() if ids else None
+
+
+def open_classes(*, institution: Institution, on: dt.date | None = None) -> QuerySet[CareClass]:
+    """The institution's open classes with the number of children holding a place (``occupied``)."""
+    on = on or dt.date.today()
+    occupied = Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gt=on)
+    return (
+        CareClass.objects.filter(institution=institution, closed_on__isnull=True)
+        .annotate(occupied=Count("enrollments", filter=occupied))
+        .order_by("name", "id")
+    )
