@@ -1,0 +1,741 @@
+"""The compliance rule catalogue (合规规则目录): each machine-checkable rule of the national standards as data
+(id, titles, basis, confidence, severity, parameters) plus one ``check`` function.
+
+A rule reads only the ``Context`` (an institution with its rooms, classes and accepted filings already
+loaded) and returns an ``Outcome``: pass, fail, warn or not applicable — never a pass when its inputs are
+missing. Parameters carry national defaults; a city may override them in ``TUOYU_STANDARDS_OVERRIDES``:
+a parameter named in ``local_params`` freely, any other only in its stricter direction.
+
+Adding a rule later (staff, bans, children): write ``def _check_xxx(ctx, params) -> Outcome``, load what it
+needs in ``engine.load`` (one prefetch, so the query count stays fixed), and append a ``Rule`` to ``RULES``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+from tuoyu.institutions.models import (
+    AUTHORITY_FOR_LEGAL_PERSON,
+    CHILDREN_ROOM_USES,
+    CareClass,
+    ClassType,
+    Education,
+    Institution,
+    InstitutionKind,
+    LegalPersonKind,
+    PremisesTenure,
+    RegistrationAuthority,
+    Room,
+    RoomUse,
+)
+
+PASS, FAIL, WARN, NOT_APPLICABLE = "pass", "fail", "warn", "not_applicable"
+STATUSES = (FAIL, WARN, NOT_APPLICABLE, PASS)  # the order a page shows them in
+BLOCK, SEVERITY_FAIL, SEVERITY_WARN = "block", "fail", "warn"
+# Risk score = Σ weight of every non-passing outcome's severity (not-applicable counts nothing).
+SEVERITY_WEIGHTS = {BLOCK: 10, SEVERITY_FAIL: 5, SEVERITY_WARN: 1}
+HIGHER, LOWER = "higher", "lower"  # which direction of a parameter is stricter
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: int | float
+    stricter: str  # HIGHER: a larger value is stricter; LOWER: a smaller one
+    label: str  # Chinese, untranslated data (shown through gettext in the catalogue page)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rule_id: str
+    status: str
+    evidence: str
+    fix: str = ""
+    severity: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "rule_id": self.rule_id,
+            "status": self.status,
+            "evidence": self.evidence,
+            "fix": self.fix,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class Context:
+    """What the rules read: the institution with ``rooms``, ``classes`` and the accepted initial filing."""
+
+    institution: Institution
+    rooms: list[Room]
+    classes: list[CareClass]
+    accepted_initial: Any  # filings.Filing with prefetched ``materials``, or None
+    on: dt.date
+
+    @property
+    def children_rooms(self) -> list[Room]:
+        return [r for r in self.rooms if r.use in CHILDREN_ROOM_USES]
+
+    @property
+    def active_classes(self) -> list[CareClass]:
+        return [c for c in self.classes if c.closed_on is None or c.closed_on > self.on]
+
+    def room(self, room_id: int | None) -> Room | None:
+        return next((r for r in self.rooms if r.pk == room_id), None)
+
+
+Check = Callable[[Context, Mapping[str, Any]], Outcome]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title_zh: str
+    title_en: str
+    basis: str
+    confidence: str
+    severity: str
+    check_fn: Check
+    params: tuple[Param, ...] = ()
+    local_params: frozenset[str] = field(default_factory=frozenset)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def check(self, ctx: Context, params: Mapping[str, Any]) -> Outcome:
+        outcome = self.check_fn(ctx, params)
+        # A warning weighs as a warning even under a block or fail rule; a failure weighs the rule's severity.
+        severity = {FAIL: self.severity, WARN: SEVERITY_WARN}.get(outcome.status, "")
+        return Outcome(outcome.rule_id or self.id, outcome.status, outcome.evidence, outcome.fix, severity)
+
+
+def _o(status: str, evidence: str, fix: str = "") -> Outcome:
+    return Outcome("", status, evidence, fix)
+
+
+def _m2(value: Any) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+# --- rules on the institution's 备案书 facts -------------------------------------------------------------
+
+EDUCATION_OK = {Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
+
+
+def _stf01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    inst = ctx.institution
+    if not inst.director_education or inst.director_management_years is None:
+        return _o(
+            NOT_APPLICABLE,
+            _("尚未填写负责人学历或管理经验。"),
+            _("请在备案书“负责人”部分填写负责人学历、管理经验年数和岗位培训证书编号。"),
+        )
+    education = Education(inst.director_education).label
+    years = inst.director_management_years
+    problems = []
+    if inst.director_education not in EDUCATION_OK:
+        problems.append(_("学历为%(e)s，须大专及以上") % {"e": education})
+    if years < p["min_management_years"]:
+        problems.append(_("管理经验%(y)s年，须不少于%(n)s年") % {"y": years, "n": p["min_management_years"]})
+    if not inst.director_training_certificate.strip():
+        problems.append(_("未填写负责人岗位培训证书"))
+    if problems:
+        return _o(
+            FAIL,
+            _("负责人%(list)s。") % {"list": "；".join(str(x) for x in problems)},
+            _("更换符合条件的负责人，或补齐学历、管理经验和岗位培训证明后办理变更备案。"),
+        )
+    return _o(
+        PASS,
+        _("负责人学历%(e)s，管理经验%(y)s年，岗位培训证书%(c)s。")
+        % {"e": education, "y": years, "c": inst.director_training_certificate},
+    )
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February → 1 March
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+def _sit01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    inst = ctx.institution
+    if not inst.premises_tenure:
+        return _o(NOT_APPLICABLE, _("尚未填写场地性质。"), _("请在备案书“场地”部分填写场地为自有或租赁。"))
+    if inst.premises_tenure == PremisesTenure.OWN:
+        return _o(PASS, _("场地为自有产权。"))
+    if not inst.lease_start or not inst.lease_end:
+        return _o(NOT_APPLICABLE, _("场地为租赁，但未填写租赁起止日期。"), _("请填写租赁起始日和到期日。"))
+    years = int(p["min_lease_years"])
+    span = _("租期%(s)s至%(e)s") % {"s": inst.lease_start.isoformat(), "e": inst.lease_end.isoformat()}
+    if inst.lease_end < add_years(inst.lease_start, years):
+        return _o(
+            FAIL,
+            _("%(span)s，共%(d)s天，不足%(y)s年。")
+            % {"span": span, "d": (inst.lease_end - inst.lease_start).days, "y": years},
+            _("续签租期不少于%(y)s年的租赁合同，并办理变更备案。") % {"y": years},
+        )
+    if inst.lease_end < ctx.on:
+        return _o(FAIL, _("%(span)s，租赁已到期。") % {"span": span}, _("续签租赁合同并办理变更备案。"))
+    left = (inst.lease_end - ctx.on).days
+    if left <= p["warn_days_before_end"]:
+        return _o(
+            WARN,
+            _("%(span)s，距到期还有%(d)s天。") % {"span": span, "d": left},
+            _("尽早续签租赁合同，续签后办理变更备案。"),
+        )
+    return _o(PASS, _("%(span)s，不少于%(y)s年。") % {"span": span, "y": years})
+
+
+def _sit06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    area = ctx.institution.outdoor_area_m2
+    if area is None:
+        return _o(NOT_APPLICABLE, _("尚未填写室外活动面积。"), _("请在备案书“场地”部分填写室外活动面积。"))
+    if area <= 0:
+        return _o(
+            FAIL,
+            _("室外活动面积为0㎡。"),
+            _("设置室外活动场地，或经评估安全后就近使用公共场地，并更新备案信息。"),
+        )
+    per_child = Decimal(str(p["per_child_m2"]))
+    capacity = ctx.institution.capacity
+    if per_child > 0 and capacity:
+        needed = per_child * capacity
+        if area < needed:
+            return _o(
+                FAIL,
+                _("室外活动面积%(a)s㎡，托位%(c)s个，本地要求每托位%(p)s㎡，应不少于%(n)s㎡。")
+                % {"a": _m2(area), "c": capacity, "p": _m2(per_child), "n": _m2(needed)},
+                _("扩大室外活动场地或减少托位数。"),
+            )
+    return _o(PASS, _("室外活动面积%(a)s㎡。") % {"a": _m2(area)})
+
+
+def _saf01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    inst = ctx.institution
+    days = inst.recording_retention_days
+    if days is None:
+        return _o(
+            NOT_APPLICABLE, _("尚未填写录像保存天数。"), _("请在备案书“视频监控”部分填写录像保存天数。")
+        )
+    source = _("（依据机构自行承诺的录像保存天数，尚未经现场核验）")
+    if days < p["min_days"]:
+        return _o(
+            FAIL,
+            _("录像保存%(d)s天，少于%(n)s天%(s)s。") % {"d": days, "n": p["min_days"], "s": source},
+            _("扩容录像存储，使录像保存不少于%(n)s天。") % {"n": p["min_days"]},
+        )
+    return _o(PASS, _("录像保存%(d)s天%(s)s。") % {"d": days, "s": source})
+
+
+def _fil02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    inst = ctx.institution
+    if not inst.registration_authority:
+        return _o(NOT_APPLICABLE, _("尚无登记机关信息。"), _("请登记机关推送或补录登记信息。"))
+    kind = LegalPersonKind(inst.legal_person_kind)
+    expected = AUTHORITY_FOR_LEGAL_PERSON[kind]
+    actual = RegistrationAuthority(inst.registration_authority)
+    if actual != expected:
+        return _o(
+            FAIL,
+            _("%(kind)s由%(actual)s登记，应由%(expected)s登记。")
+            % {"kind": kind.label, "actual": actual.label, "expected": expected.label},
+            _("到%(expected)s办理登记，或更正登记信息。") % {"expected": expected.label},
+        )
+    return _o(PASS, _("%(kind)s由%(actual)s登记。") % {"kind": kind.label, "actual": actual.label})
+
+
+def _fil03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    from tuoyu.institutions.services import RegistrationData, registration_problems
+
+    inst = ctx.institution
+    if not inst.business_scope.strip():
+        return _o(NOT_APPLICABLE, _("尚无经营（业务）范围信息。"), _("请登记机关推送或补录登记信息。"))
+    data = RegistrationData(
+        name=inst.name,
+        uscc=inst.uscc,
+        kind=inst.kind,
+        legal_person_kind=inst.legal_person_kind,
+        is_for_profit=inst.is_for_profit,
+        authority=inst.registration_authority or "",
+        registration_date=inst.registration_date or ctx.on,
+        business_scope=inst.business_scope,
+        legal_rep_name=inst.legal_rep_name,
+        legal_rep_id_number="",
+        address=inst.address,
+        region=inst.region,
+    )
+    problems = [message for _field, code, message in registration_problems(data) if code == "FIL-03"]
+    if problems:
+        return _o(
+            FAIL,
+            _("经营（业务）范围为“%(s)s”。%(p)s") % {"s": inst.business_scope[:100], "p": problems[0]},
+            _("到登记机关变更经营（业务）范围。"),
+        )
+    return _o(PASS, _("经营（业务）范围为“%(s)s”。") % {"s": inst.business_scope[:100]})
+
+
+def _rat02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    inst = ctx.institution
+    if inst.kind != InstitutionKind.HOME_POINT:
+        return _o(NOT_APPLICABLE, _("仅适用于家庭托育点。"))
+    if inst.capacity is None:
+        return _o(NOT_APPLICABLE, _("尚未填写托位数。"), _("请在备案书中填写托位数。"))
+    cap = int(p["max_children"])
+    if inst.capacity > cap:
+        return _o(
+            FAIL,
+            _("家庭托育点托位%(c)s个，超过%(n)s个。") % {"c": inst.capacity, "n": cap},
+            _("将托位减至%(n)s个以内，或按托育机构办理登记和备案。") % {"n": cap},
+        )
+    return _o(
+        PASS,
+        _("家庭托育点托位%(c)s个，不超过%(n)s个（看护人配比待人员信息录入后核查）。")
+        % {"c": inst.capacity, "n": cap},
+    )
+
+
+# --- rules on rooms and classes --------------------------------------------------------------------------
+
+
+def _no_rooms() -> Outcome:
+    return _o(
+        NOT_APPLICABLE,
+        _("尚未录入房间。"),
+        _("请在“园舍与班级”中录入各房间的楼层、面积、窗洞口面积、摄像头和床位。"),
+    )
+
+
+def _names(rooms: list[Any]) -> str:
+    return "、".join(r.name for r in rooms[:10]) + ("等" if len(rooms) > 10 else "")
+
+
+def _sit02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    rooms = ctx.children_rooms
+    if not rooms:
+        return _no_rooms()
+    top = int(p["max_floor"])
+    high = [r for r in rooms if r.floor > top]
+    low = [r for r in rooms if r.below_ground or r.floor < 1]
+    if high or low:
+        parts = []
+        if high:
+            parts.append(
+                _("%(r)s在%(f)s层，高于%(n)s层")
+                % {"r": _names(high), "f": max(r.floor for r in high), "n": top}
+            )
+        if low:
+            parts.append(_("%(r)s在地下或半地下") % {"r": _names(low)})
+        return _o(
+            FAIL,
+            "；".join(str(x) for x in parts) + "。",
+            _("将婴幼儿生活用房调整到地上%(n)s层及以下。") % {"n": top},
+        )
+    return _o(
+        PASS,
+        _("%(k)s间婴幼儿用房均在地上%(lo)s至%(hi)s层。")
+        % {"k": len(rooms), "lo": min(r.floor for r in rooms), "hi": max(r.floor for r in rooms)},
+    )
+
+
+def _sit03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    classes = [c for c in ctx.active_classes if c.class_type != ClassType.HOME_GROUP]
+    if not classes:
+        return _o(NOT_APPLICABLE, _("尚未录入班级。"), _("请在“园舍与班级”中录入班级及其活动室。"))
+    minimum = {
+        ClassType.INFANT: Decimal(str(p["infant_m2"])),
+        ClassType.TODDLER: Decimal(str(p["toddler_m2"])),
+        ClassType.OLDER_TODDLER: Decimal(str(p["toddler_m2"])),
+        ClassType.MIXED: Decimal(str(p["toddler_m2"])),
+    }
+    per_child = Decimal(str(p["per_child_m2"]))
+    short, unknown, ok = [], [], 0
+    for c in classes:
+        room = ctx.room(c.room_id)
+        if room is None:
+            unknown.append(c.name)
+            continue
+        needed = max(minimum[ClassType(c.class_type)], per_child * c.planned_size)
+        if room.floor_area_m2 < needed:
+            short.append(
+                _("%(c)s（%(t)s）活动室%(a)s㎡，应不少于%(n)s㎡")
+                % {
+                    "c": c.name,
+                    "t": ClassType(c.class_type).label,
+                    "a": _m2(room.floor_area_m2),
+                    "n": _m2(needed),
+                }
+            )
+        else:
+            ok += 1
+    if short:
+        return _o(WARN, "；".join(str(s) for s in short) + "。", _("为班级调换更大的活动室，或缩小班额。"))
+    if unknown:
+        return _o(
+            NOT_APPLICABLE,
+            _("班级%(c)s未指定活动室。") % {"c": "、".join(unknown[:10])},
+            _("请为每个班级指定活动室。"),
+        )
+    return _o(PASS, _("%(k)s个班级的活动室面积均达标。") % {"k": ok})
+
+
+def _sit04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    rooms = ctx.children_rooms
+    if not rooms:
+        return _no_rooms()
+    ratio = Decimal(str(p["min_ratio"]))
+    low = [r for r in rooms if r.window_area_m2 < r.floor_area_m2 * ratio]
+    if low:
+        detail = "；".join(
+            _("%(r)s窗地比%(x)s") % {"r": r.name, "x": f"{r.window_area_m2 / r.floor_area_m2:.2f}"}
+            for r in low[:10]
+        )
+        return _o(
+            WARN,
+            _("%(d)s，低于%(n)s。") % {"d": detail, "n": f"{ratio:.2f}"},
+            _("扩大窗洞口面积，使窗地面积比不低于%(n)s。") % {"n": f"{ratio:.2f}"},
+        )
+    worst = min(r.window_area_m2 / r.floor_area_m2 for r in rooms)
+    return _o(PASS, _("%(k)s间婴幼儿用房窗地比最低%(x)s。") % {"k": len(rooms), "x": f"{worst:.2f}"})
+
+
+def _sit05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    if not ctx.rooms:
+        return _no_rooms()
+    area, beds = Decimal(str(p["min_area_m2"])), int(p["min_beds"])
+    observation = [r for r in ctx.rooms if r.use == RoomUse.OBSERVATION]
+    if not observation:
+        return _o(
+            FAIL,
+            _("未设保健观察室。"),
+            _("设置不小于%(a)s㎡、至少%(b)s张观察床的保健观察室，并录入房间信息。")
+            % {"a": _m2(area), "b": beds},
+        )
+    good = [r for r in observation if r.floor_area_m2 >= area and r.beds >= beds]
+    if good:
+        r = good[0]
+        return _o(
+            PASS,
+            _("保健观察室%(r)s面积%(a)s㎡，观察床%(b)s张。")
+            % {"r": r.name, "a": _m2(r.floor_area_m2), "b": r.beds},
+        )
+    r = max(observation, key=lambda x: (x.floor_area_m2, x.beds))
+    return _o(
+        FAIL,
+        _("保健观察室%(r)s面积%(a)s㎡、观察床%(b)s张，须不小于%(n)s㎡且至少%(m)s张。")
+        % {"r": r.name, "a": _m2(r.floor_area_m2), "b": r.beds, "n": _m2(area), "m": beds},
+        _("扩大保健观察室或增加观察床。"),
+    )
+
+
+def _saf02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    rooms = ctx.children_rooms
+    inst = ctx.institution
+    if not rooms:
+        if inst.surveillance_attested and not inst.cameras_cover_children_areas:
+            return _o(
+                FAIL,
+                _("机构自报视频监控未覆盖婴幼儿生活和活动区域。"),
+                _("为每间婴幼儿用房安装摄像头，并录入房间信息。"),
+            )
+        return _no_rooms()
+    bare = [r for r in rooms if r.camera_count < 1]
+    if bare:
+        return _o(
+            FAIL,
+            _("%(r)s没有摄像头（共%(k)s间婴幼儿用房）。") % {"r": _names(bare), "k": len(rooms)},
+            _("为每间婴幼儿生活和活动用房安装摄像头，全天设防。"),
+        )
+    return _o(PASS, _("%(k)s间婴幼儿用房均有摄像头覆盖。") % {"k": len(rooms)})
+
+
+CLASS_CAP_PARAM = {
+    ClassType.INFANT: "infant",
+    ClassType.TODDLER: "toddler",
+    ClassType.OLDER_TODDLER: "older_toddler",
+    ClassType.MIXED: "mixed",
+}
+
+
+def _cls05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    classes = [c for c in ctx.active_classes if c.class_type in CLASS_CAP_PARAM]
+    if not classes:
+        return _o(NOT_APPLICABLE, _("尚未录入班级。"), _("请在“园舍与班级”中录入班级及计划班额。"))
+    over = [
+        _("%(c)s（%(t)s）计划班额%(n)s人，上限%(m)s人")
+        % {
+            "c": c.name,
+            "t": ClassType(c.class_type).label,
+            "n": c.planned_size,
+            "m": p[CLASS_CAP_PARAM[ClassType(c.class_type)]],
+        }
+        for c in classes
+        if c.planned_size > p[CLASS_CAP_PARAM[ClassType(c.class_type)]]
+    ]
+    if over:
+        return _o(FAIL, "；".join(str(x) for x in over) + "。", _("降低计划班额或分班。"))
+    return _o(
+        PASS,
+        _("%(k)s个班级的计划班额均不超过上限（按实际收托人数的核查待幼儿信息录入后进行）。")
+        % {"k": len(classes)},
+    )
+
+
+# --- rules on filings --------------------------------------------------------------------------------------
+
+
+def _fil01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    from tuoyu.filings.models import MaterialKind
+    from tuoyu.filings.services import required_materials
+
+    filing = ctx.accepted_initial
+    if filing is None:
+        return _o(NOT_APPLICABLE, _("尚无已通过的备案。"), _("请通过备案系统提交备案。"))
+    have = {m.kind for m in filing.materials.all()}
+    missing = [k for k in required_materials(filing) if k not in have]
+    if missing:
+        return _o(
+            FAIL,
+            _("备案%(n)s缺少：%(m)s。")
+            % {"n": filing.number, "m": "、".join(str(MaterialKind(k).label) for k in missing)},
+            _("补交所缺材料（可通过变更备案上传）。"),
+        )
+    return _o(PASS, _("备案%(n)s的材料齐全。") % {"n": filing.number})
+
+
+BASIS_58 = "《托育机构设置标准（试行）》（国卫人口发〔2019〕58号）"
+BASIS_WST821 = "WS/T 821—2023《托育机构质量评估标准》"
+BASIS_HEALTH = "2022年《托育机构卫生评价》通知"
+BASIS_MGMT = "《托育机构管理规范（试行）》（国卫人口发〔2019〕58号）"
+BASIS_FILING = "《托育机构登记和备案办法（试行）》（国卫办人口发〔2019〕25号）"
+BASIS_HOME = "《家庭托育点管理办法（试行）》（2023）"
+
+RULES: list[Rule] = [
+    Rule(
+        "STF-01",
+        "负责人资质",
+        "Head qualifications",
+        f"{BASIS_58} 第18条；{BASIS_WST821}",
+        "verified",
+        BLOCK,
+        _stf01,
+        (Param("min_management_years", 3, HIGHER, "最少管理经验（年）"),),
+    ),
+    Rule(
+        "SIT-01",
+        "场地产权或租期",
+        "Own premises, or lease ≥ 3 years",
+        f"{BASIS_58} 第11条",
+        "secondary-consistent",
+        BLOCK,
+        _sit01,
+        (
+            Param("min_lease_years", 3, HIGHER, "最短租期（年）"),
+            Param("warn_days_before_end", 60, HIGHER, "到期前提醒天数"),
+        ),
+    ),
+    Rule(
+        "SIT-02",
+        "生活用房楼层",
+        "Children's rooms on the 3rd floor or lower, none below ground",
+        f"{BASIS_WST821}；{BASIS_HEALTH}",
+        "verified",
+        SEVERITY_FAIL,
+        _sit02,
+        (Param("max_floor", 3, LOWER, "最高楼层"),),
+    ),
+    Rule(
+        "SIT-03",
+        "活动区面积",
+        "Activity area per class",
+        BASIS_WST821,
+        "verified",
+        SEVERITY_WARN,
+        _sit03,
+        (
+            Param("infant_m2", 15, HIGHER, "乳儿班活动室（㎡）"),
+            Param("toddler_m2", 35, HIGHER, "托小班、托大班、混龄班活动室（㎡）"),
+            Param("per_child_m2", 0, HIGHER, "按计划班额每人面积（㎡，本地）"),
+        ),
+        frozenset({"per_child_m2"}),
+    ),
+    Rule(
+        "SIT-04",
+        "采光窗地比",
+        "Window opening ≥ 20% of floor area",
+        f"{BASIS_WST821}；{BASIS_HEALTH}",
+        "verified",
+        SEVERITY_WARN,
+        _sit04,
+        (Param("min_ratio", 0.20, HIGHER, "最低窗地比"),),
+    ),
+    Rule(
+        "SIT-05",
+        "保健观察室",
+        "Health observation room ≥ 6 m² with ≥ 1 bed",
+        BASIS_HEALTH,
+        "verified",
+        BLOCK,
+        _sit05,
+        (Param("min_area_m2", 6, HIGHER, "最小面积（㎡）"), Param("min_beds", 1, HIGHER, "最少观察床（张）")),
+    ),
+    Rule(
+        "SIT-06",
+        "户外活动场地",
+        "Outdoor play area exists",
+        BASIS_58,
+        "secondary",
+        SEVERITY_FAIL,
+        _sit06,
+        (Param("per_child_m2", 0, HIGHER, "每托位室外面积（㎡，本地）"),),
+        frozenset({"per_child_m2"}),
+    ),
+    Rule(
+        "SAF-01",
+        "监控录像保存≥90天",
+        "CCTV retention ≥ 90 days",
+        f"{BASIS_MGMT} 第32条；{BASIS_WST821}",
+        "verified",
+        SEVERITY_FAIL,
+        _saf01,
+        (Param("min_days", 90, HIGHER, "最少保存天数"),),
+    ),
+    Rule(
+        "SAF-02",
+        "监控全覆盖",
+        "Every children's room covered by a camera",
+        f"{BASIS_MGMT} 第32条；{BASIS_WST821}",
+        "verified",
+        SEVERITY_FAIL,
+        _saf02,
+    ),
+    Rule(
+        "CLS-05",
+        "班额上限",
+        "Class size cap",
+        f"{BASIS_58} 第19条",
+        "secondary-consistent",
+        SEVERITY_FAIL,
+        _cls05,
+        (
+            Param("infant", 10, LOWER, "乳儿班（人）"),
+            Param("toddler", 15, LOWER, "托小班（人）"),
+            Param("older_toddler", 20, LOWER, "托大班（人）"),
+            Param("mixed", 18, LOWER, "混龄班（人）"),
+        ),
+    ),
+    Rule(
+        "RAT-02",
+        "家庭托育点规模",
+        "Home childcare point: ≤ 5 children",
+        BASIS_HOME,
+        "verified",
+        SEVERITY_FAIL,
+        _rat02,
+        (Param("max_children", 5, LOWER, "最多收托人数"),),
+    ),
+    Rule(
+        "FIL-01",
+        "备案材料齐全",
+        "Filing materials complete",
+        f"{BASIS_FILING} 第8条",
+        "verified",
+        BLOCK,
+        _fil01,
+    ),
+    Rule(
+        "FIL-02",
+        "登记机关与机构性质一致",
+        "Registration body matches the institution type",
+        f"{BASIS_FILING} 第4条",
+        "verified",
+        SEVERITY_FAIL,
+        _fil02,
+    ),
+    Rule(
+        "FIL-03",
+        "经营/业务范围含托育",
+        "Business scope includes 托育服务",
+        f"{BASIS_FILING} 第5条；{BASIS_WST821}",
+        "verified",
+        SEVERITY_FAIL,
+        _fil03,
+    ),
+]
+RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+
+# --- per-city overrides ---------------------------------------------------------------------------------
+
+
+def validate_overrides(overrides: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """Check ``TUOYU_STANDARDS_OVERRIDES``: {region prefix: {rule id: {param: value}}}. A known rule and param,
+    a number, and — unless the rule names the param local — no laxer than the national default."""
+    if not isinstance(overrides, dict):
+        raise ImproperlyConfigured("TUOYU_STANDARDS_OVERRIDES must be a dict of region prefix → rules.")
+    for prefix, rules in overrides.items():
+        if not isinstance(prefix, str) or not prefix.isdigit() or not 2 <= len(prefix) <= 12:
+            raise ImproperlyConfigured(f"TUOYU_STANDARDS_OVERRIDES: {prefix!r} is not a region code prefix.")
+        if not isinstance(rules, dict):
+            raise ImproperlyConfigured(f"TUOYU_STANDARDS_OVERRIDES[{prefix!r}] must be a dict of rule ids.")
+        for rule_id, params in rules.items():
+            rule = RULES_BY_ID.get(rule_id)
+            if rule is None:
+                raise ImproperlyConfigured(
+                    f"TUOYU_STANDARDS_OVERRIDES[{prefix!r}]: unknown rule {rule_id!r}."
+                )
+            if not isinstance(params, dict):
+                raise ImproperlyConfigured(
+                    f"TUOYU_STANDARDS_OVERRIDES[{prefix!r}][{rule_id!r}] must be a dict."
+                )
+            for name, value in params.items():
+                param = rule.param(name)
+                where = f"TUOYU_STANDARDS_OVERRIDES[{prefix!r}] rule {rule_id} param {name!r}"
+                if param is None:
+                    raise ImproperlyConfigured(f"{where}: the rule has no such parameter.")
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                    raise ImproperlyConfigured(f"{where}: {value!r} is not a non-negative number.")
+                if name in rule.local_params:
+                    continue
+                laxer = value < param.default if param.stricter == HIGHER else value > param.default
+                if laxer:
+                    raise ImproperlyConfigured(
+                        f"{where}: {value!r} is laxer than the national {param.default!r} "
+                        f"(a city may only make it {'higher' if param.stricter == HIGHER else 'lower'})."
+                    )
+    return overrides
+
+
+_validated: tuple[int, Any] | None = None
+
+
+def overrides() -> dict[str, dict[str, dict[str, Any]]]:
+    global _validated
+    value = getattr(settings, "TUOYU_STANDARDS_OVERRIDES", {}) or {}
+    if _validated is None or _validated[0] != id(value) or _validated[1] is not value:
+        validate_overrides(value)
+        _validated = (id(value), value)
+    return value
+
+
+def params_for(rule: Rule, region_prefix: str) -> dict[str, Any]:
+    """The rule's parameters in force for a region: national defaults, then each matching city prefix from
+    the shortest to the longest, so the most specific one wins."""
+    params = rule.defaults()
+    table = overrides()
+    for prefix in sorted((p for p in table if region_prefix.startswith(p)), key=len):
+        params.update(table[prefix].get(rule.id, {}))
+    return params

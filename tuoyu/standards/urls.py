@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tuoyu.standards import views
+
+app_name = "standards"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("risk/", views.risk, name="risk"),
+    path("rules/", views.rules, name="rules"),
+    path("institutions/<int:institution_id>/", views.institution, name="institution"),
+]

@@ -1,0 +1,102 @@
+"""Compliance pages: an institution's own outcomes, the regulators' risk list and one institution's
+explanation, and the rule catalogue with the parameters in force for the viewer's city."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.standards import selectors
+from tuoyu.standards.catalogue import (
+    BLOCK,
+    FAIL,
+    NOT_APPLICABLE,
+    PASS,
+    RULES,
+    RULES_BY_ID,
+    SEVERITY_FAIL,
+    SEVERITY_WARN,
+    SEVERITY_WEIGHTS,
+    WARN,
+)
+from tuoyu.standards.engine import Evaluation
+
+PAGE_SIZE = 30
+
+
+STATUS_LABELS = {
+    FAIL: _("不符合"),
+    WARN: _("需关注"),
+    NOT_APPLICABLE: _("无数据或不适用"),
+    PASS: _("符合"),
+}
+SEVERITY_LABELS = {BLOCK: _("否决项（阻止备案）"), SEVERITY_FAIL: _("不符合项"), SEVERITY_WARN: _("提示项")}
+
+
+def _evaluation_page(request: HttpRequest, evaluation: Evaluation, *, own: bool) -> HttpResponse:
+    groups = [
+        (
+            status,
+            STATUS_LABELS[status],
+            [(o, RULES_BY_ID[o.rule_id], SEVERITY_LABELS[RULES_BY_ID[o.rule_id].severity]) for o in outcomes],
+        )
+        for status, outcomes in evaluation.grouped()
+        if outcomes
+    ]
+    context = {
+        "evaluation": evaluation,
+        "groups": groups,
+        "own": own,
+        "severity_labels": SEVERITY_LABELS,
+        "weights": SEVERITY_WEIGHTS,
+    }
+    return render(request, "standards/evaluation.html", context)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return _evaluation_page(request, selectors.own_evaluation(viewer=request.user), own=True)
+
+
+@login_required
+def institution(request: HttpRequest, institution_id: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get(viewer=request.user, institution_id=institution_id)
+    return _evaluation_page(request, evaluation, own=False)
+
+
+@login_required
+def risk(request: HttpRequest) -> HttpResponse:
+    rule = request.GET.get("rule", "").strip()[:10]
+    region = request.GET.get("region", "").strip()[:12]
+    qs = selectors.risk_list(viewer=request.user, rule=rule, region=region)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rule": rule,
+        "region": region,
+        "rules": RULES,
+        "regions": selectors.regions_for_filter(request.user),
+        "query": urlencode({k: v for k, v in {"rule": rule, "region": region}.items() if v}),
+        "weights": SEVERITY_WEIGHTS,
+    }
+    return render(request, "standards/risk.html", context)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    prefix, in_force = selectors.rules_in_force(request.user)
+    rows = [
+        (
+            rule,
+            SEVERITY_LABELS[rule.severity],
+            [(p, values[p.name], values[p.name] != p.default) for p in rule.params],
+        )
+        for rule, values in in_force
+    ]
+    context = {"prefix": prefix, "rows": rows, "severity_labels": SEVERITY_LABELS}
+    return render(request, "standards/rules.html", context)
