@@ -204,11 +204,37 @@ def _routers() -> None:
     api.add_router("/notices", notices_router)
     # end FIL-05 notices
 
+    # compliance engine (standards)
+    from tuoyu.standards.api import router as standards_router
+
+    api.add_router("/standards", standards_router)
+    # end compliance engine
+
+    # lifetime bans (bans)
+    from tuoyu.bans.api import alerts_router as ban_alerts_router
+    from tuoyu.bans.api import router as bans_router
+
+    api.add_router("/bans", bans_router)
+    api.add_router("/ban-alerts", ban_alerts_router)
+    # end lifetime bans
+
+    # staff register (staff)
+    from tuoyu.staff.api import router as staff_router
+
+    api.add_router("/staff", staff_router)
+    # end staff register
+
     # public disclosure (信息公示), no authentication
     from tuoyu.disclosure.api import router as disclosure_router
 
     api.add_router("/public", disclosure_router)
     # end public disclosure
+
+    # children (幼儿)
+    from tuoyu.children.api import router as children_router
+
+    api.add_router("/children", children_router)
+    # end children
 
 
 _routers()

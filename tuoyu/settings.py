@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "tuoyu.files",
     "tuoyu.notifications",
     "tuoyu.disclosure",  # public disclosure (信息公示)
+    "tuoyu.standards",  # compliance engine (合规评估)
+    "tuoyu.bans",  # lifetime bans (终身禁入)
+    "tuoyu.children",  # children, guardians, consent, enrollments (幼儿)
+    "tuoyu.staff",  # staff register (工作人员)
 ]
 
 MIDDLEWARE = [
@@ -237,6 +241,10 @@ def _prepay_limits(value: str) -> dict[str, int]:
 # Prepaid fees (预收费): at most 3 months by default (东西湖 policy); stricter per region, e.g. "420112:3".
 PREPAY_LIMIT_MONTHS = env_int("TUOYU_PREPAY_LIMIT_MONTHS", 3)
 PREPAY_LIMITS = _prepay_limits(os.environ.get("TUOYU_PREPAY_LIMITS", ""))
+# Compliance rules (standards): per-city parameters, {region prefix: {rule id: {param: value}}}, e.g.
+# {"4302": {"SIT-03": {"per_child_m2": 3}}}. Only stricter than national unless the param is local; checked
+# at start-up (tuoyu.standards.catalogue.validate_overrides).
+TUOYU_STANDARDS_OVERRIDES = __import__("json").loads(os.environ.get("TUOYU_STANDARDS_OVERRIDES", "") or "{}")
 
 # --- Audit --------------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("TUOYU_AUDIT_RETENTION_DAYS", 365)

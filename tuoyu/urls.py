@@ -18,6 +18,10 @@ urlpatterns = [
     path("institutions/", include("tuoyu.institutions.urls")),
     path("filings/", include("tuoyu.filings.urls")),
     path("fees/", include("tuoyu.fees.urls")),
+    path("standards/", include("tuoyu.standards.urls")),  # compliance engine
+    path("children/", include("tuoyu.children.urls")),  # children (幼儿)
+    path("staff/", include("tuoyu.staff.urls")),  # staff register (工作人员)
+    path("bans/", include("tuoyu.bans.urls")),  # lifetime bans (终身禁入)
     path("invitations/<str:token>/", institution_views.invitation_accept, name="invitation_accept"),
     path("verify/<str:number>/", filing_views.filing_verify, name="filing_verify"),
     path("audit/", include("tuoyu.audit.urls")),

@@ -53,9 +53,40 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         items.append(NavItem(_("备案审核"), reverse("filings:review"), "filing-review"))
         # change filing helper: FIL-05 non-compliance notices of the jurisdiction
         items.append(NavItem(_("核查不符通知"), reverse("filings:notices"), "filing-notices"))
+    # compliance engine (standards): the regulators' risk list; an institution's own outcomes
+    if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}:
+        items.append(NavItem(_("合规风险"), reverse("standards:risk"), "compliance-risk"))
+    if roles & {Role.INSTITUTION_ADMIN.value, Role.INSTITUTION_STAFF.value, Role.HEALTH_WORKER.value}:
+        items.append(NavItem(_("合规自查"), reverse("standards:mine"), "compliance"))
+    # lifetime bans (bans): the city administrators keep the list; regulators receive its alerts
+    if Role.CITY_ADMIN in roles:
+        from tuoyu.bans.services import keeper_cities
+
+        if keeper_cities(user):
+            items.append(NavItem(_("禁入名单"), reverse("bans:list"), "bans"))
+    if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value}:
+        items.append(NavItem(_("禁入预警"), reverse("bans:alerts"), "ban-alerts"))
     if Role.INSTITUTION_ADMIN in roles:
         items.append(NavItem(_("备案"), reverse("filings:list"), "filings"))
         items.append(NavItem(_("收费标准"), reverse("fees:schedule"), "fees"))
+    # children (幼儿): the roster; rooms and classes for the institution's admin
+    if roles & {
+        Role.INSTITUTION_ADMIN.value,
+        Role.HEALTH_WORKER.value,
+        Role.CITY_ADMIN.value,
+        Role.REGULATOR.value,
+    }:
+        items.append(NavItem(_("幼儿"), reverse("children:list"), "children"))
+    if Role.INSTITUTION_ADMIN in roles:
+        items.append(NavItem(_("园舍与班级"), reverse("institutions:classes"), "classes"))
+    # staff register (staff): the admin's roster; regulators and inspectors read rosters in their region
+    if roles & {
+        Role.INSTITUTION_ADMIN.value,
+        Role.CITY_ADMIN.value,
+        Role.REGULATOR.value,
+        Role.INSPECTOR.value,
+    }:
+        items.append(NavItem(_("工作人员"), reverse("staff:list"), "staff"))
     if Role.REGISTRATION_CLERK in roles:
         items.append(NavItem(_("登记录入"), reverse("institutions:registration_create"), "registration"))
         items.append(

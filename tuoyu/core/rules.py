@@ -177,3 +177,196 @@ def _premises(user: Any, action: str) -> Q | None:
     if ids:
         q = Q(institution_id__in=ids) if q is None else q | Q(institution_id__in=ids)
     return q
+
+
+# --- compliance engine (standards) --------------------------------------------------------------------
+from tuoyu.standards.models import ComplianceResult  # noqa: E402
+
+
+@register(ComplianceResult)
+def _compliance_result(user: Any, action: str) -> Q | None:
+    """Compliance results: the health bureau and partner inspectors of the region read them; the
+    institution's own admin, staff and health workers read their own. Nobody changes them (the engine does)."""
+    if action != "view":
+        return None
+    roles = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
+    q = prefix_q("region_prefix", region_prefixes(user, roles))
+    ids = institution_ids(
+        user, {Role.INSTITUTION_ADMIN.value, Role.INSTITUTION_STAFF.value, Role.HEALTH_WORKER.value}
+    )
+    if ids:
+        q = Q(institution_id__in=ids) if q is None else q | Q(institution_id__in=ids)
+    return q
+
+
+# --- end compliance engine ----------------------------------------------------------------------------
+
+
+# --- lifetime bans (bans) -----------------------------------------------------------------------------
+from tuoyu.bans.models import Ban, BanAlert, BanScope  # noqa: E402
+from tuoyu.regions.models import RegionLevel  # noqa: E402
+
+
+@register(Ban)
+def _ban(user: Any, action: str) -> Q | None:
+    """The ban list is the city health bureau's: a city administrator (of a prefecture-level city) reads
+    their city's bans, the provincial bans of their province and the national ones; they change (and
+    reveal the ID number of) their own city's only. Nobody else — not institutions, not county regulators."""
+    cities = [
+        m.region
+        for m in user.active_memberships()
+        if m.role == Role.CITY_ADMIN and m.region_id and m.region.level == RegionLevel.PREFECTURE
+    ]
+    if not cities:
+        return None
+    if action in {"change", "reveal"}:
+        return Q(region_id__in=[c.pk for c in cities])
+    if action != "view":
+        return None
+    q = Q(scope=BanScope.NATIONAL)
+    for city in cities:
+        q |= Q(region_prefix=city.prefix)
+        q |= Q(scope=BanScope.PROVINCIAL, region_prefix__startswith=city.prefix[:2])
+    return q
+
+
+@register(BanAlert)
+def _ban_alert(user: Any, action: str) -> Q | None:
+    """Alerts: the regulators and city administrators whose region contains the institution read and
+    acknowledge them. The institution never sees them."""
+    if action not in {"view", "change"}:
+        return None
+    return prefix_q("region_prefix", region_prefixes(user, {Role.CITY_ADMIN.value, Role.REGULATOR.value}))
+
+
+# --- end lifetime bans --------------------------------------------------------------------------------
+
+
+# --- staff register (staff) ---------------------------------------------------------------------------
+from tuoyu.staff.models import (  # noqa: E402
+    BackgroundCheck,
+    Certificate,
+    ClassAssignment,
+    Employment,
+    HealthCertificate,
+    Person,
+    TrainingRecord,
+)
+
+
+def _staff_employments_q(user: Any, action: str) -> Q | None:
+    """The employments a user may act on: the institution's admin (view, change, reveal); the health bureau
+    of its region (view, reveal) and partner inspectors (view). Ended employments stay readable."""
+    if action == "view":
+        regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
+    elif action == "reveal":
+        regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
+    elif action == "change":
+        regulators = set()
+    else:
+        return None
+    q = prefix_q("institution__region_prefix", region_prefixes(user, regulators)) if regulators else None
+    ids = institution_ids(user, {Role.INSTITUTION_ADMIN.value})
+    if ids:
+        own = Q(institution_id__in=ids)
+        if action == "change":
+            own &= Q(end_date__isnull=True)
+        q = own if q is None else q | own
+    return q
+
+
+def _staff_person_q(user: Any, action: str, path: str = "") -> Q | None:
+    """Through the employments (a subquery, so a person employed twice is listed once); a staff member
+    sees (and reveals) their own record."""
+    employments = _staff_employments_q(user, action)
+    q = None
+    if employments is not None:
+        q = Q(**{f"{path}pk__in": Employment.objects.filter(employments).values("person_id")})
+    if action in {"view", "reveal"} and getattr(user, "pk", None):
+        own = Q(**{f"{path}user_id": user.pk})
+        q = own if q is None else q | own
+    return q
+
+
+@register(Person)
+def _staff_person(user: Any, action: str) -> Q | None:
+    return _staff_person_q(user, action)
+
+
+@register(Certificate)
+@register(HealthCertificate)
+@register(BackgroundCheck)
+@register(TrainingRecord)
+def _staff_person_record(user: Any, action: str) -> Q | None:
+    return _staff_person_q(user, action, "person__")
+
+
+@register(Employment)
+def _staff_employment(user: Any, action: str) -> Q | None:
+    q = _staff_employments_q(user, action)
+    if action == "view" and getattr(user, "pk", None):
+        own = Q(person__user_id=user.pk)
+        q = own if q is None else q | own
+    return q
+
+
+@register(ClassAssignment)
+def _staff_class_assignment(user: Any, action: str) -> Q | None:
+    employments = _staff_employment(user, action)
+    if employments is None:
+        return None
+    return Q(employment__in=Employment.objects.filter(employments))
+
+
+# --- end staff register -------------------------------------------------------------------------------
+
+
+# --- children (幼儿) --------------------------------------------------------------------------------------
+from tuoyu.children.models import Child  # noqa: E402
+
+
+@register(Child)
+def _child(user: Any, action: str) -> Q | None:
+    """Children: their institution's admin keeps them (view, change, reveal, export); its health workers
+    read them; the health bureau of the region reads them masked (partner inspectors do not: a child's data
+    is more than their inspection needs). Institution staff see the children of the classes they are
+    assigned to (staff.ClassAssignment → Employment → Person.user), while both the assignment and the
+    enrollment last. Parents: none yet."""
+    admin_ids = institution_ids(user, {Role.INSTITUTION_ADMIN.value})
+    if action in {"change", "reveal", "export"}:
+        return Q(institution_id__in=admin_ids) if admin_ids else None
+    if action != "view":
+        return None
+    roles = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
+    q = prefix_q("institution__region_prefix", region_prefixes(user, roles))
+    ids = institution_ids(user, {Role.INSTITUTION_ADMIN.value, Role.HEALTH_WORKER.value})
+    if ids:
+        q = Q(institution_id__in=ids) if q is None else q | Q(institution_id__in=ids)
+    staff_ids = institution_ids(user, {Role.INSTITUTION_STAFF.value})
+    if staff_ids:
+        term = Q(pk__in=_children_of_assigned_classes(user, staff_ids))
+        q = term if q is None else q | term
+    return q
+
+
+def _children_of_assigned_classes(user: Any, institution_ids_: list[int]) -> Any:
+    """Children enrolled today in a class the user (as a caregiver) is assigned to today."""
+    from django.utils import timezone
+
+    from tuoyu.children.models import Enrollment
+    from tuoyu.staff.models import ClassAssignment
+
+    today = timezone.localdate()
+    classes = ClassAssignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=today),
+        Q(employment__end_date__isnull=True) | Q(employment__end_date__gt=today),
+        employment__person__user_id=user.pk,
+        employment__institution_id__in=institution_ids_,
+        start_date__lte=today,
+    ).values("care_class_id")
+    return Enrollment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=today), care_class_id__in=classes
+    ).values("child_id")
+
+
+# --- end children ---------------------------------------------------------------------------------------

@@ -402,6 +402,9 @@ def filing_accept(*, by: User, filing_id: int, version: int, comment: str = "") 
     if filing.number:
         body += _("备案编号：%(number)s。") % {"number": filing.number}
     _notify(filing, _institution_admins(filing), kind="filing.accepted", title=_("备案已通过"), body=body)
+    from tuoyu.standards.services import reevaluate_on_commit  # compliance engine: the facts changed
+
+    reevaluate_on_commit(filing.institution_id)
     return filing
 
 

@@ -1681,6 +1681,863 @@ class ApiNoticeIssue(Check):
 
 # --- the matrix -------------------------------------------------------------------------------------
 
+# --- compliance engine (standards) -----------------------------------------------------------------
+
+# Who sees an institution's compliance: the regulators and inspectors of its region, and its own people
+# (not the registration clerk, who reads the institution itself).
+COMPLIANCE_SIGHT: dict[str, set[str]] = {k: v for k, v in INSTITUTION_SIGHT.items() if k != "clerk"}
+COMPLIANCE_REGULATORS = {"zhou", "alice", "bob", "carol", "ivan"}
+
+
+def compliance_evaluated(env: Env) -> None:
+    """All three of the cast's institutions filed and evaluated (once per test)."""
+    from tuoyu.institutions.models import FilingStatus
+    from tuoyu.standards.models import ComplianceResult
+    from tuoyu.standards.services import evaluate_all
+
+    if ComplianceResult.objects.count() < len(INSTITUTIONS):
+        Institution.objects.update(filing_status=FilingStatus.FILED)
+        evaluate_all()
+
+
+@dataclass
+class ComplianceDetail(Check):
+    """/standards/institutions/<id>/ and GET /api/v1/standards/institutions/{id}: 200 in sight, 404 outside."""
+
+    api: bool = False
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name in INSTITUTIONS:
+            pk = getattr(env.cast, name).pk
+            url = f"/api/v1/standards/institutions/{pk}" if self.api else f"/standards/institutions/{pk}/"
+            allowed = name in COMPLIANCE_SIGHT.get(role, ())
+            if self.api:
+                api_get(env, role, url, allowed)
+                continue
+            response = c.get(url)
+            if role == "anonymous":
+                to_login(response, role, url)
+                continue
+            status_of(response, role, url, 200 if allowed else 404)
+            if allowed:
+                no_foreign(response, role, url, env)
+        if role != "anonymous":
+            missing = (
+                "/api/v1/standards/institutions/99999999" if self.api else "/standards/institutions/99999999/"
+            )
+            status_of(c.get(missing), role, "missing institution", 404)
+
+
+@dataclass
+class ComplianceRisk(Check):
+    """The risk list (web and API): regulators see exactly the institutions of their jurisdiction; everyone
+    else 404 (the institution's own people use /standards/); anonymous to the login page or 401."""
+
+    api: bool = False
+
+    def __call__(self, env: Env, role: str) -> None:
+        compliance_evaluated(env)
+        url = "/api/v1/standards/risk?limit=100" if self.api else "/standards/risk/"
+        allowed = role in COMPLIANCE_REGULATORS
+        if self.api:
+            response = api_get(env, role, url, allowed)
+        else:
+            response = env.client(role).get(url)
+            if role == "anonymous":
+                to_login(response, role, url)
+                return
+            status_of(response, role, url, 200 if allowed else 404)
+        if not allowed or role == "anonymous":
+            return
+        expected = COMPLIANCE_SIGHT[role]
+        if self.api:
+            listed = {i["institution_id"] for i in response.json()["items"]}
+            assert listed == {getattr(env.cast, n).pk for n in expected}, f"{role} {url}: {listed}"
+        else:
+            text = response.content.decode()
+            for name in INSTITUTIONS:
+                shown = getattr(env.cast, name).name in text
+                assert shown == (name in expected), f"{role} {url}: {name} shown={shown}"
+            no_foreign(response, role, url, env)
+
+
+# --- lifetime bans (bans) -----------------------------------------------------------------------------
+# The ban list is the city administrators' (each keeps their city's); alerts are read by the regulators and
+# city administrators whose region contains the institution. Institutions, parents and others: 404.
+BAN_KEEPER = {"zhou": "ban_zz", "carol": "ban_hebi"}
+BAN_ALERT_SIGHT = {
+    "zhou": {"alert_a", "alert_b"},
+    "alice": {"alert_a"},
+    "bob": {"alert_b"},
+    "carol": {"alert_hebi"},
+}
+BAN_NAMES = {"ban_zz": "王禁入", "ban_hebi": "赵禁入"}
+
+
+def _ban_world(env: Env) -> Any:
+    from tuoyu.testing.bans import ban_world
+
+    return ban_world(env.cast)
+
+
+@dataclass
+class BanPage(Check):
+    """/bans/, /bans/new/, /bans/import/ and its template: the city administrators only; the list shows
+    their own city's bans and not another city's; everyone else 404; anonymous to the login page."""
+
+    path: str
+    listing: bool = False
+
+    def __call__(self, env: Env, role: str) -> None:
+        _ban_world(env)
+        response = env.client(role).get(self.path)
+        if role == "anonymous":
+            to_login(response, role, self.path)
+            return
+        allowed = role in BAN_KEEPER
+        status_of(response, role, self.path, 200 if allowed else 404)
+        if allowed and response["Content-Type"].startswith("text/html"):
+            no_foreign(response, role, self.path, env)
+        if allowed and self.listing:
+            text = response.content.decode()
+            for key, name in BAN_NAMES.items():
+                assert (name in text) == (BAN_KEEPER[role] == key), f"{role} {self.path}: {name}"
+
+
+class BanImportReport(Check):
+    """/bans/import/report.xlsx: only the keeper who just uploaded a bad file; 404 otherwise."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        c = env.client(role)
+        url = "/bans/import/report.xlsx"
+        if role == "anonymous":
+            to_login(c.get(url), role, url)
+            return
+        status_of(c.get(url), role, url, 404)
+        bad = SimpleUploadedFile("a.csv", "姓名,身份证号\n王,1\n".encode())
+        c.post("/bans/import/", {"file": bad})
+        good_headers = (
+            "姓名,身份证号,禁入事由,决定机关,决定文号,决定日期,禁入范围\n王,123,a,b,c,2026-01-01,本市\n"
+        )
+        c.post("/bans/import/", {"file": SimpleUploadedFile("b.csv", good_headers.encode())})
+        status_of(c.get(url), role, f"{url} after a bad upload", 200 if role in BAN_KEEPER else 404)
+
+
+@dataclass
+class BanOne(Check):
+    """/bans/<id>/ (GET) and /bans/<id>/reveal/ (POST, audited): the keeping city's administrator only."""
+
+    reveal: bool = False
+
+    def __call__(self, env: Env, role: str) -> None:
+        world = _ban_world(env)
+        c = env.client(role)
+        for key in BAN_NAMES:
+            ban = getattr(world, key)
+            url = f"/bans/{ban.pk}/reveal/" if self.reveal else f"/bans/{ban.pk}/"
+            response = c.post(url) if self.reveal else c.get(url)
+            if role == "anonymous":
+                to_login(response, role, url)
+                continue
+            allowed = BAN_KEEPER.get(role) == key
+            status_of(response, role, url, 200 if allowed else 404)
+            text = response.content.decode()
+            if allowed and self.reveal:
+                assert ban.id_number in text
+                event = Event.objects.filter(action="bans.id_number_reveal").order_by("-id").first()
+                assert (
+                    event is not None
+                    and event.object_id == str(ban.pk)
+                    and event.actor_id == env.user(role).pk
+                )
+            elif allowed:
+                assert ban.id_number_masked in text and ban.id_number not in text
+                no_foreign(response, role, url, env)
+
+
+@dataclass
+class BanAlertPage(Check):
+    """/bans/alerts/ and /bans/alerts/<id>/ (GET; POST acknowledges): alerts of institutions in the
+    viewer's region only; everyone else 404."""
+
+    one: bool = False
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.bans.models import BanAlert
+
+        world = _ban_world(env)
+        c = env.client(role)
+        sight = BAN_ALERT_SIGHT.get(role)
+        if not self.one:
+            response = c.get("/bans/alerts/")
+            if role == "anonymous":
+                to_login(response, role, "/bans/alerts/")
+                return
+            status_of(response, role, "/bans/alerts/", 200 if sight else 404)
+            if sight:
+                text = response.content.decode()
+                for key in ("alert_a", "alert_b", "alert_hebi"):
+                    name = getattr(world, key).institution.name
+                    assert (name in text) == (key in sight), f"{role} alerts: {name}"
+                no_foreign(response, role, "/bans/alerts/", env)
+            return
+        for key in ("alert_a", "alert_b", "alert_hebi"):
+            alert = getattr(world, key)
+            url = f"/bans/alerts/{alert.pk}/"
+            BanAlert.objects.filter(pk=alert.pk).update(acknowledged_at=None, acknowledged_by=None)
+            if role == "anonymous":
+                to_login(c.get(url), role, url)
+                to_login(c.post(url), role, url)
+                continue
+            allowed = bool(sight) and key in sight
+            status_of(c.get(url), role, url, 200 if allowed else 404)
+            status_of(c.post(url), role, f"POST {url}", 302 if allowed else 404)
+            acknowledged = BanAlert.objects.get(pk=alert.pk).acknowledged_by_id
+            assert acknowledged == (env.user(role).pk if allowed else None), f"{role} POST {url}"
+
+
+def _ban_body(role: str, **more: Any) -> dict[str, Any]:
+    from tuoyu.testing.bans import OTHER_ID
+
+    return {
+        "name": "孙禁入",
+        "id_number": OTHER_ID,
+        "reason": "虐童",
+        "decision_authority": "卫生健康委员会",
+        "decision_number": f"{role}-1",
+        "decision_date": "2026-02-01",
+        "scope": "city",
+        **more,
+    }
+
+
+class ApiBanList(Check):
+    """GET /api/v1/bans: the city administrators, their city's bans only; others 404; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        world = _ban_world(env)
+        response = api_get(env, role, "/api/v1/bans?limit=100", role in BAN_KEEPER)
+        if response.status_code == 200:
+            ids = {i["id"] for i in response.json()["items"]}
+            assert ids == {getattr(world, BAN_KEEPER[role]).pk}, f"{role} bans: {ids}"
+            assert "id_number" not in response.json()["items"][0]
+
+
+class ApiBanCreate(Check):
+    """POST /api/v1/bans: the city administrators (201, in their city); others 404 and nothing added."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.bans.models import Ban
+
+        before = Ban.objects.count()
+        response = env.client(role).post("/api/v1/bans", _ban_body(role), content_type="application/json")
+        allowed = role in BAN_KEEPER
+        if role == "anonymous":
+            problem(response, role, "POST /api/v1/bans", 401)
+        elif allowed:
+            status_of(response, role, "POST /api/v1/bans", 201)
+        else:
+            problem(response, role, "POST /api/v1/bans", 404)
+        assert Ban.objects.count() == before + (1 if allowed else 0)
+
+
+class ApiBanImport(Check):
+    """POST /api/v1/bans/import: the city administrators; others 404 and nothing imported."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tuoyu.bans.models import Ban
+        from tuoyu.testing.bans import OTHER_ID
+
+        body = "姓名,身份证号,禁入事由,决定机关,决定文号,决定日期,禁入范围\n"
+        body += f"孙禁入,{OTHER_ID},虐童,卫健委,{role}-imp,2026-01-01,本市\n"
+        before = Ban.objects.count()
+        response = env.client(role).post(
+            "/api/v1/bans/import", {"file": SimpleUploadedFile("a.csv", body.encode())}
+        )
+        allowed = role in BAN_KEEPER
+        if role == "anonymous":
+            problem(response, role, "POST import", 401)
+        elif allowed:
+            status_of(response, role, "POST import", 200)
+        else:
+            problem(response, role, "POST import", 404)
+        assert Ban.objects.count() == before + (1 if allowed else 0)
+
+
+@dataclass
+class ApiBanOne(Check):
+    """GET/PUT /api/v1/bans/{id}, POST …/lift and …/reveal: the keeping city's administrator only."""
+
+    method: str
+    suffix: str = ""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.bans.models import Ban
+
+        world = _ban_world(env)
+        c = env.client(role)
+        for key in BAN_NAMES:
+            ban = Ban.objects.get(pk=getattr(world, key).pk)
+            url = f"/api/v1/bans/{ban.pk}{self.suffix}"
+            if self.method == "GET":
+                response = c.get(url)
+            elif self.method == "PUT":
+                body = _ban_body(
+                    role, id_number=ban.id_number, decision_number=ban.decision_number, version=ban.version
+                )
+                response = c.put(url, body, content_type="application/json")
+            elif self.suffix == "/lift":
+                response = c.post(
+                    url, {"version": ban.version, "reason": "撤销"}, content_type="application/json"
+                )
+            else:
+                response = c.post(url)
+            allowed = BAN_KEEPER.get(role) == key
+            what = f"{self.method} {url}"
+            if role == "anonymous":
+                problem(response, role, what, 401)
+            elif allowed:
+                status_of(response, role, what, 200)
+            else:
+                problem(response, role, what, 404)
+            after = Ban.objects.get(pk=ban.pk)
+            changed = self.method == "PUT" or self.suffix == "/lift"
+            assert (after.version != ban.version) == (allowed and changed), f"{role} {what}"
+            if allowed and self.suffix == "/reveal":
+                assert response.json() == {"id_number": ban.id_number}
+                assert Event.objects.filter(action="bans.id_number_reveal", object_id=str(ban.pk)).exists()
+
+
+@dataclass
+class ApiBanAlerts(Check):
+    """GET /api/v1/ban-alerts (and /{id}, POST /{id}/acknowledge): alerts of institutions in the caller's
+    region; others 404; anonymous 401."""
+
+    one: str = ""
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.bans.models import BanAlert
+
+        world = _ban_world(env)
+        sight = BAN_ALERT_SIGHT.get(role, set())
+        if not self.one:
+            response = api_get(env, role, "/api/v1/ban-alerts?limit=100", bool(sight))
+            if response.status_code == 200:
+                ids = {i["id"] for i in response.json()["items"]}
+                assert ids == {getattr(world, k).pk for k in sight}, f"{role} alerts {ids}"
+            return
+        for key in ("alert_a", "alert_b", "alert_hebi"):
+            alert = getattr(world, key)
+            BanAlert.objects.filter(pk=alert.pk).update(acknowledged_at=None, acknowledged_by=None)
+            url = f"/api/v1/ban-alerts/{alert.pk}{self.one if self.one != 'get' else ''}"
+            c = env.client(role)
+            response = c.get(url) if self.one == "get" else c.post(url)
+            if role == "anonymous":
+                problem(response, role, url, 401)
+            elif key in sight:
+                status_of(response, role, url, 200)
+            else:
+                problem(response, role, url, 404)
+            if self.one != "get":
+                acknowledged = BanAlert.objects.get(pk=alert.pk).acknowledged_by_id
+                assert acknowledged == (env.user(role).pk if key in sight else None), f"{role} {url}"
+
+
+# --- end lifetime bans --------------------------------------------------------------------------------
+
+
+# --- staff register (staff) ---------------------------------------------------------------------------
+# Two people: "a" employed by inst_a (her own account is stacy's), "b" by inst_b. Each has a certificate
+# and a class assignment, so the write rows have something to act on.
+STAFF_SIGHT: dict[str, set[str]] = {
+    "zhou": {"a", "b"},
+    "alice": {"a"},
+    "bob": {"b"},
+    "ivan": {"a"},
+    "ann": {"a"},
+    "ben": {"b"},
+    "stacy": {"a"},  # her own record
+}
+STAFF_REVEAL: dict[str, set[str]] = {
+    "zhou": {"a", "b"},
+    "alice": {"a"},
+    "bob": {"b"},
+    "ann": {"a"},
+    "ben": {"b"},
+    "stacy": {"a"},
+}
+STAFF_KEEPER: dict[str, set[str]] = {"ann": {"a"}, "ben": {"b"}}
+# Rosters (/staff/?institution=<id>, GET /api/v1/staff): the institution's admin and the region's regulators.
+STAFF_ROSTER: dict[str, set[str]] = {
+    "zhou": {"inst_a", "inst_b"},
+    "alice": {"inst_a"},
+    "bob": {"inst_b"},
+    "carol": {"inst_hebi"},
+    "ivan": {"inst_a"},
+    "ann": {"inst_a"},
+    "ben": {"inst_b"},
+}
+STAFF_OWNERS = {"a": ("ann", "inst_a"), "b": ("ben", "inst_b")}
+
+
+def staff_people(env: Env) -> dict[str, Any]:
+    """The two people (made once per test through the services), with their employment, certificate and
+    class assignment."""
+    if hasattr(env, "_staff"):
+        return env._staff  # type: ignore[attr-defined]
+    import datetime as dt
+
+    from tuoyu.institutions.models import CareClass
+    from tuoyu.staff import services as staff_services
+    from tuoyu.staff.models import Person
+    from tuoyu.staff.tests.factories import hire
+
+    people: dict[str, Any] = {}
+    for key, (admin, inst) in STAFF_OWNERS.items():
+        institution = getattr(env.cast, inst)
+        result = hire(env.user(admin), institution, seq=len(people) + 1, name=f"员工{key}")
+        care_class = CareClass.objects.create(
+            institution=institution, name=f"班{key}", class_type="toddler", planned_size=20
+        )
+        assignment = staff_services.class_assign(
+            by=env.user(admin), employment_id=result.employment.pk, care_class_id=care_class.pk
+        )
+        certificate = staff_services.certificate_add(
+            by=env.user(admin),
+            person_id=result.person.pk,
+            kind="childcare_worker",
+            number=f"BY-{key}",
+            issuer="人社局",
+            issued_on=dt.date(2025, 1, 1),
+        )
+        people[key] = {
+            "person": result.person,
+            "employment": result.employment,
+            "assignment": assignment,
+            "certificate": certificate,
+        }
+    Person.objects.filter(pk=people["a"]["person"].pk).update(user=env.user("stacy"))
+    env._staff = people  # type: ignore[attr-defined]
+    return people
+
+
+def web_status(response: Any, role: str, what: str, expected: int) -> None:
+    if role == "anonymous":
+        to_login(response, role, what)
+    else:
+        status_of(response, role, what, expected)
+
+
+class StaffListPage(Check):
+    """/staff/: the admin's own roster, a regulator's picker, ?institution=<id> within reach; else 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        staff_people(env)
+        c = env.client(role)
+        response = c.get("/staff/")
+        web_status(response, role, "/staff/", 200 if role in STAFF_ROSTER else 404)
+        if response.status_code == 200:
+            no_foreign(response, role, "/staff/", env)
+        for name in INSTITUTIONS:
+            url = f"/staff/?institution={getattr(env.cast, name).pk}"
+            response = c.get(url)
+            web_status(response, role, url, 200 if name in STAFF_ROSTER.get(role, ()) else 404)
+            if response.status_code == 200:
+                text = response.content.decode()
+                shown = {k for k, p in staff_people(env).items() if p["person"].name in text}
+                expected = {k for k, (_a, inst) in STAFF_OWNERS.items() if inst == name}
+                assert shown == expected, f"{role} {url}: shows {shown}"
+
+
+@dataclass
+class StaffAdminPage(Check):
+    """A page of the institution's admin (hire, export, import): the admins 200 (or ``admin_status``); others
+    404; anonymous to the login page."""
+
+    path: str
+    admin_status: int = 200
+
+    def __call__(self, env: Env, role: str) -> None:
+        response = env.client(role).get(self.path)
+        web_status(response, role, self.path, self.admin_status if role in STAFF_KEEPER else 404)
+
+
+class StaffPersonPage(Check):
+    """/staff/<id>/: the institution's admin, the region's regulators and inspectors, the person; 404 else."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for key, p in staff_people(env).items():
+            url = f"/staff/{p['person'].pk}/"
+            response = c.get(url)
+            web_status(response, role, url, 200 if key in STAFF_SIGHT.get(role, ()) else 404)
+            if response.status_code == 200:
+                assert p["person"].id_number not in response.content.decode(), f"{role} {url}: ID unmasked"
+
+
+class StaffReveal(Check):
+    """POST /staff/<id>/reveal/<field>/: the admin, the health bureau, the person; audited. GET 405."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for key, p in staff_people(env).items():
+            url = f"/staff/{p['person'].pk}/reveal/id_number/"
+            if role == "anonymous":
+                to_login(c.post(url), role, url)
+                continue
+            status_of(c.get(url), role, f"GET {url}", 405)
+            allowed = key in STAFF_REVEAL.get(role, ())
+            status_of(c.post(url), role, f"POST {url}", 200 if allowed else 404)
+            if allowed:
+                assert Event.objects.filter(
+                    action="staff.id_number_reveal", object_id=str(p["person"].pk), actor=env.user(role)
+                ).exists()
+
+
+@dataclass
+class StaffWrite(Check):
+    """A POST on one of a person's records: the institution's admin only (``status``); others 404."""
+
+    path: str  # formatted with person_id, employment_id, assignment_id, certificate_id
+    data: dict[str, Any] = field(default_factory=dict)
+    status: int = 302
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for key, p in staff_people(env).items():
+            url = self.path.format(
+                person_id=p["person"].pk,
+                employment_id=p["employment"].pk,
+                assignment_id=p["assignment"].pk,
+                certificate_id=p["certificate"].pk,
+            )
+            data = {k.format(employment_id=p["employment"].pk): v for k, v in self.data.items()}
+            response = c.post(url, data)
+            expected = self.status if key in STAFF_KEEPER.get(role, ()) else 404
+            web_status(response, role, f"POST {url}", expected)
+
+
+class ApiStaffList(Check):
+    """GET /api/v1/staff?institution_id=: the roster readers of that institution; 404 problem else."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        staff_people(env)
+        for name in INSTITUTIONS:
+            url = f"/api/v1/staff?institution_id={getattr(env.cast, name).pk}"
+            api_get(env, role, url, name in STAFF_ROSTER.get(role, ()))
+
+
+class ApiStaffDetail(Check):
+    """GET /api/v1/staff/{person_id}: as the page; ID number masked."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        for key, p in staff_people(env).items():
+            response = api_get(env, role, f"/api/v1/staff/{p['person'].pk}", key in STAFF_SIGHT.get(role, ()))
+            if response.status_code == 200:
+                assert p["person"].id_number not in response.content.decode()
+
+
+class ApiStaffHire(Check):
+    """POST /api/v1/staff: the institution's admin, for their own institution only (201); others 404."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        import datetime as dt
+
+        from tuoyu.staff.models import Person
+        from tuoyu.staff.tests.factories import id_number
+
+        c = env.client(role)
+        for n, name in enumerate(INSTITUTIONS):
+            before = Person.objects.count()
+            body = {
+                "institution_id": getattr(env.cast, name).pk,
+                "name": "新员工",
+                "id_number": id_number(seq=100 + ROLES.index(role) * 3 + n),
+                "phone": "13912345678",
+                "roles": ["cook"],
+                "start_date": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+            }
+            response = c.post("/api/v1/staff", body, content_type="application/json")
+            owner = {"ann": "inst_a", "ben": "inst_b"}.get(role)
+            if role == "anonymous":
+                problem(response, role, "hire", 401)
+            elif owner == name:
+                status_of(response, role, f"hire at {name}", 201)
+                continue
+            else:
+                problem(response, role, f"hire at {name}", 404)
+            assert Person.objects.count() == before, f"{role} hired at {name}"
+
+
+@dataclass
+class ApiStaffWrite(Check):
+    """POST on a person's records through the API: the institution's admin (``status``); others 404."""
+
+    path: str
+    body: dict[str, Any]
+    status: int = 201
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for key, p in staff_people(env).items():
+            url = self.path.format(person_id=p["person"].pk, employment_id=p["employment"].pk)
+            response = c.post(url, self.body, content_type="application/json")
+            if role == "anonymous":
+                problem(response, role, f"POST {url}", 401)
+            elif key in STAFF_KEEPER.get(role, ()):
+                status_of(response, role, f"POST {url}", self.status)
+            else:
+                problem(response, role, f"POST {url}", 404)
+
+
+# --- end staff register -------------------------------------------------------------------------------
+
+
+# --- rooms, classes and children (children helper) -------------------------------------------------
+
+PREMISES_SIGHT: dict[str, set[str]] = {
+    "zhou": {"inst_a", "inst_b"},
+    "alice": {"inst_a"},
+    "bob": {"inst_b"},
+    "carol": {"inst_hebi"},
+    "ivan": {"inst_a"},
+    "ann": {"inst_a"},
+    "ben": {"inst_b"},
+    "stacy": {"inst_a"},
+}
+# Children: the institution's admin, the health bureau of its region (masked); not partner inspectors, not
+# staff (until caregiver assignment exists), not parents, not the auditor or the system admin.
+CHILD_SIGHT: dict[str, set[str]] = {
+    "zhou": {"inst_a", "inst_b"},
+    "alice": {"inst_a"},
+    "bob": {"inst_b"},
+    "carol": {"inst_hebi"},
+    "ann": {"inst_a"},
+    "ben": {"inst_b"},
+}
+KEEPER: dict[str, set[str]] = {"ann": {"inst_a"}, "ben": {"inst_b"}}
+PREMISES_OF = ["inst_a", "inst_b", "inst_hebi"]
+
+
+def premises_world(env: Env) -> dict[str, Any]:
+    """Per institution: a room, a spare room, two toddler classes, and a consented child (with an ID number)
+    enrolled in the first class — made once per test through the services."""
+    if getattr(env, "_premises", None) is not None:
+        return env._premises  # type: ignore[attr-defined]
+    import datetime as dt
+
+    from tuoyu.children import services as child_services
+    from tuoyu.children.tests.helpers import id_for, make_class, months_before
+
+    world: dict[str, Any] = {}
+    today = dt.date.today()
+    for i, name in enumerate(PREMISES_OF):
+        inst = getattr(env.cast, name)
+        one = make_class(inst, name=f"{name}一班")
+        two = make_class(inst, name=f"{name}二班")
+        from tuoyu.institutions.models import Room
+
+        spare = Room.objects.create(
+            institution=inst, name=f"{name}储藏室", floor=1, floor_area_m2=5, use="other"
+        )
+        birth = months_before(today, 18) - dt.timedelta(days=i)
+        child = child_services.child_register(
+            by=env.cast.sam,
+            institution=inst,
+            name=f"幼儿{name}",
+            sex="M",
+            birth_date=birth,
+            guardian_name=f"监护人{name}",
+            guardian_relationship="father",
+            guardian_phone="13912345678",
+            id_number=id_for(birth),
+            consent_scope=["basic"],
+            consent_text_version="v1",
+            care_class=one,
+            start_date=today,
+        )
+        world[name] = {"room": one.room, "spare": spare, "class": one, "class2": two, "child": child}
+    env._premises = world  # type: ignore[attr-defined]
+    return world
+
+
+def _send(c: Client, method: str, url: str, data: Any, *, api: bool) -> Any:
+    if method == "GET":
+        return c.get(url)
+    if api:
+        return getattr(c, method.lower())(url, json.dumps(data), content_type="application/json")
+    return c.post(url, data)
+
+
+class PremisesAct(Check):
+    """A page or API operation on one room, class or child: its keeper (the institution's admin) gets
+    ``allowed_status``; everyone else 404 (problem+json from the API), nothing changed; anonymous to the
+    login page (401 from the API). ``sight`` widens who may GET it."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        allowed_status: int,
+        data: Any = None,
+        *,
+        sight: dict[str, set[str]] | None = None,
+    ) -> None:
+        self.method, self.path, self.allowed_status, self.data = method, path, allowed_status, data
+        self.sight = sight or KEEPER
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.audit.models import Event
+
+        world = premises_world(env)
+        c = env.client(role)
+        api = is_api(self.path)
+        for name in PREMISES_OF:
+            w = world[name]
+            ids = {
+                "room_id": w["room"].pk,
+                "spare_id": w["spare"].pk,
+                "class_id": w["class"].pk,
+                "child_id": w["child"].pk,
+                "consent_id": w["child"].consents.first().pk,
+            }
+            url = self.path.format(**ids)
+            data = self.data(w) if callable(self.data) else self.data
+            before = Event.objects.exclude(action="access.denied").count()
+            response = _send(c, self.method, url, data, api=api)
+            allowed = name in self.sight.get(role, ())
+            what = f"{self.method} {url}"
+            if role == "anonymous":
+                refused_anonymous(response, url)
+            elif allowed:
+                status_of(response, role, what, self.allowed_status)
+                if self.method == "GET" and response["Content-Type"].startswith("text/html"):
+                    assert w["child"].id_number not in response.content.decode(), (
+                        f"{role} {what}: full ID shown"
+                    )
+            else:
+                status_of(response, role, what, 404)
+                if api:
+                    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+                if self.method != "GET":
+                    assert Event.objects.exclude(action="access.denied").count() == before, (
+                        f"{role} changed {url}"
+                    )
+
+
+class PremisesList(Check):
+    """A list of rooms, classes or children: exactly what is in sight. Pages 404 for roles with no sight."""
+
+    def __init__(
+        self, path: str, key: str, sight: dict[str, set[str]], *, page_roles: set[str] | None = None
+    ):
+        self.path, self.key, self.sight, self.page_roles = path, key, sight, page_roles
+
+    def __call__(self, env: Env, role: str) -> None:
+        world = premises_world(env)
+        c = env.client(role)
+        response = c.get(self.path)
+        if role == "anonymous":
+            refused_anonymous(response, self.path)
+            return
+        sight = self.sight.get(role, set())
+        if is_api(self.path):
+            status_of(response, role, self.path, 200)
+            listed = {i["institution_id"] for i in response.json()["items"]}
+            expected = {getattr(env.cast, n).pk for n in sight}
+            assert listed == expected, f"{role} GET {self.path}: {listed} != {expected}"
+            if self.key == "child":
+                assert all("*" in i["id_number_masked"] for i in response.json()["items"])
+            return
+        page_roles = self.page_roles if self.page_roles is not None else set(self.sight)
+        status_of(response, role, self.path, 200 if role in page_roles else 404)
+        if response.status_code == 200:
+            text = response.content.decode()
+            for name in PREMISES_OF:
+                obj = world[name][self.key]
+                shown = obj.name in text
+                assert shown == (name in sight), f"{role} {self.path}: {name} shown={shown}"
+                if self.key == "child":
+                    assert obj.id_number not in text, f"{role} {self.path}: full ID shown"
+
+
+class PremisesCreate(Check):
+    """POST a new room, class or child for the caller's own institution: its admin only (201 from the API,
+    a redirect from a page); everyone else 404 and nothing created; anonymous refused."""
+
+    def __init__(self, path: str, model: str, data: Any, allowed_status: int) -> None:
+        self.path, self.model, self.data, self.allowed_status = path, model, data, allowed_status
+
+    def __call__(self, env: Env, role: str) -> None:
+        from django.apps import apps
+
+        model = apps.get_model(self.model)
+        c = env.client(role)
+        before = model.objects.count()
+        response = _send(c, "POST", self.path, self.data(role), api=is_api(self.path))
+        if role == "anonymous":
+            refused_anonymous(response, self.path)
+        elif role in KEEPER:
+            status_of(response, role, f"POST {self.path}", self.allowed_status)
+            assert model.objects.count() == before + 1
+            return
+        else:
+            status_of(response, role, f"POST {self.path}", 404)
+        assert model.objects.count() == before, f"{role} created a {self.model}"
+
+
+class ChildImportReport(Check):
+    """The last failed roster import's report is in the uploader's own session; nobody else has one."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        path = "/children/import/report.xlsx"
+        response = env.client(role).get(path)
+        if role == "anonymous":
+            to_login(response, role, path)
+        else:
+            status_of(response, role, path, 404)
+
+
+def _room_data(role: str) -> dict[str, Any]:
+    return {
+        "name": f"{role}新房间",
+        "floor": 1,
+        "floor_area_m2": "30.5",
+        "window_area_m2": "6",
+        "use": "activity",
+    }
+
+
+def _class_data(role: str) -> dict[str, Any]:
+    return {"name": f"{role}新班", "class_type": "toddler", "planned_size": 15}
+
+
+def _child_data(role: str) -> dict[str, Any]:
+    import datetime as dt
+
+    from tuoyu.children.tests.helpers import months_before
+
+    return {
+        "name": f"{role}新生",
+        "sex": "F",
+        "birth_date": months_before(dt.date.today(), 20).isoformat(),
+        "guardian_name": "李四",
+        "guardian_relationship": "mother",
+        "guardian_phone": "13712345678",
+    }
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()
+
+
 MATRIX: dict[str, Check] = {
     # public
     "healthz": Public("/healthz"),
@@ -1834,6 +2691,170 @@ MATRIX: dict[str, Check] = {
     "POST /api/v1/notices/{notice_id}/respond": ApiChangeAct("respond", FILING_FILER, 409),
     "POST /api/v1/notices/{notice_id}/close": ApiChangeAct("close", FILING_REVIEWER, 409),
     # end change filing helper
+    # compliance engine (standards)
+    "standards/": RolesOnly("/standards/", ("ann", "ben", "stacy")),
+    "standards/risk/": ComplianceRisk(),
+    "standards/rules/": SignedInSelf("/standards/rules/"),
+    "standards/institutions/<int:institution_id>/": ComplianceDetail(),
+    "GET /api/v1/standards/rules": ApiSignedIn("/api/v1/standards/rules"),
+    "GET /api/v1/standards/institutions/{institution_id}": ComplianceDetail(api=True),
+    "GET /api/v1/standards/risk": ComplianceRisk(api=True),
+    # end compliance engine
+    # lifetime bans (bans)
+    "bans/": BanPage("/bans/", listing=True),
+    "bans/new/": BanPage("/bans/new/"),
+    "bans/import/": BanPage("/bans/import/"),
+    "bans/import/template.xlsx": BanPage("/bans/import/template.xlsx"),
+    "bans/import/report.xlsx": BanImportReport(),
+    "bans/<int:ban_id>/": BanOne(),
+    "bans/<int:ban_id>/reveal/": BanOne(reveal=True),
+    "bans/alerts/": BanAlertPage(),
+    "bans/alerts/<int:alert_id>/": BanAlertPage(one=True),
+    "GET /api/v1/bans": ApiBanList(),
+    "POST /api/v1/bans": ApiBanCreate(),
+    "POST /api/v1/bans/import": ApiBanImport(),
+    "GET /api/v1/bans/{ban_id}": ApiBanOne("GET"),
+    "PUT /api/v1/bans/{ban_id}": ApiBanOne("PUT"),
+    "POST /api/v1/bans/{ban_id}/lift": ApiBanOne("POST", "/lift"),
+    "POST /api/v1/bans/{ban_id}/reveal": ApiBanOne("POST", "/reveal"),
+    "GET /api/v1/ban-alerts": ApiBanAlerts(),
+    "GET /api/v1/ban-alerts/{alert_id}": ApiBanAlerts("get"),
+    "POST /api/v1/ban-alerts/{alert_id}/acknowledge": ApiBanAlerts("/acknowledge"),
+    # end lifetime bans
+    # staff register (staff)
+    "staff/": StaffListPage(),
+    "staff/new/": StaffAdminPage("/staff/new/"),
+    "staff/export.xlsx": StaffAdminPage("/staff/export.xlsx"),
+    "staff/import/": StaffAdminPage("/staff/import/"),
+    "staff/import/template.xlsx": StaffAdminPage("/staff/import/template.xlsx"),
+    "staff/import/report.xlsx": StaffAdminPage("/staff/import/report.xlsx", admin_status=404),
+    "staff/<int:person_id>/": StaffPersonPage(),
+    "staff/<int:person_id>/reveal/<str:field>/": StaffReveal(),
+    "staff/<int:person_id>/add/<str:kind>/": StaffWrite(
+        "/staff/{person_id}/add/training/",
+        {"training-year": "2025", "training-hours": "4", "training-topic": "急救"},
+    ),
+    "staff/employments/<int:employment_id>/end/": StaffWrite(
+        "/staff/employments/{employment_id}/end/",
+        {"end{employment_id}-end_date": "2000-01-01", "end{employment_id}-version": "1"},
+        status=200,  # allowed, and refused next to the field: the end date is before the start
+    ),
+    "staff/employments/<int:employment_id>/assign/": StaffWrite(
+        "/staff/employments/{employment_id}/assign/", status=200
+    ),
+    "staff/assignments/<int:assignment_id>/unassign/": StaffWrite(
+        "/staff/assignments/{assignment_id}/unassign/"
+    ),
+    "staff/certificates/<int:certificate_id>/remove/": StaffWrite(
+        "/staff/certificates/{certificate_id}/remove/"
+    ),
+    "GET /api/v1/staff": ApiStaffList(),
+    "POST /api/v1/staff": ApiStaffHire(),
+    "GET /api/v1/staff/{person_id}": ApiStaffDetail(),
+    "POST /api/v1/staff/employments/{employment_id}/end": ApiStaffWrite(
+        "/api/v1/staff/employments/{employment_id}/end", {"version": 99}, status=409
+    ),
+    "POST /api/v1/staff/{person_id}/certificates": ApiStaffWrite(
+        "/api/v1/staff/{person_id}/certificates",
+        {"kind": "teacher", "number": "T-1", "issuer": "教育局", "issued_on": "2024-09-01"},
+    ),
+    "POST /api/v1/staff/{person_id}/health-certificates": ApiStaffWrite(
+        "/api/v1/staff/{person_id}/health-certificates", {"issued_on": "2025-01-01", "issuer": "妇幼保健院"}
+    ),
+    "POST /api/v1/staff/{person_id}/background-checks": ApiStaffWrite(
+        "/api/v1/staff/{person_id}/background-checks",
+        {"kind": "sexual_offence", "checked_on": "2025-01-01", "result": "clear", "authority": "公安局"},
+    ),
+    "POST /api/v1/staff/{person_id}/training": ApiStaffWrite(
+        "/api/v1/staff/{person_id}/training", {"year": 2025, "hours": "6", "topic": "消防"}
+    ),
+    # end staff register
+    # rooms, classes and children (children helper)
+    "institutions/rooms/": PremisesList("/institutions/rooms/", "room", KEEPER),
+    "institutions/rooms/<int:room_id>/": PremisesAct("GET", "/institutions/rooms/{room_id}/", 200),
+    "institutions/rooms/<int:room_id>/delete/": PremisesAct(
+        "POST", "/institutions/rooms/{spare_id}/delete/", 302
+    ),
+    "institutions/classes/": PremisesList("/institutions/classes/", "class", KEEPER),
+    "institutions/classes/<int:class_id>/": PremisesAct("GET", "/institutions/classes/{class_id}/", 200),
+    "institutions/classes/<int:class_id>/close/": PremisesAct(
+        "POST", "/institutions/classes/{class_id}/close/", 302
+    ),
+    "GET /api/v1/rooms": PremisesList("/api/v1/rooms?limit=200", "room", PREMISES_SIGHT),
+    "POST /api/v1/rooms": PremisesCreate("/api/v1/rooms", "institutions.Room", _room_data, 201),
+    "PUT /api/v1/rooms/{room_id}": PremisesAct(
+        "PUT", "/api/v1/rooms/{room_id}", 200, lambda w: {**_room_data("x"), "version": w["room"].version}
+    ),
+    "GET /api/v1/classes": PremisesList("/api/v1/classes?limit=200", "class", PREMISES_SIGHT),
+    "POST /api/v1/classes": PremisesCreate("/api/v1/classes", "institutions.CareClass", _class_data, 201),
+    "PUT /api/v1/classes/{class_id}": PremisesAct(
+        "PUT",
+        "/api/v1/classes/{class_id}",
+        200,
+        lambda w: {**_class_data("x"), "version": w["class"].version},
+    ),
+    "children/": PremisesList("/children/", "child", CHILD_SIGHT, page_roles={*CHILD_SIGHT, "stacy"}),
+    "children/new/": PremisesCreate("/children/new/", "children.Child", _child_data, 302),
+    "children/export.xlsx": RolesOnly("/children/export.xlsx", ("ann", "ben")),
+    "children/import/": RolesOnly("/children/import/", ("ann", "ben")),
+    "children/import/template.xlsx": RolesOnly("/children/import/template.xlsx", ("ann", "ben")),
+    "children/import/report.xlsx": ChildImportReport(),
+    "children/<int:child_id>/": PremisesAct("GET", "/children/{child_id}/", 200, sight=CHILD_SIGHT),
+    "children/<int:child_id>/guardians/": PremisesAct(
+        "POST",
+        "/children/{child_id}/guardians/",
+        302,
+        {"name": "李美丽", "relationship": "mother", "phone": "13712345678"},
+    ),
+    "children/<int:child_id>/consents/": PremisesAct(
+        "POST",
+        "/children/{child_id}/consents/",
+        302,
+        lambda w: {"guardian": w["child"].guardians.first().pk, "scope": ["health"], "text_version": "v2"},
+    ),
+    "children/<int:child_id>/consents/<int:consent_id>/withdraw/": PremisesAct(
+        "POST", "/children/{child_id}/consents/{consent_id}/withdraw/", 302
+    ),
+    "children/<int:child_id>/enroll/": PremisesAct(
+        "POST",
+        "/children/{child_id}/enroll/",
+        302,
+        lambda w: {"care_class": w["class2"].pk, "start_date": _today()},
+    ),
+    "children/<int:child_id>/leave/": PremisesAct(
+        "POST", "/children/{child_id}/leave/", 302, lambda w: {"end_date": _today()}
+    ),
+    "children/<int:child_id>/reveal/": PremisesAct("POST", "/children/{child_id}/reveal/", 200),
+    "GET /api/v1/children": PremisesList("/api/v1/children?limit=200", "child", CHILD_SIGHT),
+    "POST /api/v1/children": PremisesCreate("/api/v1/children", "children.Child", _child_data, 201),
+    "GET /api/v1/children/{child_id}": PremisesAct(
+        "GET", "/api/v1/children/{child_id}", 200, sight=CHILD_SIGHT
+    ),
+    "POST /api/v1/children/{child_id}/guardians": PremisesAct(
+        "POST",
+        "/api/v1/children/{child_id}/guardians",
+        201,
+        {"name": "李美丽", "relationship": "mother", "phone": "13712345678"},
+    ),
+    "POST /api/v1/children/{child_id}/consents": PremisesAct(
+        "POST",
+        "/api/v1/children/{child_id}/consents",
+        201,
+        lambda w: {"guardian_id": w["child"].guardians.first().pk, "scope": ["health"], "text_version": "v2"},
+    ),
+    "POST /api/v1/children/{child_id}/consents/{consent_id}/withdraw": PremisesAct(
+        "POST", "/api/v1/children/{child_id}/consents/{consent_id}/withdraw", 200
+    ),
+    "POST /api/v1/children/{child_id}/enrollments": PremisesAct(
+        "POST",
+        "/api/v1/children/{child_id}/enrollments",
+        201,
+        lambda w: {"class_id": w["class2"].pk, "start_date": _today()},
+    ),
+    "POST /api/v1/children/{child_id}/leave": PremisesAct(
+        "POST", "/api/v1/children/{child_id}/leave", 200, lambda w: {"end_date": _today()}
+    ),
+    # end rooms, classes and children
 }
 
 

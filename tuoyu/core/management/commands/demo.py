@@ -2,8 +2,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tuoyu.core.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+from tuoyu.core.demo.children import demo_children_create
 from tuoyu.core.demo.filings import demo_filings_create
 from tuoyu.core.demo.institutions import demo_filed_institution, demo_institutions_create
+from tuoyu.core.demo.staff import demo_staff_create
 from tuoyu.core.progress import Progress
 
 
@@ -30,6 +32,10 @@ class Command(BaseCommand):
             self.stdout.write(f"demo filing: inst-demo's institution filed as {number}")
         moved = demo_filings_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
         self.stdout.write(f"demo filings: {moved} institutions moved through the filing workflow")
+        hired = demo_staff_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
+        self.stdout.write(f"demo staff: {hired} hired")
+        children = demo_children_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
+        self.stdout.write(f"demo rooms, classes and children: {children} children registered")
         self.stdout.write("")
         self.stdout.write(f"演示账号 / demo accounts (password / 密码: {DEMO_PASSWORD})")
         for acct in DEMO_ACCOUNTS:

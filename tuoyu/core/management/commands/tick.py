@@ -15,6 +15,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"filing: reminded {filing.reminded} unfiled institutions, flagged {filing.flagged_overdue} overdue"
         )
+        from tuoyu.standards.services import evaluate_all
+
+        compliance = evaluate_all()
+        self.stdout.write(
+            f"compliance: evaluated {compliance.evaluated} filed institutions in {compliance.seconds:.1f} s"
+        )
         reminder = next_year_reminder()
         if reminder:
             self.stdout.write(self.style.WARNING(reminder))
