@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,7 +15,8 @@ from tuoyu.bans import imports, selectors, services
 from tuoyu.bans.forms import BanForm, ImportForm, LiftForm
 from tuoyu.bans.models import Ban
 from tuoyu.core.errors import DomainError
-from tuoyu.core.excel import report_workbook, template_workbook
+from tuoyu.core.excel import template_workbook
+from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404
 
 REPORT_SESSION_KEY = "bans_import_report"
@@ -145,45 +144,26 @@ def ban_import(request: HttpRequest) -> HttpResponse:
         else:
             outcome = imports.ban_import(by=request.user, filename=upload.name, data=upload.read())
             context["outcome"] = outcome
-            request.session.pop(REPORT_SESSION_KEY, None)
             if outcome.committed:
                 audit_record(
                     "bans.import",
                     object_type="bans.ban",
                     detail={"rows": outcome.applied, "file": upload.name[:100]},
                 )
-            elif outcome.result.rows:
-                request.session[REPORT_SESSION_KEY] = base64.b64encode(
-                    report_workbook(outcome.result)
-                ).decode()
-                context["has_report"] = True
+            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
     return render(request, "bans/import.html", context)
 
 
 @login_required
 def ban_import_template(request: HttpRequest) -> HttpResponse:
     _require_keeper(request)
-    return _xlsx(template_workbook(imports.BAN_SHEET), "禁入名单导入模板.xlsx")
+    return xlsx_response(template_workbook(imports.BAN_SHEET), "禁入名单导入模板.xlsx")
 
 
 @login_required
 def ban_import_report(request: HttpRequest) -> HttpResponse:
     _require_keeper(request)
-    report = request.session.get(REPORT_SESSION_KEY)
-    if not report:
-        raise Http404
-    return _xlsx(base64.b64decode(report), "禁入名单校验报告.xlsx")
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    from tuoyu.files.services import content_disposition
-
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return report_response(request, REPORT_SESSION_KEY, "禁入名单校验报告.xlsx")
 
 
 @login_required

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Any
 
@@ -18,7 +17,8 @@ from tuoyu.children import imports, selectors, services
 from tuoyu.children.forms import ChildForm, ConsentForm, EnrollForm, GuardianForm, LeaveForm
 from tuoyu.children.models import Child
 from tuoyu.core.errors import DomainError
-from tuoyu.core.excel import export_workbook, report_workbook, template_workbook
+from tuoyu.core.excel import export_workbook, template_workbook
+from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.institutions.models import Institution
 
@@ -250,7 +250,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
         object_type="children.child",
         detail={"institution": institution.pk, "rows": len(rows)},
     )
-    return _xlsx(export_workbook(imports.ROSTER_SHEET, rows), "幼儿花名册.xlsx")
+    return xlsx_response(export_workbook(imports.ROSTER_SHEET, rows), "幼儿花名册.xlsx")
 
 
 @login_required
@@ -264,37 +264,23 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         else:
             outcome = imports.roster_import(by=request.user, institution=institution, file=upload)
             context["outcome"] = outcome
-            request.session.pop(REPORT_SESSION_KEY, None)
             if outcome.committed:
                 audit_record(
                     "child.import",
                     object_type="children.child",
                     detail={"rows": outcome.applied, "file": upload.name[:100]},
                 )
-            elif outcome.result.rows:
-                request.session[REPORT_SESSION_KEY] = base64.b64encode(
-                    report_workbook(outcome.result)
-                ).decode()
-                context["has_report"] = True
+            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
     return render(request, "children/import.html", context)
 
 
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponse:
     _own(request)
-    return _xlsx(template_workbook(imports.ROSTER_SHEET), "幼儿花名册导入模板.xlsx")
+    return xlsx_response(template_workbook(imports.ROSTER_SHEET), "幼儿花名册导入模板.xlsx")
 
 
 @login_required
 def roster_import_report(request: HttpRequest) -> HttpResponse:
     _own(request)
-    report = request.session.get(REPORT_SESSION_KEY)
-    if not report:
-        raise Http404
-    return _xlsx(base64.b64decode(report), "幼儿花名册校验报告.xlsx")
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    from tuoyu.institutions.views import _xlsx as xlsx
-
-    return xlsx(data, filename)
+    return report_response(request, REPORT_SESSION_KEY, "幼儿花名册校验报告.xlsx")

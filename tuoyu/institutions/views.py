@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,8 @@ from django.views.decorators.http import require_POST
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import DomainError
-from tuoyu.core.excel import report_workbook, template_workbook
+from tuoyu.core.excel import template_workbook
+from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.fees import selectors as fee_selectors
 from tuoyu.institutions import imports, selectors, services
@@ -180,44 +179,26 @@ def registration_import(request: HttpRequest) -> HttpResponse:
         else:
             outcome = imports.registration_import(by=request.user, file=upload)
             context["outcome"] = outcome
-            request.session.pop(REPORT_SESSION_KEY, None)
             if outcome.committed:
                 audit_record(
                     "registration.import",
                     object_type="institutions.registration",
                     detail={"rows": outcome.applied, "file": upload.name[:100]},
                 )
-            elif outcome.result.rows:
-                report = base64.b64encode(report_workbook(outcome.result)).decode()
-                request.session[REPORT_SESSION_KEY] = report
-                context["has_report"] = True
+            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
     return render(request, "institutions/registration_import.html", context)
 
 
 @login_required
 def registration_template(request: HttpRequest) -> HttpResponse:
     _require_clerk(request)
-    return _xlsx(template_workbook(imports.REGISTRATION_SHEET), "登记信息导入模板.xlsx")
+    return xlsx_response(template_workbook(imports.REGISTRATION_SHEET), "登记信息导入模板.xlsx")
 
 
 @login_required
 def registration_import_report(request: HttpRequest) -> HttpResponse:
     _require_clerk(request)
-    report = request.session.get(REPORT_SESSION_KEY)
-    if not report:
-        raise Http404
-    return _xlsx(base64.b64decode(report), "登记信息校验报告.xlsx")
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    from tuoyu.files.services import content_disposition
-
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return report_response(request, REPORT_SESSION_KEY, "登记信息校验报告.xlsx")
 
 
 # --- rooms and classes (园舍与班级): the institution admin's pages -------------------------------------

@@ -3,7 +3,6 @@ form, one service call, render or redirect."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import Conflict, DomainError
-from tuoyu.core.excel import export_workbook, report_workbook, template_workbook
+from tuoyu.core.excel import export_workbook, template_workbook
+from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scoped
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.staff import imports, selectors, services
@@ -250,7 +250,9 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     audit_record(
         "staff.export", obj=institution, detail={"rows": len(rows)}
     )  # a bulk read of ID numbers and phones
-    return _xlsx(export_workbook(imports.ROSTER_SHEET, rows), f"{institution.name}工作人员花名册.xlsx")
+    return xlsx_response(
+        export_workbook(imports.ROSTER_SHEET, rows), f"{institution.name}工作人员花名册.xlsx"
+    )
 
 
 @login_required
@@ -265,42 +267,23 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         else:
             outcome = imports.roster_import(by=request.user, institution=institution, file=upload)
             context["outcome"] = outcome
-            request.session.pop(REPORT_SESSION_KEY, None)
             if outcome.committed:
                 audit_record(
                     "staff.import",
                     obj=institution,
                     detail={"rows": outcome.applied, "file": upload.name[:100]},
                 )
-            elif outcome.result.rows:
-                request.session[REPORT_SESSION_KEY] = base64.b64encode(
-                    report_workbook(outcome.result)
-                ).decode()
-                context["has_report"] = True
+            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
     return render(request, "staff/import.html", context)
 
 
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponse:
     _own_institution(request)
-    return _xlsx(template_workbook(imports.ROSTER_SHEET), "工作人员花名册导入模板.xlsx")
+    return xlsx_response(template_workbook(imports.ROSTER_SHEET), "工作人员花名册导入模板.xlsx")
 
 
 @login_required
 def roster_import_report(request: HttpRequest) -> HttpResponse:
     _own_institution(request)
-    report = request.session.get(REPORT_SESSION_KEY)
-    if not report:
-        raise Http404
-    return _xlsx(base64.b64decode(report), "工作人员花名册校验报告.xlsx")
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    from tuoyu.files.services import content_disposition
-
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return report_response(request, REPORT_SESSION_KEY, "工作人员花名册校验报告.xlsx")
