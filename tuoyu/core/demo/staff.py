@@ -103,3 +103,80 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
     if progress:
         progress("staff", len(admins), len(admins))
     return hired
+
+
+BANNED_NAME = "演示禁入人员"
+
+
+def demo_staff_account_and_ban(*, password: str) -> list[str]:
+    """`inst-staff`: a caregiver at inst-demo's institution, with an account that sees only their class; and
+    one banned person (kept by 株洲市) whom inst-demo then tries to hire — refused, and the 荷塘区 bureau
+    alerted. Idempotent. Returns what it did, for the command's output."""
+    from tuoyu.accounts.models import User
+    from tuoyu.accounts.services import membership_grant, user_create
+    from tuoyu.bans.models import Ban
+    from tuoyu.bans.services import BanData, ban_create
+    from tuoyu.institutions.models import CareClass
+    from tuoyu.staff.models import Person
+
+    done: list[str] = []
+    admin = User.objects.filter(username="inst-demo").first()
+    membership = Membership.objects.filter(user=admin, role=Role.INSTITUTION_ADMIN).first() if admin else None
+    if membership is None:
+        return done
+    institution = membership.institution
+    rng = random.Random(f"inst-staff-{institution.uscc}")
+    if not User.objects.filter(username="inst-staff").exists():
+        born = dt.date(1994, 5, 12)
+        data = services.HireData(
+            name="陈晓燕",
+            id_number=id_number(rng, area_code=institution.region_prefix[:6], born=born, sex="F"),
+            sex="F",
+            birth_date=born,
+            phone="13973300002",
+            roles=["caregiver"],
+            start_date=timezone.localdate() - dt.timedelta(days=200),
+        )
+        result = services.staff_hire(by=admin, institution_id=institution.pk, data=data)
+        user = user_create(username="inst-staff", password=password, real_name="陈晓燕", phone="13973300002")
+        membership_grant(user=user, role=Role.INSTITUTION_STAFF, institution=institution)
+        Person.objects.filter(pk=result.person.pk).update(user=user)
+        care_class = (
+            CareClass.objects.filter(institution=institution, closed_on__isnull=True).order_by("id").first()
+        )
+        if care_class is not None:
+            services.class_assign(by=admin, employment_id=result.employment.pk, care_class_id=care_class.pk)
+        done.append(f"inst-staff: caregiver at {institution.name}")
+    if not Ban.objects.filter(name=BANNED_NAME).exists():
+        keeper = User.objects.get(username="zz-city")
+        born = dt.date(1980, 3, 8)
+        banned_id = id_number(rng, area_code="430202", born=born, sex="M")
+        ban_create(
+            by=keeper,
+            data=BanData(
+                name=BANNED_NAME,
+                id_number=banned_id,
+                reason="演示数据：虐待婴幼儿，被依法追究刑事责任",
+                decision_authority="株洲市卫生健康委员会",
+                decision_number="株卫禁〔2026〕1号",
+                decision_date=dt.date(2026, 3, 1),
+                scope="national",
+            ),
+        )
+        try:
+            services.staff_hire(
+                by=admin,
+                institution_id=institution.pk,
+                data=services.HireData(
+                    name=BANNED_NAME,
+                    id_number=banned_id,
+                    sex="M",
+                    birth_date=born,
+                    phone="13973300003",
+                    roles=["guard"],
+                    start_date=timezone.localdate(),
+                ),
+            )
+        except DomainError as exc:  # the point of the demo: the hire is refused, the bureau alerted
+            done.append(f"banned person: hire refused ({exc.message})")
+    return done

@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from tuoyu.accounts.models import Role, User
 from tuoyu.audit.models import Event
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.institutions.models import CareClass
@@ -322,3 +323,45 @@ def test_the_demo_gives_institutions_with_an_admin_a_few_staff_once(cast) -> Non
     assert not Employment.objects.filter(institution=cast.inst_hebi).exists()
     assert demo_staff_create(seed=7) == 0
     assert selectors.roster(viewer=cast.ann, institution=cast.inst_a)
+
+
+def test_the_demo_caregiver_sees_only_their_class_and_the_banned_hire_is_refused_once(cast) -> None:
+    from decimal import Decimal
+
+    from tuoyu.bans.models import Ban, BanAlert
+    from tuoyu.children.models import Child
+    from tuoyu.core.demo.staff import BANNED_NAME, demo_staff_account_and_ban
+    from tuoyu.core.scoping import scoped
+    from tuoyu.institutions import services as premises
+    from tuoyu.institutions.models import ClassType
+    from tuoyu.testing.fixtures import make_user
+
+    assert demo_staff_account_and_ban(password="Demo-Tuoyu-2026") == []  # no inst-demo: nothing to do
+    make_user("inst-demo", Role.INSTITUTION_ADMIN, institution=cast.inst_a)
+    make_user("zz-city", Role.CITY_ADMIN, region="430200")
+    admin = User.objects.get(username="inst-demo")
+    room = premises.room_create(
+        by=admin,
+        institution=cast.inst_a,
+        name="活动室一",
+        floor=1,
+        floor_area_m2=Decimal("60"),
+        use="activity",
+    )
+    premises.class_create(
+        by=admin,
+        institution=cast.inst_a,
+        name="托小班一",
+        class_type=ClassType.TODDLER,
+        room=room,
+        planned_size=15,
+    )
+    done = demo_staff_account_and_ban(password="Demo-Tuoyu-2026")
+    assert done[0].startswith("inst-staff") and "不得录用" in done[1]
+    caregiver = User.objects.get(username="inst-staff")
+    assert [c.name for c in selectors.classes_of(caregiver)] == ["托小班一"]
+    assert not scoped(caregiver, "view", Child).exists()  # nobody enrolled in that class yet
+    assert BanAlert.objects.filter(ban__name=BANNED_NAME, institution=cast.inst_a).count() == 1
+    assert not Person.objects.filter(name=BANNED_NAME).exists()  # the hire was refused
+    assert demo_staff_account_and_ban(password="Demo-Tuoyu-2026") == []  # a rerun adds nothing
+    assert Ban.objects.filter(name=BANNED_NAME).count() == 1

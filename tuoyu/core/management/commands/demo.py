@@ -5,7 +5,7 @@ from tuoyu.core.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts
 from tuoyu.core.demo.children import demo_children_create
 from tuoyu.core.demo.filings import demo_filings_create
 from tuoyu.core.demo.institutions import demo_filed_institution, demo_institutions_create
-from tuoyu.core.demo.staff import demo_staff_create
+from tuoyu.core.demo.staff import demo_staff_account_and_ban, demo_staff_create
 from tuoyu.core.progress import Progress
 
 
@@ -36,10 +36,15 @@ class Command(BaseCommand):
         self.stdout.write(f"demo staff: {hired} hired")
         children = demo_children_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
         self.stdout.write(f"demo rooms, classes and children: {children} children registered")
+        for line in demo_staff_account_and_ban(password=DEMO_PASSWORD):
+            self.stdout.write(f"demo: {line}")
         self.stdout.write("")
         self.stdout.write(f"演示账号 / demo accounts (password / 密码: {DEMO_PASSWORD})")
         for acct in DEMO_ACCOUNTS:
             self.stdout.write(f"  {acct.username:<14} {acct.note}")
         self.stdout.write(
             f"  {'inst-demo':<14} 荷塘区已备案机构的管理员 / admin of a filed institution in Hetang"
+        )
+        self.stdout.write(
+            f"  {'inst-staff':<14} 该机构的保育人员（只看本班） / a caregiver there (sees their class only)"
         )
