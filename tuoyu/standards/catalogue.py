@@ -80,6 +80,12 @@ class Context:
     classes: list[CareClass]
     accepted_initial: Any  # filings.Filing with prefetched ``materials``, or None
     on: dt.date
+    # staff.Employment (active), each with ``person`` and its health certificates and background checks
+    employments: list[Any] = field(default_factory=list)
+
+    def enrolled(self, care_class: CareClass) -> int:
+        """Children in the class on the evaluation day (children.Enrollment prefetched by the engine)."""
+        return sum(1 for e in getattr(care_class, "standard_enrollments", []) if e.active_on(self.on))
 
     @property
     def children_rooms(self) -> list[Room]:
@@ -474,24 +480,84 @@ def _cls05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     classes = [c for c in ctx.active_classes if c.class_type in CLASS_CAP_PARAM]
     if not classes:
         return _o(NOT_APPLICABLE, _("尚未录入班级。"), _("请在“园舍与班级”中录入班级及计划班额。"))
-    over = [
-        _("%(c)s（%(t)s）计划班额%(n)s人，上限%(m)s人")
-        % {
-            "c": c.name,
-            "t": ClassType(c.class_type).label,
-            "n": c.planned_size,
-            "m": p[CLASS_CAP_PARAM[ClassType(c.class_type)]],
-        }
-        for c in classes
-        if c.planned_size > p[CLASS_CAP_PARAM[ClassType(c.class_type)]]
-    ]
+    over = []
+    for c in classes:
+        cap = p[CLASS_CAP_PARAM[ClassType(c.class_type)]]
+        label = {"c": c.name, "t": ClassType(c.class_type).label, "m": cap}
+        if ctx.enrolled(c) > cap:
+            over.append(_("%(c)s（%(t)s）在班%(n)s人，上限%(m)s人") % {**label, "n": ctx.enrolled(c)})
+        elif c.planned_size > cap:
+            over.append(_("%(c)s（%(t)s）计划班额%(n)s人，上限%(m)s人") % {**label, "n": c.planned_size})
     if over:
         return _o(FAIL, "；".join(str(x) for x in over) + "。", _("降低计划班额或分班。"))
     return _o(
         PASS,
-        _("%(k)s个班级的计划班额均不超过上限（按实际收托人数的核查待幼儿信息录入后进行）。")
-        % {"k": len(classes)},
+        _("%(k)s个班级的在班人数和计划班额均不超过上限（共在班%(n)s人）。")
+        % {"k": len(classes), "n": sum(ctx.enrolled(c) for c in classes)},
     )
+
+
+# --- rules on staff ------------------------------------------------------------------------------------------
+
+
+def _no_staff() -> Outcome:
+    return _o(NOT_APPLICABLE, _("尚未录入在职工作人员。"), _("请在“工作人员”中录入全部在职人员。"))
+
+
+def _stf05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    if not ctx.employments:
+        return _no_staff()
+    soon = ctx.on + dt.timedelta(days=int(p["warn_days"]))
+    lacking, expiring = [], []
+    for e in ctx.employments:
+        valid = [h for h in e.person.health_certificates.all() if h.is_valid(ctx.on)]
+        if not valid:
+            lacking.append(e.person.name)
+        elif max(h.expires_on for h in valid) <= soon:
+            expiring.append(e.person.name)
+    if lacking:
+        return _o(
+            FAIL,
+            _("%(n)s名在职人员没有有效健康证：%(names)s。")
+            % {"n": len(lacking), "names": "、".join(lacking)},
+            _("安排上述人员体检，取得健康证后再上岗。"),
+        )
+    if expiring:
+        return _o(
+            WARN,
+            _("%(n)s名人员的健康证将在%(d)s天内到期：%(names)s。")
+            % {"n": len(expiring), "d": p["warn_days"], "names": "、".join(expiring)},
+            _("提前安排复检。"),
+        )
+    return _o(PASS, _("%(n)s名在职人员的健康证均在有效期内。") % {"n": len(ctx.employments)})
+
+
+def _stf06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    from tuoyu.staff.models import CheckKind, CheckResult
+
+    if not ctx.employments:
+        return _no_staff()
+    missing, found = [], []
+    for e in ctx.employments:
+        checks = [c for c in e.person.background_checks.all() if c.kind == CheckKind.NO_CRIMINAL_RECORD]
+        if not checks:
+            missing.append(e.person.name)
+        elif any(c.result == CheckResult.FOUND for c in checks):
+            found.append(e.person.name)
+    if found:
+        return _o(
+            FAIL,
+            _("%(names)s的无犯罪记录证明显示有记录。") % {"names": "、".join(found)},
+            _("立即调离婴幼儿照护岗位，并报告卫生健康部门。"),
+        )
+    if missing:
+        return _o(
+            FAIL,
+            _("%(n)s名在职人员缺少无犯罪记录证明：%(names)s。")
+            % {"n": len(missing), "names": "、".join(missing)},
+            _("为上述人员开具无犯罪记录证明并录入。"),
+        )
+    return _o(PASS, _("%(n)s名在职人员均有无犯罪记录证明。") % {"n": len(ctx.employments)})
 
 
 # --- rules on filings --------------------------------------------------------------------------------------
@@ -636,6 +702,25 @@ RULES: list[Rule] = [
             Param("older_toddler", 20, LOWER, "托大班（人）"),
             Param("mixed", 18, LOWER, "混龄班（人）"),
         ),
+    ),
+    Rule(
+        "STF-05",
+        "工作人员健康证有效",
+        "Every staff member's health certificate valid",
+        "托儿所幼儿园卫生保健管理办法 第14条；托育机构管理规范 第28条",
+        "secondary-consistent",
+        SEVERITY_FAIL,
+        _stf05,
+        (Param("warn_days", 30, HIGHER, "到期前提醒天数"),),
+    ),
+    Rule(
+        "STF-06",
+        "无犯罪记录证明",
+        "No-criminal-record certificate on file",
+        "WS/T 821—2023",
+        "verified",
+        SEVERITY_FAIL,
+        _stf06,
     ),
     Rule(
         "RAT-02",

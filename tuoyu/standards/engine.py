@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuoyu.filings.models import Filing, FilingKind, FilingState
@@ -67,12 +67,32 @@ class Evaluation:
 
 
 def loaded(qs: QuerySet[Institution] | None = None) -> QuerySet[Institution]:
-    """Institutions with their region, rooms, classes and the accepted initial filing (with its
-    materials): four prefetch queries for any number of institutions."""
+    """Institutions with their region, rooms, classes (with their enrolments), active employments (with
+    each person's health certificates and background checks) and the accepted initial filing (with its
+    materials): a fixed number of prefetch queries for any number of institutions."""
+    from tuoyu.children.models import Enrollment
+    from tuoyu.staff.models import Employment
+
     qs = qs if qs is not None else Institution.objects.all()
+    since = timezone.localdate() - dt.timedelta(days=366)  # enrolments that can still count on a recent day
+    classes = CareClass.objects.order_by("name", "id").prefetch_related(
+        Prefetch(
+            "enrollments",
+            queryset=Enrollment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=since)),
+            to_attr="standard_enrollments",
+        )
+    )
     return qs.select_related("region").prefetch_related(
         Prefetch("rooms", queryset=Room.objects.order_by("floor", "name", "id"), to_attr="standard_rooms"),
-        Prefetch("classes", queryset=CareClass.objects.order_by("name", "id"), to_attr="standard_classes"),
+        Prefetch("classes", queryset=classes, to_attr="standard_classes"),
+        Prefetch(
+            "employments",
+            queryset=Employment.objects.filter(end_date__isnull=True)
+            .select_related("person")
+            .prefetch_related("person__health_certificates", "person__background_checks")
+            .order_by("person__name", "id"),
+            to_attr="standard_employments",
+        ),
         Prefetch(
             "filings",
             queryset=Filing.objects.filter(kind=FilingKind.INITIAL, state=FilingState.ACCEPTED)
@@ -90,6 +110,7 @@ def evaluate_loaded(institution: Institution, *, on: dt.date | None = None) -> E
         institution=institution,
         rooms=list(institution.standard_rooms),
         classes=list(institution.standard_classes),
+        employments=list(institution.standard_employments),
         accepted_initial=next(iter(institution.standard_filings), None),
         on=on,
     )
