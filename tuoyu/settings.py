@@ -254,6 +254,7 @@ if AUDIT_RETENTION_DAYS < 180:
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+FORMAT_MODULE_PATH = "tuoyu.formats"  # ISO dates in forms (see tuoyu/formats/zh_Hans/formats.py)
 LOCALE_PATHS = [BASE_DIR / "tuoyu" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -1,0 +1,1 @@
+"""Our format overrides (``FORMAT_MODULE_PATH``); anything not set here comes from Django's own locale."""
