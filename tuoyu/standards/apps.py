@@ -10,24 +10,14 @@ class StandardsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from tuoyu.institutions.models import CareClass, Room
         from tuoyu.standards.catalogue import overrides
+        from tuoyu.standards.signals import changed, watched
 
         overrides()  # a laxer national parameter stops start-up with ImproperlyConfigured
 
-        # No room or class services exist yet: a saved or deleted room or class re-evaluates its institution
-        # once the transaction commits.
-        for model in (Room, CareClass):
-            post_save.connect(
-                _premises_changed, sender=model, dispatch_uid=f"standards.{model.__name__}.save"
-            )
-            post_delete.connect(
-                _premises_changed, sender=model, dispatch_uid=f"standards.{model.__name__}.delete"
-            )
-
-
-def _premises_changed(sender, instance, **kwargs) -> None:  # noqa: ANN001, ANN003
-    from tuoyu.standards.services import reevaluate_on_commit
-
-    if not kwargs.get("raw"):
-        reevaluate_on_commit(instance.institution_id)
+        # Any saved or deleted row an evaluated rule reads re-evaluates its institution(s) once the transaction
+        # commits, once per institution per transaction (services.reevaluate_on_commit batches them).
+        for model in watched():
+            uid = f"standards.{model._meta.label}"
+            post_save.connect(changed, sender=model, dispatch_uid=f"{uid}.save")
+            post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}.delete")

@@ -1,16 +1,22 @@
 """Writes of the compliance engine: the stored ``ComplianceResult`` of each filed institution.
 
-``reevaluate`` runs after a change to an evaluated input (a filing accepted, a room or class saved or
-deleted); ``evaluate_all`` runs nightly from ``tuoyu tick`` over every filed institution in batches.
+``reevaluate`` runs after a change to an evaluated input (a filing accepted; a room, class, employment,
+certificate, check, enrolment, child or ban saved or deleted — see ``signals.py``), once per institution per
+transaction; ``evaluate_all`` runs nightly from ``tuoyu tick`` over every filed institution in batches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from tuoyu.audit.services import audit_record
@@ -18,9 +24,10 @@ from tuoyu.institutions.models import FilingStatus, Institution
 from tuoyu.standards.engine import Evaluation, evaluate, evaluate_loaded, loaded
 from tuoyu.standards.models import ComplianceResult
 
-__all__ = ["evaluate", "evaluate_all", "reevaluate", "reevaluate_on_commit"]
+__all__ = ["evaluate", "evaluate_all", "reevaluate", "reevaluate_on_commit", "reevaluation_deferred"]
 
 BATCH = 500
+logger = logging.getLogger(__name__)
 RESULT_FIELDS = [
     "region_prefix",
     "evaluated_at",
@@ -79,10 +86,60 @@ def reevaluate(institution_id: int, *, on: dt.date | None = None) -> ComplianceR
     return ComplianceResult.objects.get(institution_id=institution_id)
 
 
-def reevaluate_on_commit(institution_id: int) -> None:
-    """Re-evaluate after the surrounding transaction commits (the change is then visible and final). Robust:
-    a failure is logged and never undoes or fails the change that triggered it (the nightly run repairs it)."""
-    transaction.on_commit(lambda: reevaluate(institution_id), robust=True)
+def _flush(connection: BaseDatabaseWrapper) -> None:
+    """Evaluate the institutions the committed transaction changed, each once. The first of a transaction's
+    callbacks does the work; the ones after it find nothing left."""
+    ids: set[int] = getattr(connection, "_tuoyu_compliance_pending", set())
+    connection._tuoyu_compliance_pending = set()
+    for institution_id in sorted(ids):
+        try:
+            reevaluate(institution_id)
+        except Exception:  # one institution's failure must not keep the others stale
+            logger.exception("compliance re-evaluation of institution %s failed", institution_id)
+
+
+def reevaluate_on_commit(*institution_ids: int | None) -> None:
+    """Re-evaluate after the surrounding transaction commits (the change is then visible and final), each
+    institution once however many of its rows the transaction saved: enrolling 15 children in one import is
+    one evaluation, not 15. Outside a transaction it runs at once. Robust: a failure is logged and never undoes
+    or fails the change that triggered it (the nightly run repairs it)."""
+    ids = {i for i in institution_ids if i is not None}
+    if not ids:
+        return
+    collecting = getattr(_deferred, "ids", None)
+    if collecting is not None:
+        collecting.update(ids)
+        return
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_tuoyu_compliance_pending", None)
+    if pending is None:
+        pending = connection._tuoyu_compliance_pending = set()
+    pending.update(ids)
+    # One callback per call (Django drops those of a rolled-back savepoint, so each must carry its own): the
+    # first to run evaluates everything pending. Ids left by a rolled-back transaction are evaluated with the
+    # next commit, which costs an evaluation and changes nothing.
+    transaction.on_commit(partial(_flush, connection), robust=True)
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def reevaluation_deferred() -> Iterator[None]:
+    """For bulk jobs that commit many small transactions (the demo's hires, each screened against the ban
+    list in its own transaction): collect the institutions they change and evaluate each once when the block
+    ends. After an exception nothing is evaluated here; the nightly run repairs it."""
+    if getattr(_deferred, "ids", None) is not None:  # nested: the outer block evaluates
+        yield
+        return
+    _deferred.ids = set()
+    try:
+        yield
+        ids = sorted(_deferred.ids)
+    finally:
+        _deferred.ids = None
+    for institution_id in ids:
+        reevaluate(institution_id)
 
 
 @dataclass

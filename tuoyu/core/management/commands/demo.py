@@ -7,6 +7,7 @@ from tuoyu.core.demo.filings import demo_filings_create
 from tuoyu.core.demo.institutions import demo_filed_institution, demo_institutions_create
 from tuoyu.core.demo.staff import demo_staff_account_and_ban, demo_staff_create
 from tuoyu.core.progress import Progress
+from tuoyu.standards.services import reevaluation_deferred
 
 
 class Command(BaseCommand):
@@ -32,12 +33,14 @@ class Command(BaseCommand):
             self.stdout.write(f"demo filing: inst-demo's institution filed as {number}")
         moved = demo_filings_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
         self.stdout.write(f"demo filings: {moved} institutions moved through the filing workflow")
-        hired = demo_staff_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
-        self.stdout.write(f"demo staff: {hired} hired")
-        children = demo_children_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
-        self.stdout.write(f"demo rooms, classes and children: {children} children registered")
-        for line in demo_staff_account_and_ban(password=DEMO_PASSWORD):
-            self.stdout.write(f"demo: {line}")
+        # Thousands of small committed transactions: each changed institution is evaluated once, at the end.
+        with reevaluation_deferred():
+            hired = demo_staff_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
+            self.stdout.write(f"demo staff: {hired} hired")
+            children = demo_children_create(seed=options["seed"], progress=Progress("demo", self.stdout._out))
+            self.stdout.write(f"demo rooms, classes and children: {children} children registered")
+            for line in demo_staff_account_and_ban(password=DEMO_PASSWORD):
+                self.stdout.write(f"demo: {line}")
         self.stdout.write("")
         self.stdout.write(f"演示账号 / demo accounts (password / 密码: {DEMO_PASSWORD})")
         for acct in DEMO_ACCOUNTS:

@@ -1,0 +1,79 @@
+"""Which saved rows change an institution's compliance, and which institution(s) each one concerns.
+
+Every model the rules read is listed here with a function from a row to its institution ids; the app
+connects ``changed`` to their ``post_save`` and ``post_delete``. Rows that belong to a person (certificates,
+checks, training) concern every institution where the person works now. The nightly ``evaluate_all`` still
+runs, for what changes with the date alone (a certificate expiring, a child growing out of a class's band).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+
+from django.db import models
+
+
+def _own(instance: Any) -> Iterable[int | None]:
+    return [instance.institution_id]
+
+
+def _employers(instance: Any) -> Iterable[int]:
+    from tuoyu.staff.models import Employment
+
+    return Employment.objects.filter(person_id=instance.person_id, end_date__isnull=True).values_list(
+        "institution_id", flat=True
+    )
+
+
+def _class_institution(instance: Any) -> Iterable[int]:
+    from tuoyu.institutions.models import CareClass
+
+    return CareClass.objects.filter(pk=instance.care_class_id).values_list("institution_id", flat=True)
+
+
+def _ban_institutions(instance: Any) -> Iterable[int]:
+    from tuoyu.bans.models import BanAlert
+
+    return BanAlert.objects.filter(ban_id=instance.pk).values_list("institution_id", flat=True).distinct()
+
+
+@cache
+def watched() -> dict[type[models.Model], Callable[[Any], Iterable[int | None]]]:
+    from tuoyu.bans.models import Ban, BanAlert
+    from tuoyu.children.models import Child, Enrollment
+    from tuoyu.institutions.models import CareClass, Room
+    from tuoyu.staff.models import (
+        BackgroundCheck,
+        Certificate,
+        ClassAssignment,
+        Employment,
+        HealthCertificate,
+        TrainingRecord,
+    )
+
+    return {
+        Room: _own,
+        CareClass: _own,
+        Employment: _own,
+        ClassAssignment: _class_institution,
+        Certificate: _employers,
+        HealthCertificate: _employers,
+        BackgroundCheck: _employers,
+        TrainingRecord: _employers,
+        Child: _own,
+        Enrollment: _class_institution,
+        Ban: _ban_institutions,
+        BanAlert: _own,
+    }
+
+
+def changed(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
+    from tuoyu.standards.services import reevaluate_on_commit
+
+    if kwargs.get("raw"):  # loaddata
+        return
+    institutions = watched().get(sender)
+    if institutions is not None:
+        reevaluate_on_commit(*institutions(instance))
