@@ -131,6 +131,18 @@ def file_it(phone, site):
     phone.get_by_label("我已阅读并承诺遵守上述备案承诺书").check()
     with phone.expect_navigation():
         phone.get_by_role("button", name="提交备案").click()
+    # SIT-05 blocks a filing: the form did not state a health observation room, and no rooms are recorded
+    expect(phone.get_by_text("不符合SIT-05（保健观察室）")).to_be_visible()
+    expect(phone.get_by_test_id("filing-state")).not_to_have_text("待审核")
+    with phone.expect_navigation():
+        phone.locator("#edit-form").click()
+    expect(phone.get_by_label("租赁到期日")).to_have_value("2031-12-31")  # the saved dates stay in the form
+    phone.get_by_label("设有观察室").check()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="保存备案书").click()
+    phone.get_by_label("我已阅读并承诺遵守上述备案承诺书").check()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交备案").click()
     expect(phone.get_by_test_id("filing-state")).to_have_text("待审核")
     return phone.url
 

@@ -281,7 +281,8 @@ def filing_attach(*, by: User, filing_id: int, kind: str, upload: Any) -> Filing
 
 @transaction.atomic
 def filing_submit(*, by: User, filing_id: int, version: int, declaration_accepted: bool) -> Filing:
-    """Submit for review: the self-declaration accepted and every required material attached (FIL-01)."""
+    """Submit for review: the self-declaration accepted, the rules that block a filing met (STF-01, SIT-05, on
+    the institution as the filing would make it) and every required material attached (FIL-01)."""
     filing = _locked(by, filing_id, "submit")
     if not declaration_accepted:
         raise DomainError("declaration_required", _("请阅读并接受备案承诺书。"), field="declaration")
@@ -295,6 +296,14 @@ def filing_submit(*, by: User, filing_id: int, version: int, declaration_accepte
                 _("备案书尚未填写完整：%(what)s") % {"what": " ".join(message for _f, message in gaps[:3])},
                 field="form",
             )
+    if filing.kind in (FilingKind.INITIAL, FilingKind.CHANGE):
+        from tuoyu.standards.guards import filing_guard
+
+        filing_guard(
+            filing.institution_id,
+            _kept(change_groups.proposed_values(filing.facts)),
+            field="form" if filing.kind == FilingKind.INITIAL else "changes",
+        )
     if filing.kind == FilingKind.CANCELLATION:
         facts = filing.facts or {}
         if not facts.get("stop_date"):

@@ -1,0 +1,70 @@
+"""Blocks (拦截): a rule of severity ``block`` stops the action it guards, with the rule's own evidence and
+remedy as the message. The compliance pages report the same rules after the fact; a guard refuses before.
+
+Guarded here:
+- submitting an initial or change filing: STF-01 (the director's qualifications) and SIT-05 (the health
+  observation room), read from the institution as the filing would make it. While no rooms are recorded,
+  a centre's 备案书 answer "设有观察室" stands in for them (its size is checked when the rooms are entered).
+
+Enrolling a child into a full class (CLS-05) is refused by the children service itself, with the rule's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tuoyu.core.errors import DomainError
+from tuoyu.institutions.models import Institution, InstitutionKind
+from tuoyu.standards.catalogue import FAIL, RULES_BY_ID, Context, params_for
+from tuoyu.standards.engine import loaded
+
+FILING_GUARDS = ("STF-01", "SIT-05")
+
+
+def _refusal(rule_id: str, evidence: str, fix: str, field: str) -> DomainError:
+    rule = RULES_BY_ID[rule_id]
+    message = _("不符合%(id)s（%(title)s）：%(evidence)s%(fix)s") % {
+        "id": rule.id,
+        "title": rule.title_en if (get_language() or "").startswith("en") else rule.title_zh,
+        "evidence": evidence,
+        "fix": fix,
+    }
+    return DomainError(rule.id, message, field=field)
+
+
+def filing_guard(institution_id: int, proposed: Mapping[str, Any], *, field: str) -> None:
+    """Raise the first guarded rule's refusal for the institution with the filing's ``proposed`` values set
+    (not saved). ``field`` names the part of the filing the message belongs to."""
+    from django.utils import timezone
+
+    institution: Institution = loaded(Institution.objects.filter(pk=institution_id)).get()
+    for name, value in proposed.items():
+        setattr(institution, name, value)
+    ctx = Context(
+        institution=institution,
+        rooms=list(institution.standard_rooms),
+        classes=list(institution.standard_classes),
+        employments=list(institution.standard_employments),
+        accepted_initial=next(iter(institution.standard_filings), None),
+        on=timezone.localdate(),
+    )
+    for rule_id in FILING_GUARDS:
+        rule = RULES_BY_ID[rule_id]
+        outcome = rule.check(ctx, params_for(rule, institution.region_prefix))
+        if outcome.status == FAIL:
+            raise _refusal(rule_id, outcome.evidence, outcome.fix, field)
+    if (
+        not ctx.rooms
+        and institution.kind != InstitutionKind.HOME_POINT
+        and not institution.has_observation_room
+    ):
+        raise _refusal(
+            "SIT-05",
+            _("备案书申报未设保健观察室。"),
+            _("设置保健观察室后，在备案书“场地”部分勾选“设有观察室”。"),
+            field,
+        )
