@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
@@ -179,4 +180,39 @@ def demo_staff_account_and_ban(*, password: str) -> list[str]:
             )
         except DomainError as exc:  # the point of the demo: the hire is refused, the bureau alerted
             done.append(f"banned person: hire refused ({exc.message})")
+    if not Ban.objects.filter(decision_number=EMPLOYED_BAN_NUMBER).exists():
+        done.extend(_ban_someone_employed(keeper=User.objects.get(username="zz-city"), spare=institution))
     return done
+
+
+EMPLOYED_BAN_NUMBER = "株卫禁〔2026〕2号"
+
+
+def _ban_someone_employed(*, keeper: Any, spare: Any) -> list[str]:
+    """A ban on a guard working at another 株洲 demo institution: the sweep alerts its county and the
+    institution fails BAN-01 until the person leaves."""
+    from tuoyu.bans.services import BanData, ban_create
+
+    employments = (
+        Employment.objects.filter(institution__region_prefix__startswith="4302", end_date__isnull=True)
+        .exclude(institution=spare)
+        .select_related("person", "institution")
+        .order_by("institution__uscc", "id")
+    )
+    employment = next((e for e in employments if StaffRole.GUARD in e.roles), None)  # JSON lookups vary by DB
+    if employment is None:
+        return []
+    person = employment.person
+    ban_create(
+        by=keeper,
+        data=BanData(
+            name=person.name,
+            id_number=person.id_number,
+            reason="演示数据：在其他机构任职期间殴打婴幼儿，被依法追究刑事责任",
+            decision_authority="株洲市卫生健康委员会",
+            decision_number=EMPLOYED_BAN_NUMBER,
+            decision_date=dt.date(2026, 6, 1),
+            scope="national",
+        ),
+    )
+    return [f"a person employed at {employment.institution.name} banned: the county is alerted (BAN-01)"]
