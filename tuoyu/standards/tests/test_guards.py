@@ -103,7 +103,7 @@ def test_the_api_answers_a_block_as_a_problem_naming_the_rule(cast, login) -> No
     )
     assert response.status_code == 400 and response["Content-Type"].startswith("application/problem+json")
     body = response.json()
-    assert "STF-01" in body["detail"]
+    assert body["type"].endswith("STF-01") and "须大专及以上" in body["detail"]
     filing.refresh_from_db()
     assert filing.state == FilingState.DRAFT
 
