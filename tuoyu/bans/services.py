@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -376,26 +377,25 @@ def ban_sweep(ban: Ban, *, by: User | None = None) -> list[BanAlert]:
     return alerts
 
 
-def active_matches(institution: Institution) -> list[BanAlert]:
-    """Employed-match alerts of the institution whose ban is still in force and whose person still works
-    there: what the compliance engine counts as a failure. Acknowledging an alert does not clear it."""
-    alerts = list(
-        BanAlert.objects.filter(
-            institution=institution, kind=AlertKind.EMPLOYED_MATCH, ban__lifted_at__isnull=True
-        ).select_related("ban")
+def open_match_alerts() -> QuerySet[BanAlert]:
+    """Employed-match alerts whose ban is still in force (with the ban): the rows ``employed_matches`` sifts.
+    The compliance engine prefetches this queryset for a batch of institutions; ``active_matches`` filters
+    it for one."""
+    return BanAlert.objects.filter(kind=AlertKind.EMPLOYED_MATCH, ban__lifted_at__isnull=True).select_related(
+        "ban"
     )
-    if not alerts:
-        return []
-    if not apps.is_installed("tuoyu.staff"):
-        return alerts
-    from tuoyu.staff.models import Employment, Person
+
+
+def employed_matches(alerts: Iterable[BanAlert], employed_indexes: Iterable[str]) -> list[BanAlert]:
+    """Of an institution's ``open_match_alerts``, those whose banned person still works there — one per ban.
+
+    ``employed_indexes`` are the staff blind indexes (``staff.Person.id_index``) of the institution's active
+    employments. A ban's blind index is keyed for the ban list, so the ban's ID number is indexed afresh
+    with the staff register's key to compare them."""
+    from tuoyu.staff.models import Person
 
     field = Person._meta.get_field("id_index")
-    employed = set(
-        Employment.objects.filter(institution=institution, end_date__isnull=True).values_list(
-            "person__id_index", flat=True
-        )
-    )
+    employed = set(employed_indexes)
     out: list[BanAlert] = []
     seen: set[int] = set()
     for alert in alerts:
@@ -405,3 +405,19 @@ def active_matches(institution: Institution) -> list[BanAlert]:
             seen.add(alert.ban_id)
             out.append(alert)
     return out
+
+
+def active_matches(institution: Institution) -> list[BanAlert]:
+    """Employed-match alerts of the institution whose ban is still in force and whose person still works
+    there: what the compliance engine counts as a failure (BAN-01). Acknowledging an alert does not clear it."""
+    alerts = list(open_match_alerts().filter(institution=institution))
+    if not alerts:
+        return []
+    if not apps.is_installed("tuoyu.staff"):
+        return alerts
+    from tuoyu.staff.models import Employment
+
+    employed = Employment.objects.filter(institution=institution, end_date__isnull=True).values_list(
+        "person__id_index", flat=True
+    )
+    return employed_matches(alerts, employed)

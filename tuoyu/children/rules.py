@@ -1,29 +1,27 @@
-"""Enrollment rules the compliance engine can import as they are (one source of truth).
+"""Enrollment rules, with one source of truth shared with the compliance engine.
 
-CLASS_SIZE_CAP: the most children a class of each type may hold — 托育机构设置标准（试行）
-(国卫人口发〔2019〕58号) art. 19: 乳儿班 ≤ 10, 托小班 ≤ 15, 托大班 ≤ 20, 混龄班 ≤ 18; a home childcare
-point (家庭托育点) takes at most 5 children (家庭托育点管理办法（试行） art. 7; RAT-02).
+``class_size_cap``: the most children a class of each type may hold is the CLS-05 / RAT-02 parameter of the
+rule catalogue (托育机构设置标准（试行）(国卫人口发〔2019〕58号) art. 19: 乳儿班 ≤ 10, 托小班 ≤ 15, 托大班 ≤ 20,
+混龄班 ≤ 18; 家庭托育点管理办法（试行）: a home childcare point takes at most 5), with the city's overrides.
 """
 
 from __future__ import annotations
 
 from tuoyu.institutions.models import ClassType
 
-CLASS_SIZE_CAP: dict[str, int] = {
-    ClassType.INFANT: 10,
-    ClassType.TODDLER: 15,
-    ClassType.OLDER_TODDLER: 20,
-    ClassType.MIXED: 18,
-    ClassType.HOME_GROUP: 5,
-}
-CLASS_SIZE_RULE: dict[str, str] = {
-    ClassType.INFANT: "CLS-05",
-    ClassType.TODDLER: "CLS-05",
-    ClassType.OLDER_TODDLER: "CLS-05",
-    ClassType.MIXED: "CLS-05",
-    ClassType.HOME_GROUP: "RAT-02",
-}
-CLASS_SIZE_SOURCE = "托育机构设置标准（试行）第19条；家庭托育点管理办法（试行）"
+
+def class_size_cap(class_type: str, region_prefix: str) -> tuple[int, str]:
+    """The most children a class of this type may hold in this region, and the rule that says so: CLS-05's
+    parameter for the class type, RAT-02's for a home point's group — national defaults with the city's
+    (only stricter) overrides, so an enrolment is refused exactly where the compliance page would fail."""
+    from tuoyu.standards.catalogue import CLASS_CAP_PARAM, RULES_BY_ID, params_for
+
+    if class_type == ClassType.HOME_GROUP:
+        rule, name = RULES_BY_ID["RAT-02"], "max_children"
+    else:
+        rule, name = RULES_BY_ID["CLS-05"], CLASS_CAP_PARAM[ClassType(class_type)]
+    return int(params_for(rule, region_prefix)[name]), rule.id
+
 
 # The ages a childcare service takes (托育机构设置标准 art. 2: 3岁以下; centres take infants from 6 months):
 # at the enrollment's start the child is at least MIN_AGE_MONTHS and less than MAX_AGE_MONTHS old.

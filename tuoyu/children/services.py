@@ -27,7 +27,7 @@ from tuoyu.children.models import (
     Sex,
     age_in_months,
 )
-from tuoyu.children.rules import CLASS_SIZE_CAP, CLASS_SIZE_RULE, MAX_AGE_MONTHS, MIN_AGE_MONTHS
+from tuoyu.children.rules import MAX_AGE_MONTHS, MIN_AGE_MONTHS, class_size_cap
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
 from tuoyu.institutions.models import CareClass, ClassType, Institution
@@ -281,7 +281,8 @@ def consent_withdraw(*, by: Any, consent: Consent) -> Consent:
 
 
 def class_limit(care_class: CareClass) -> int:
-    return min(care_class.planned_size, CLASS_SIZE_CAP[ClassType(care_class.class_type)])
+    cap, _rule = class_size_cap(care_class.class_type, care_class.institution.region_prefix)
+    return min(care_class.planned_size, cap)
 
 
 def _occupying(care_class: CareClass, on: dt.date) -> Any:
@@ -318,8 +319,8 @@ def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date)
             field="care_class",
         )
     kind = ClassType(care_class.class_type)
-    cap = CLASS_SIZE_CAP[kind]
-    limit = class_limit(care_class)
+    cap, rule = class_size_cap(kind, child.institution.region_prefix)
+    limit = min(care_class.planned_size, cap)
     if _occupying(care_class, start_date).count() >= limit:
         if limit < cap:
             message = _("班额已满：“%(cls)s”计划班额%(n)d人（%(type)s不超过%(cap)d人，%(rule)s）。") % {
@@ -327,13 +328,13 @@ def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date)
                 "n": limit,
                 "type": kind.label,
                 "cap": cap,
-                "rule": CLASS_SIZE_RULE[kind],
+                "rule": rule,
             }
         else:
             message = _("班额已满：%(type)s不超过%(cap)d人（%(rule)s）。") % {
                 "type": kind.label,
                 "cap": cap,
-                "rule": CLASS_SIZE_RULE[kind],
+                "rule": rule,
             }
         raise DomainError("class_full", message, field="care_class")
     enrollment = Enrollment.objects.create(child=child, care_class=care_class, start_date=start_date)

@@ -6,13 +6,15 @@ loaded) and returns an ``Outcome``: pass, fail, warn or not applicable — never
 missing. Parameters carry national defaults; a city may override them in ``TUOYU_STANDARDS_OVERRIDES``:
 a parameter named in ``local_params`` freely, any other only in its stricter direction.
 
-Adding a rule later (staff, bans, children): write ``def _check_xxx(ctx, params) -> Outcome``, load what it
-needs in ``engine.load`` (one prefetch, so the query count stays fixed), and append a ``Rule`` to ``RULES``.
+Adding a rule: write ``def _check_xxx(ctx, params) -> Outcome``, load what it needs in ``engine.loaded`` (one
+prefetch, so the query count stays fixed), and append a ``Rule`` to ``RULES``. Evidence that lists several
+findings goes through ``_sentences`` (translatable separators), a list of names or ages through ``_series``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tuoyu.institutions.models import (
     AUTHORITY_FOR_LEGAL_PERSON,
@@ -50,7 +53,7 @@ class Param:
     name: str
     default: int | float
     stricter: str  # HIGHER: a larger value is stricter; LOWER: a smaller one
-    label: str  # Chinese, untranslated data (shown through gettext in the catalogue page)
+    label: str  # a Chinese msgid marked with gettext_noop: the API gives it as is, the pages translate it
 
 
 @dataclass(frozen=True)
@@ -80,12 +83,51 @@ class Context:
     classes: list[CareClass]
     accepted_initial: Any  # filings.Filing with prefetched ``materials``, or None
     on: dt.date
-    # staff.Employment (active), each with ``person`` and its health certificates and background checks
+    # staff.Employment (active), each with ``person`` and its health certificates, background checks,
+    # certificates and training records
     employments: list[Any] = field(default_factory=list)
+    # bans.BanAlert: the institution's employed-match alerts whose ban is in force (bans.open_match_alerts)
+    ban_alerts: list[Any] = field(default_factory=list)
+
+    def enrolments(self, care_class: CareClass) -> list[Any]:
+        """The class's children.Enrollment rows on the evaluation day (prefetched by the engine with the child)."""
+        return [e for e in getattr(care_class, "standard_enrollments", []) if e.active_on(self.on)]
 
     def enrolled(self, care_class: CareClass) -> int:
-        """Children in the class on the evaluation day (children.Enrollment prefetched by the engine)."""
-        return sum(1 for e in getattr(care_class, "standard_enrollments", []) if e.active_on(self.on))
+        """Children in the class on the evaluation day."""
+        return len(self.enrolments(care_class))
+
+    @property
+    def enrolled_total(self) -> int:
+        return sum(self.enrolled(c) for c in self.active_classes)
+
+    def ages(self, care_class: CareClass) -> list[int]:
+        """The completed months of age of the class's children on the evaluation day, youngest first."""
+        from tuoyu.children.models import age_in_months
+
+        births = [e.child.birth_date for e in self.enrolments(care_class)]
+        return sorted(age_in_months(b, self.on) if b <= self.on else 0 for b in births)
+
+    def caregivers(self, care_class: CareClass) -> int:
+        """Caregivers (保育人员) assigned to the class on the evaluation day: active employments with the
+        caregiver post whose class assignment has started and not ended (an assignment ending on a day no
+        longer counts that day, like an enrolment)."""
+        from tuoyu.staff.models import StaffRole
+
+        return len(
+            {
+                a.employment_id
+                for a in getattr(care_class, "standard_assignments", [])
+                if a.start_date <= self.on
+                and (a.end_date is None or a.end_date > self.on)
+                and a.employment.end_date is None
+                and StaffRole.CAREGIVER in a.employment.roles
+            }
+        )
+
+    def staff_with(self, role: str) -> list[Any]:
+        """Active employments holding the post ``role`` (a staff.StaffRole value)."""
+        return [e for e in self.employments if role in (e.roles or [])]
 
     @property
     def children_rooms(self) -> list[Room]:
@@ -135,6 +177,17 @@ def _m2(value: Any) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
+def _sentences(parts: Any) -> str:
+    """Several findings as one piece of evidence: joined by a translatable "；" and closed by "。"."""
+    return _("；").join(str(p) for p in parts) + _("。")
+
+
+def _series(items: Any, *, limit: int = 10) -> str:
+    """Names or values in a row, joined by a translatable "、"; beyond ``limit`` they end in "等"."""
+    items = [str(i) for i in items]
+    return _("、").join(items[:limit]) + (_("等") if len(items) > limit else "")
+
+
 # --- rules on the institution's 备案书 facts -------------------------------------------------------------
 
 EDUCATION_OK = {Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
@@ -160,7 +213,7 @@ def _stf01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     if problems:
         return _o(
             FAIL,
-            _("负责人%(list)s。") % {"list": "；".join(str(x) for x in problems)},
+            _("负责人%(list)s") % {"list": _sentences(problems)},
             _("更换符合条件的负责人，或补齐学历、管理经验和岗位培训证明后办理变更备案。"),
         )
     return _o(
@@ -295,22 +348,42 @@ def _fil03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
 
 
 def _rat02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    """A home point's capacity, its children enrolled on the day and its carers. A home point has one care
+    group, so every active employment with the caregiver post counts as a carer (no class assignment needed)."""
+    from tuoyu.staff.models import StaffRole
+
     inst = ctx.institution
     if inst.kind != InstitutionKind.HOME_POINT:
         return _o(NOT_APPLICABLE, _("仅适用于家庭托育点。"))
-    if inst.capacity is None:
+    enrolled = ctx.enrolled_total
+    if inst.capacity is None and not enrolled:
         return _o(NOT_APPLICABLE, _("尚未填写托位数。"), _("请在备案书中填写托位数。"))
-    cap = int(p["max_children"])
-    if inst.capacity > cap:
+    cap, per = int(p["max_children"]), p["children_per_carer"]
+    carers = len(ctx.staff_with(StaffRole.CAREGIVER))
+    needed = math.ceil(enrolled / max(per, 1))
+    problems = []
+    if inst.capacity is not None and inst.capacity > cap:
+        problems.append(_("托位%(c)s个，超过%(n)s个") % {"c": inst.capacity, "n": cap})
+    if enrolled > cap:
+        problems.append(_("在托%(e)s人，超过%(n)s人") % {"e": enrolled, "n": cap})
+    if carers < needed:
+        problems.append(
+            _("在托%(e)s人，看护人员%(k)s名，应不少于%(m)s名") % {"e": enrolled, "k": carers, "m": needed}
+        )
+    if problems:
         return _o(
             FAIL,
-            _("家庭托育点托位%(c)s个，超过%(n)s个。") % {"c": inst.capacity, "n": cap},
-            _("将托位减至%(n)s个以内，或按托育机构办理登记和备案。") % {"n": cap},
+            _("家庭托育点%(p)s") % {"p": _sentences(problems)},
+            _(
+                "将托位和在托人数减至%(n)s人以内，按每%(per)s名幼儿至少1名看护人员配备并录入；或按托育机构办理登记和备案。"
+            )
+            % {"n": cap, "per": _m2(per)},
         )
+    capacity = inst.capacity if inst.capacity is not None else _("未填写")
     return _o(
         PASS,
-        _("家庭托育点托位%(c)s个，不超过%(n)s个（看护人配比待人员信息录入后核查）。")
-        % {"c": inst.capacity, "n": cap},
+        _("家庭托育点托位%(c)s个，在托%(e)s人，看护人员%(k)s名：不超过%(n)s人，每名看护人员不超过%(per)s人。")
+        % {"c": capacity, "e": enrolled, "k": carers, "n": cap, "per": _m2(per)},
     )
 
 
@@ -326,7 +399,7 @@ def _no_rooms() -> Outcome:
 
 
 def _names(rooms: list[Any]) -> str:
-    return "、".join(r.name for r in rooms[:10]) + ("等" if len(rooms) > 10 else "")
+    return _series(r.name for r in rooms)
 
 
 def _sit02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
@@ -347,7 +420,7 @@ def _sit02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
             parts.append(_("%(r)s在地下或半地下") % {"r": _names(low)})
         return _o(
             FAIL,
-            "；".join(str(x) for x in parts) + "。",
+            _sentences(parts),
             _("将婴幼儿生活用房调整到地上%(n)s层及以下。") % {"n": top},
         )
     return _o(
@@ -388,11 +461,11 @@ def _sit03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         else:
             ok += 1
     if short:
-        return _o(WARN, "；".join(str(s) for s in short) + "。", _("为班级调换更大的活动室，或缩小班额。"))
+        return _o(WARN, _sentences(short), _("为班级调换更大的活动室，或缩小班额。"))
     if unknown:
         return _o(
             NOT_APPLICABLE,
-            _("班级%(c)s未指定活动室。") % {"c": "、".join(unknown[:10])},
+            _("班级%(c)s未指定活动室。") % {"c": _series(unknown)},
             _("请为每个班级指定活动室。"),
         )
     return _o(PASS, _("%(k)s个班级的活动室面积均达标。") % {"k": ok})
@@ -405,7 +478,7 @@ def _sit04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     ratio = Decimal(str(p["min_ratio"]))
     low = [r for r in rooms if r.window_area_m2 < r.floor_area_m2 * ratio]
     if low:
-        detail = "；".join(
+        detail = _("；").join(
             _("%(r)s窗地比%(x)s") % {"r": r.name, "x": f"{r.window_area_m2 / r.floor_area_m2:.2f}"}
             for r in low[:10]
         )
@@ -489,11 +562,157 @@ def _cls05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         elif c.planned_size > cap:
             over.append(_("%(c)s（%(t)s）计划班额%(n)s人，上限%(m)s人") % {**label, "n": c.planned_size})
     if over:
-        return _o(FAIL, "；".join(str(x) for x in over) + "。", _("降低计划班额或分班。"))
+        return _o(FAIL, _sentences(over), _("降低计划班额或分班。"))
     return _o(
         PASS,
         _("%(k)s个班级的在班人数和计划班额均不超过上限（共在班%(n)s人）。")
         % {"k": len(classes), "n": sum(ctx.enrolled(c) for c in classes)},
+    )
+
+
+# 设置标准 art. 19: the completed months of age each class type is for, [from, to).
+AGE_BANDS = {
+    ClassType.INFANT: (6, 12),
+    ClassType.TODDLER: (12, 24),
+    ClassType.OLDER_TODDLER: (24, 36),
+}
+
+
+def _months(ages: list[int]) -> str:
+    return _series(_("%(m)s月龄") % {"m": a} for a in ages)
+
+
+def _no_classes() -> Outcome:
+    return _o(NOT_APPLICABLE, _("尚未录入班级。"), _("请在“园舍与班级”中录入班级及计划班额。"))
+
+
+def _no_children() -> Outcome:
+    return _o(NOT_APPLICABLE, _("尚无在班幼儿。"), _("请在“幼儿”中录入在班幼儿及其入班日期。"))
+
+
+def _age_band(class_type: ClassType) -> Check:
+    """CLS-01…03: every child in a class of ``class_type`` is within its band on the day; a child may stay
+    up to ``grace_months`` (local) past the band's end, having outgrown it during the term."""
+    low, high = AGE_BANDS[class_type]
+
+    def check(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+        kind = class_type.label
+        classes = [c for c in ctx.active_classes if c.class_type == class_type]
+        if not classes:
+            return _o(NOT_APPLICABLE, _("未设%(t)s。") % {"t": kind})
+        children = sum(ctx.enrolled(c) for c in classes)
+        if not children:
+            return _no_children()
+        grace = int(p["grace_months"])
+        band = {"lo": low, "hi": high}
+        outside = []
+        for c in classes:
+            ages = [a for a in ctx.ages(c) if not low <= a < high + grace]
+            if ages:
+                outside.append(
+                    _("%(c)s有%(n)s名幼儿不在%(lo)s–%(hi)s月龄（%(ages)s）")
+                    % {"c": c.name, "n": len(ages), "ages": _months(ages), **band}
+                )
+        note = _("（本地允许超出%(g)s个月）") % {"g": grace} if grace else ""
+        if outside:
+            return _o(
+                WARN,
+                _sentences(outside) + note,
+                _("核对幼儿的出生日期，将不在本班月龄段的幼儿转入相应班级。"),
+            )
+        return _o(
+            PASS,
+            _("%(t)s共%(n)s名在班幼儿，均在%(lo)s–%(hi)s月龄。") % {"t": kind, "n": children, **band} + note,
+        )
+
+    return check
+
+
+def _cls04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    classes = [c for c in ctx.active_classes if c.class_type == ClassType.MIXED]
+    if not classes:
+        return _o(NOT_APPLICABLE, _("未设%(t)s。") % {"t": ClassType.MIXED.label})
+    children = sum(ctx.enrolled(c) for c in classes)
+    if not children:
+        return _no_children()
+    low = int(p["min_months"])
+    young = []
+    for c in classes:
+        ages = [a for a in ctx.ages(c) if a < low]
+        if ages:
+            young.append(
+                _("%(c)s有%(n)s名幼儿不满%(m)s月龄（%(ages)s）")
+                % {"c": c.name, "n": len(ages), "m": low, "ages": _months(ages)}
+            )
+    if young:
+        return _o(
+            FAIL,
+            _sentences(young),
+            _("混龄班只收%(m)s月龄及以上的幼儿：将不满%(m)s月龄的幼儿转入乳儿班或托小班。") % {"m": low},
+        )
+    return _o(PASS, _("混龄班共%(n)s名在班幼儿，均已满%(m)s月龄。") % {"n": children, "m": low})
+
+
+def _cls06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    classes = ctx.active_classes
+    if not classes:
+        return _no_classes()
+    children = ctx.enrolled_total
+    if not children:
+        return _no_children()
+    low, high = int(p["min_months"]), int(p["max_months"])
+    outside = []
+    for c in classes:
+        ages = [a for a in ctx.ages(c) if not low <= a < high]
+        if ages:
+            outside.append(
+                _("%(c)s有%(n)s名幼儿不满%(lo)s月龄或已满%(hi)s月龄（%(ages)s）")
+                % {"c": c.name, "n": len(ages), "lo": low, "hi": high, "ages": _months(ages)}
+            )
+    if outside:
+        return _o(
+            WARN,
+            _sentences(outside),
+            _("按本地规定确认能否收托；已满%(hi)s月龄的幼儿宜转入幼儿园。") % {"hi": high},
+        )
+    return _o(PASS, _("%(n)s名在班幼儿均在%(lo)s–%(hi)s月龄。") % {"n": children, "lo": low, "hi": high})
+
+
+def _rat01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    """Caregivers assigned to each class on the day against its children enrolled on the day (the standard
+    speaks of children present and caregivers on duty; the register holds enrolments and assignments)."""
+    classes = [c for c in ctx.active_classes if c.class_type in CLASS_CAP_PARAM]
+    if not classes:
+        return _no_classes()
+    with_children = [c for c in classes if ctx.enrolled(c)]  # an empty class needs no caregiver
+    if not with_children:
+        return _no_children()
+    short = []
+    for c in with_children:
+        n, per = ctx.enrolled(c), p[CLASS_CAP_PARAM[ClassType(c.class_type)]]
+        needed, have = math.ceil(n / max(per, 1)), ctx.caregivers(c)
+        if have < needed:
+            short.append(
+                _("%(c)s（%(t)s）在班%(n)s人，保育人员%(k)s名，应不少于%(m)s名（1:%(r)s）")
+                % {
+                    "c": c.name,
+                    "t": ClassType(c.class_type).label,
+                    "n": n,
+                    "k": have,
+                    "m": needed,
+                    "r": _m2(per),
+                }
+            )
+    if short:
+        return _o(
+            FAIL,
+            _sentences(short),
+            _("为上述班级增配保育人员并在“工作人员”中安排带班，或调整班级人数。"),
+        )
+    return _o(
+        PASS,
+        _("%(k)s个有在班幼儿的班级保育人员配比均达标（共在班%(n)s人）。")
+        % {"k": len(with_children), "n": sum(ctx.enrolled(c) for c in with_children)},
     )
 
 
@@ -519,14 +738,14 @@ def _stf05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         return _o(
             FAIL,
             _("%(n)s名在职人员没有有效健康证：%(names)s。")
-            % {"n": len(lacking), "names": "、".join(lacking)},
+            % {"n": len(lacking), "names": _series(lacking, limit=50)},
             _("安排上述人员体检，取得健康证后再上岗。"),
         )
     if expiring:
         return _o(
             WARN,
             _("%(n)s名人员的健康证将在%(d)s天内到期：%(names)s。")
-            % {"n": len(expiring), "d": p["warn_days"], "names": "、".join(expiring)},
+            % {"n": len(expiring), "d": p["warn_days"], "names": _series(expiring, limit=50)},
             _("提前安排复检。"),
         )
     return _o(PASS, _("%(n)s名在职人员的健康证均在有效期内。") % {"n": len(ctx.employments)})
@@ -547,17 +766,178 @@ def _stf06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     if found:
         return _o(
             FAIL,
-            _("%(names)s的无犯罪记录证明显示有记录。") % {"names": "、".join(found)},
+            _("%(names)s的无犯罪记录证明显示有记录。") % {"names": _series(found, limit=50)},
             _("立即调离婴幼儿照护岗位，并报告卫生健康部门。"),
         )
     if missing:
         return _o(
             FAIL,
             _("%(n)s名在职人员缺少无犯罪记录证明：%(names)s。")
-            % {"n": len(missing), "names": "、".join(missing)},
+            % {"n": len(missing), "names": _series(missing, limit=50)},
             _("为上述人员开具无犯罪记录证明并录入。"),
         )
     return _o(PASS, _("%(n)s名在职人员均有无犯罪记录证明。") % {"n": len(ctx.employments)})
+
+
+def _has_certificate(person: Any, kind: str, on: dt.date) -> bool:
+    """A certificate of ``kind`` issued by ``on`` and not expired on it (no expiry date: it does not lapse)."""
+    return any(
+        c.kind == kind and c.issued_on <= on and (c.expires_on is None or c.expires_on >= on)
+        for c in person.certificates.all()
+    )
+
+
+def _stf02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    from tuoyu.staff.models import CertificateKind, StaffRole
+
+    if not ctx.employments:
+        return _no_staff()
+    workers = ctx.staff_with(StaffRole.HEALTH_WORKER)
+    if not workers:
+        return _o(
+            NOT_APPLICABLE,
+            _("没有岗位为保健人员的在职人员（见STF-03）。"),
+            _("在“工作人员”中录入保健人员。"),
+        )
+    lacking = [
+        e.person.name
+        for e in workers
+        if not _has_certificate(e.person, CertificateKind.HEALTH_TRAINING, ctx.on)
+    ]
+    if lacking:
+        return _o(
+            FAIL,
+            _("%(n)s名保健人员没有有效的保健员培训合格证明（妇幼保健机构）：%(names)s。")
+            % {"n": len(lacking), "names": _series(lacking, limit=50)},
+            _("安排上述人员参加妇幼保健机构组织的保健员培训，取得合格证明后录入。"),
+        )
+    return _o(PASS, _("%(n)s名保健人员均有保健员培训合格证明。") % {"n": len(workers)})
+
+
+def _stf03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    """≥ 1 health worker, and ≥ floor(enrolled/150) full-time ones from 150 children on. The staff register
+    has no full-time flag, so every active health worker counts as full-time (stated in the evidence)."""
+    from tuoyu.staff.models import StaffRole
+
+    if not ctx.employments:
+        return _no_staff()
+    workers = len(ctx.staff_with(StaffRole.HEALTH_WORKER))
+    children, per = ctx.enrolled_total, p["children_per_full_time"]
+    needed = max(int(p["min_health_workers"]), int(children // max(per, 1)))
+    facts = {"n": children, "k": workers, "m": needed}
+    if workers < needed:
+        return _o(
+            FAIL,
+            _("在托%(n)s人，保健人员%(k)s名，应不少于%(m)s名。") % facts,
+            _("配备保健人员（在托每满%(per)s人至少1名专职保健人员），并在“工作人员”中录入。")
+            % {"per": _m2(per)},
+        )
+    return _o(
+        PASS,
+        _("在托%(n)s人，保健人员%(k)s名，不少于%(m)s名（系统未区分专职与兼职，按全部在职保健人员计）。")
+        % facts,
+    )
+
+
+def _stf04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    from tuoyu.staff.models import CertificateKind, StaffRole
+
+    if ctx.institution.kind == InstitutionKind.HOME_POINT:
+        return _o(NOT_APPLICABLE, _("仅适用于托育机构（家庭托育点除外）。"))
+    if not ctx.employments:
+        return _no_staff()
+    guards = ctx.staff_with(StaffRole.GUARD)
+    minimum = int(p["min_guards"])
+    unlicensed = [
+        e.person.name for e in guards if not _has_certificate(e.person, CertificateKind.GUARD_LICENCE, ctx.on)
+    ]
+    if len(guards) < minimum:
+        return _o(
+            FAIL,
+            _("在职保安%(k)s名，应不少于%(m)s名。") % {"k": len(guards), "m": minimum},
+            _("配备持保安员证的保安（可由有资质的保安服务公司派驻），并在“工作人员”中录入。"),
+        )
+    if unlicensed:
+        return _o(
+            FAIL,
+            _("%(n)s名保安没有有效的保安员证：%(names)s。")
+            % {"n": len(unlicensed), "names": _series(unlicensed, limit=50)},
+            _("安排持保安员证的人员上岗，并录入其保安员证。"),
+        )
+    return _o(PASS, _("%(n)s名保安均持有效的保安员证。") % {"n": len(guards)})
+
+
+def _stf07(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    """Cooks for meals. The institution records only whether it serves meals (not whether it cooks them or
+    has them delivered), so serving meals is read as preparing them; the rule is a warning only."""
+    from tuoyu.staff.models import StaffRole
+
+    if not ctx.institution.serves_meals:
+        return _o(NOT_APPLICABLE, _("机构不提供膳食。"))
+    if not ctx.employments:
+        return _no_staff()
+    children, per = ctx.enrolled_total, p["children_per_cook"]
+    needed = max(int(p["min_cooks"]), math.ceil(children / max(per, 1)))
+    cooks = len(ctx.staff_with(StaffRole.COOK))
+    facts = {"n": children, "k": cooks, "m": needed}
+    if cooks < needed:
+        return _o(
+            WARN,
+            _("机构提供膳食，在托%(n)s人，炊事人员%(k)s名，应不少于%(m)s名。") % facts,
+            _("增配炊事人员（每%(per)s名幼儿至少1名），并在“工作人员”中录入。") % {"per": _m2(per)},
+        )
+    return _o(PASS, _("机构提供膳食，在托%(n)s人，炊事人员%(k)s名，不少于%(m)s名。") % facts)
+
+
+def _stf08(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    from tuoyu.staff.models import StaffRole
+
+    if not ctx.employments:
+        return _no_staff()
+    directors = ctx.staff_with(StaffRole.DIRECTOR)
+    if not directors:
+        return _o(
+            NOT_APPLICABLE,
+            _("没有岗位为负责人的在职人员。"),
+            _("在“工作人员”中录入负责人，岗位选“负责人”。"),
+        )
+    needed = Decimal(str(p["min_hours"]))
+    short, done = [], []
+    for e in directors:
+        # WS/T 821 5.2.1 asks for 60 hours of 岗位培训 without naming a period, so the hours of every recorded
+        # year count (a yearly reading would fail a director who trained fully before taking the post).
+        hours = sum((r.hours for r in e.person.training_records.all()), Decimal(0))
+        facts = {"name": e.person.name, "h": _m2(hours), "n": _m2(needed)}
+        if hours < needed:
+            short.append(_("负责人%(name)s的培训记录共%(h)s学时，少于%(n)s学时") % facts)
+        else:
+            done.append(_("负责人%(name)s的培训记录共%(h)s学时") % facts)
+    if short:
+        return _o(
+            WARN,
+            _sentences(short),
+            _("安排负责人参加岗位培训，并在“工作人员”中录入培训学时。"),
+        )
+    return _o(PASS, _sentences(done))
+
+
+def _ban01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    """A banned person works here (an open employed-match alert of a ban in force, the person still employed).
+    The evidence is seen by the institution: it gives the number of people only — no name, reason or
+    decision, as when a hire is refused."""
+    from tuoyu.bans.services import employed_matches
+
+    if not ctx.employments:
+        return _no_staff()
+    matches = employed_matches(ctx.ban_alerts, (e.person.id_index for e in ctx.employments))
+    if matches:
+        people = len({a.ban.id_index for a in matches})
+        return _o(
+            FAIL,
+            _("%(n)s名在职人员不得从事托育服务，请联系卫生健康部门。") % {"n": people},
+            _("请联系卫生健康部门，按其要求处理。"),
+        )
+    return _o(PASS, _("%(n)s名在职人员均未匹配终身禁入名单。") % {"n": len(ctx.employments)})
 
 
 # --- rules on filings --------------------------------------------------------------------------------------
@@ -576,7 +956,7 @@ def _fil01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         return _o(
             FAIL,
             _("备案%(n)s缺少：%(m)s。")
-            % {"n": filing.number, "m": "、".join(str(MaterialKind(k).label) for k in missing)},
+            % {"n": filing.number, "m": _series((MaterialKind(k).label for k in missing), limit=50)},
             _("补交所缺材料（可通过变更备案上传）。"),
         )
     return _o(PASS, _("备案%(n)s的材料齐全。") % {"n": filing.number})
@@ -588,6 +968,12 @@ BASIS_HEALTH = "2022年《托育机构卫生评价》通知"
 BASIS_MGMT = "《托育机构管理规范（试行）》（国卫人口发〔2019〕58号）"
 BASIS_FILING = "《托育机构登记和备案办法（试行）》（国卫办人口发〔2019〕25号）"
 BASIS_HOME = "《家庭托育点管理办法（试行）》（2023）"
+BASIS_CHILDCARE_HEALTH = "《托儿所幼儿园卫生保健管理办法》（卫生部令第76号）"
+# The seed policies: “对虐童等行为的相关个人和直接管理人员实行终身禁入”.
+BASIS_BAN = (
+    "各地婴幼儿照护服务实施方案“对虐童等行为实行终身禁入”"
+    "（鹤政办〔2020〕29号、东政办〔2021〕6号、临政办发〔2020〕112号、株政办发〔2022〕23号）"
+)
 
 RULES: list[Rule] = [
     Rule(
@@ -598,7 +984,7 @@ RULES: list[Rule] = [
         "verified",
         BLOCK,
         _stf01,
-        (Param("min_management_years", 3, HIGHER, "最少管理经验（年）"),),
+        (Param("min_management_years", 3, HIGHER, gettext_noop("最少管理经验（年）")),),
     ),
     Rule(
         "SIT-01",
@@ -609,8 +995,8 @@ RULES: list[Rule] = [
         BLOCK,
         _sit01,
         (
-            Param("min_lease_years", 3, HIGHER, "最短租期（年）"),
-            Param("warn_days_before_end", 60, HIGHER, "到期前提醒天数"),
+            Param("min_lease_years", 3, HIGHER, gettext_noop("最短租期（年）")),
+            Param("warn_days_before_end", 60, HIGHER, gettext_noop("到期前提醒天数")),
         ),
     ),
     Rule(
@@ -621,7 +1007,7 @@ RULES: list[Rule] = [
         "verified",
         SEVERITY_FAIL,
         _sit02,
-        (Param("max_floor", 3, LOWER, "最高楼层"),),
+        (Param("max_floor", 3, LOWER, gettext_noop("最高楼层")),),
     ),
     Rule(
         "SIT-03",
@@ -632,9 +1018,9 @@ RULES: list[Rule] = [
         SEVERITY_WARN,
         _sit03,
         (
-            Param("infant_m2", 15, HIGHER, "乳儿班活动室（㎡）"),
-            Param("toddler_m2", 35, HIGHER, "托小班、托大班、混龄班活动室（㎡）"),
-            Param("per_child_m2", 0, HIGHER, "按计划班额每人面积（㎡，本地）"),
+            Param("infant_m2", 15, HIGHER, gettext_noop("乳儿班活动室（㎡）")),
+            Param("toddler_m2", 35, HIGHER, gettext_noop("托小班、托大班、混龄班活动室（㎡）")),
+            Param("per_child_m2", 0, HIGHER, gettext_noop("按计划班额每人面积（㎡，本地）")),
         ),
         frozenset({"per_child_m2"}),
     ),
@@ -646,7 +1032,7 @@ RULES: list[Rule] = [
         "verified",
         SEVERITY_WARN,
         _sit04,
-        (Param("min_ratio", 0.20, HIGHER, "最低窗地比"),),
+        (Param("min_ratio", 0.20, HIGHER, gettext_noop("最低窗地比")),),
     ),
     Rule(
         "SIT-05",
@@ -656,7 +1042,10 @@ RULES: list[Rule] = [
         "verified",
         BLOCK,
         _sit05,
-        (Param("min_area_m2", 6, HIGHER, "最小面积（㎡）"), Param("min_beds", 1, HIGHER, "最少观察床（张）")),
+        (
+            Param("min_area_m2", 6, HIGHER, gettext_noop("最小面积（㎡）")),
+            Param("min_beds", 1, HIGHER, gettext_noop("最少观察床（张）")),
+        ),
     ),
     Rule(
         "SIT-06",
@@ -666,7 +1055,7 @@ RULES: list[Rule] = [
         "secondary",
         SEVERITY_FAIL,
         _sit06,
-        (Param("per_child_m2", 0, HIGHER, "每托位室外面积（㎡，本地）"),),
+        (Param("per_child_m2", 0, HIGHER, gettext_noop("每托位室外面积（㎡，本地）")),),
         frozenset({"per_child_m2"}),
     ),
     Rule(
@@ -677,7 +1066,7 @@ RULES: list[Rule] = [
         "verified",
         SEVERITY_FAIL,
         _saf01,
-        (Param("min_days", 90, HIGHER, "最少保存天数"),),
+        (Param("min_days", 90, HIGHER, gettext_noop("最少保存天数")),),
     ),
     Rule(
         "SAF-02",
@@ -697,10 +1086,10 @@ RULES: list[Rule] = [
         SEVERITY_FAIL,
         _cls05,
         (
-            Param("infant", 10, LOWER, "乳儿班（人）"),
-            Param("toddler", 15, LOWER, "托小班（人）"),
-            Param("older_toddler", 20, LOWER, "托大班（人）"),
-            Param("mixed", 18, LOWER, "混龄班（人）"),
+            Param("infant", 10, LOWER, gettext_noop("乳儿班（人）")),
+            Param("toddler", 15, LOWER, gettext_noop("托小班（人）")),
+            Param("older_toddler", 20, LOWER, gettext_noop("托大班（人）")),
+            Param("mixed", 18, LOWER, gettext_noop("混龄班（人）")),
         ),
     ),
     Rule(
@@ -711,7 +1100,7 @@ RULES: list[Rule] = [
         "secondary-consistent",
         SEVERITY_FAIL,
         _stf05,
-        (Param("warn_days", 30, HIGHER, "到期前提醒天数"),),
+        (Param("warn_days", 30, HIGHER, gettext_noop("到期前提醒天数")),),
     ),
     Rule(
         "STF-06",
@@ -724,13 +1113,153 @@ RULES: list[Rule] = [
     ),
     Rule(
         "RAT-02",
-        "家庭托育点规模",
-        "Home childcare point: ≤ 5 children",
+        "家庭托育点看护比与规模",
+        "Home childcare point: ≤ 5 children, ≤ 3 per carer",
         BASIS_HOME,
         "verified",
         SEVERITY_FAIL,
         _rat02,
-        (Param("max_children", 5, LOWER, "最多收托人数"),),
+        (
+            Param("max_children", 5, LOWER, gettext_noop("最多收托人数")),
+            Param("children_per_carer", 3, LOWER, gettext_noop("每名看护人员最多看护（人）")),
+        ),
+    ),
+    Rule(
+        "CLS-01",
+        "乳儿班收托6–12月龄婴幼儿",
+        "Infant class holds children aged 6–12 months",
+        f"{BASIS_58} 第19条",
+        "secondary-consistent",
+        SEVERITY_WARN,
+        _age_band(ClassType.INFANT),
+        (Param("grace_months", 0, LOWER, gettext_noop("超出月龄段的宽限（月，本地）")),),
+        frozenset({"grace_months"}),
+    ),
+    Rule(
+        "CLS-02",
+        "托小班收托12–24月龄",
+        "Toddler-small class: 12–24 months",
+        f"{BASIS_58} 第19条",
+        "secondary-consistent",
+        SEVERITY_WARN,
+        _age_band(ClassType.TODDLER),
+        (Param("grace_months", 0, LOWER, gettext_noop("超出月龄段的宽限（月，本地）")),),
+        frozenset({"grace_months"}),
+    ),
+    Rule(
+        "CLS-03",
+        "托大班收托24–36月龄",
+        "Toddler-large class: 24–36 months",
+        f"{BASIS_58} 第19条",
+        "secondary-consistent",
+        SEVERITY_WARN,
+        _age_band(ClassType.OLDER_TODDLER),
+        (Param("grace_months", 0, LOWER, gettext_noop("超出月龄段的宽限（月，本地）")),),
+        frozenset({"grace_months"}),
+    ),
+    Rule(
+        "CLS-04",
+        "混合编班仅限18月龄以上",
+        "Mixed-age class only for children ≥ 18 months",
+        f"{BASIS_58} 第19条",
+        "secondary-consistent",
+        SEVERITY_FAIL,
+        _cls04,
+        (Param("min_months", 18, HIGHER, gettext_noop("混龄班最小月龄")),),
+    ),
+    Rule(
+        "CLS-06",
+        "不满6月龄/满36月龄提示",
+        "Child under 6 months or 36 months and over",
+        f"{BASIS_58} 适用范围",
+        "secondary",
+        SEVERITY_WARN,
+        _cls06,
+        (
+            Param("min_months", 6, HIGHER, gettext_noop("最小月龄（本地）")),
+            Param("max_months", 36, LOWER, gettext_noop("月龄上限（不含，本地）")),
+        ),
+        frozenset({"min_months", "max_months"}),
+    ),
+    Rule(
+        "RAT-01",
+        "保育人员配比",
+        "Caregiver:child ratio per class",
+        f"{BASIS_58} 第20条",
+        "secondary-consistent",
+        SEVERITY_FAIL,
+        _rat01,
+        (
+            Param("infant", 3, LOWER, gettext_noop("乳儿班每名保育人员最多（人）")),
+            Param("toddler", 5, LOWER, gettext_noop("托小班每名保育人员最多（人）")),
+            Param("older_toddler", 7, LOWER, gettext_noop("托大班每名保育人员最多（人）")),
+            Param("mixed", 5, LOWER, gettext_noop("混龄班每名保育人员最多（人，本地）")),
+        ),
+        frozenset({"mixed"}),
+    ),
+    Rule(
+        "STF-02",
+        "保健人员培训合格",
+        "Health staff trained by a maternal and child health institution",
+        f"{BASIS_58}；{BASIS_HEALTH}",
+        "verified",
+        SEVERITY_FAIL,
+        _stf02,
+    ),
+    Rule(
+        "STF-03",
+        "至少1名保健员",
+        "≥ 1 health worker; ≥ 1 full-time per 150 children",
+        f"{BASIS_HEALTH}；{BASIS_CHILDCARE_HEALTH} 第12条",
+        "verified",
+        SEVERITY_FAIL,
+        _stf03,
+        (
+            Param("min_health_workers", 1, HIGHER, gettext_noop("最少保健人员（名）")),
+            Param("children_per_full_time", 150, LOWER, gettext_noop("每名专职保健人员对应在托人数")),
+        ),
+    ),
+    Rule(
+        "STF-04",
+        "保安在岗",
+        "Independent institution has ≥ 1 licensed guard",
+        BASIS_58,
+        "secondary",
+        SEVERITY_FAIL,
+        _stf04,
+        (Param("min_guards", 1, HIGHER, gettext_noop("最少保安（名）")),),
+    ),
+    Rule(
+        "STF-07",
+        "炊事人员配备",
+        "Cooks for self-prepared meals",
+        BASIS_WST821,
+        "verified",
+        SEVERITY_WARN,
+        _stf07,
+        (
+            Param("min_cooks", 1, HIGHER, gettext_noop("最少炊事人员（名）")),
+            Param("children_per_cook", 50, LOWER, gettext_noop("每名炊事人员对应在托人数")),
+        ),
+    ),
+    Rule(
+        "STF-08",
+        "负责人岗位培训学时",
+        "Head training ≥ 60 hours",
+        f"{BASIS_WST821} 5.2.1",
+        "secondary",
+        SEVERITY_WARN,
+        _stf08,
+        (Param("min_hours", 60, HIGHER, gettext_noop("最少培训学时")),),
+    ),
+    Rule(
+        "BAN-01",
+        "在职人员无终身禁入",
+        "No staff member under a lifetime ban",
+        BASIS_BAN,
+        "verified",
+        BLOCK,
+        _ban01,
     ),
     Rule(
         "FIL-01",

@@ -22,6 +22,7 @@ from tuoyu.standards.catalogue import (
     WARN,
     Context,
     Outcome,
+    Rule,
     params_for,
 )
 
@@ -67,20 +68,32 @@ class Evaluation:
 
 
 def loaded(qs: QuerySet[Institution] | None = None) -> QuerySet[Institution]:
-    """Institutions with their region, rooms, classes (with their enrolments), active employments (with
-    each person's health certificates and background checks) and the accepted initial filing (with its
-    materials): a fixed number of prefetch queries for any number of institutions."""
+    """Institutions with what the rules read, in a fixed number of prefetch queries for any number of
+    institutions: the region; rooms; classes with their enrolments (and each child's birth date) and their
+    caregivers' class assignments (with the employment); active employments with each person's health
+    certificates, background checks, certificates and training records; the open ban alerts of employed
+    people (BAN-01); and the accepted initial filing with its materials."""
+    from tuoyu.bans.services import open_match_alerts
     from tuoyu.children.models import Enrollment
-    from tuoyu.staff.models import Employment
+    from tuoyu.staff.models import ClassAssignment, Employment
 
     qs = qs if qs is not None else Institution.objects.all()
-    since = timezone.localdate() - dt.timedelta(days=366)  # enrolments that can still count on a recent day
+    since = timezone.localdate() - dt.timedelta(days=366)  # rows that can still count on a recent day
+    recent = Q(end_date__isnull=True) | Q(end_date__gt=since)
     classes = CareClass.objects.order_by("name", "id").prefetch_related(
         Prefetch(
             "enrollments",
-            queryset=Enrollment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=since)),
+            # the child's birth date only: the encrypted ID number is not decrypted for the rules
+            queryset=Enrollment.objects.filter(recent).select_related("child").defer("child__id_number"),
             to_attr="standard_enrollments",
-        )
+        ),
+        Prefetch(
+            "assignments",
+            queryset=ClassAssignment.objects.filter(recent, employment__end_date__isnull=True).select_related(
+                "employment"
+            ),
+            to_attr="standard_assignments",
+        ),
     )
     return qs.select_related("region").prefetch_related(
         Prefetch("rooms", queryset=Room.objects.order_by("floor", "name", "id"), to_attr="standard_rooms"),
@@ -89,10 +102,16 @@ def loaded(qs: QuerySet[Institution] | None = None) -> QuerySet[Institution]:
             "employments",
             queryset=Employment.objects.filter(end_date__isnull=True)
             .select_related("person")
-            .prefetch_related("person__health_certificates", "person__background_checks")
+            .prefetch_related(
+                "person__health_certificates",
+                "person__background_checks",
+                "person__certificates",
+                "person__training_records",
+            )
             .order_by("person__name", "id"),
             to_attr="standard_employments",
         ),
+        Prefetch("ban_alerts", queryset=open_match_alerts(), to_attr="standard_ban_alerts"),
         Prefetch(
             "filings",
             queryset=Filing.objects.filter(kind=FilingKind.INITIAL, state=FilingState.ACCEPTED)
@@ -103,20 +122,28 @@ def loaded(qs: QuerySet[Institution] | None = None) -> QuerySet[Institution]:
     )
 
 
-def evaluate_loaded(institution: Institution, *, on: dt.date | None = None) -> Evaluation:
-    """Run every rule on an institution that came from ``loaded()``."""
-    on = on or timezone.localdate()
-    ctx = Context(
+def context(institution: Institution, *, on: dt.date | None = None) -> Context:
+    """What the rules read, for an institution that came from ``loaded()``."""
+    return Context(
         institution=institution,
         rooms=list(institution.standard_rooms),
         classes=list(institution.standard_classes),
         employments=list(institution.standard_employments),
+        ban_alerts=list(institution.standard_ban_alerts),
         accepted_initial=next(iter(institution.standard_filings), None),
-        on=on,
+        on=on or timezone.localdate(),
     )
-    prefix = institution.region_prefix
-    outcomes = [rule.check(ctx, params_for(rule, prefix)) for rule in RULES]
-    return Evaluation(institution=institution, on=on, outcomes=outcomes)
+
+
+def outcome(rule: Rule, ctx: Context) -> Outcome:
+    """One rule's outcome, with the parameters in force for the institution's region."""
+    return rule.check(ctx, params_for(rule, ctx.institution.region_prefix))
+
+
+def evaluate_loaded(institution: Institution, *, on: dt.date | None = None) -> Evaluation:
+    """Run every rule on an institution that came from ``loaded()``."""
+    ctx = context(institution, on=on)
+    return Evaluation(institution=institution, on=ctx.on, outcomes=[outcome(rule, ctx) for rule in RULES])
 
 
 def evaluate(institution: Institution | int, *, on: dt.date | None = None) -> Evaluation:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from tuoyu.core.errors import DomainError
 from tuoyu.institutions.models import Institution, InstitutionKind
-from tuoyu.standards.catalogue import FAIL, RULES_BY_ID, Context, params_for
-from tuoyu.standards.engine import loaded
+from tuoyu.standards.catalogue import FAIL, RULES_BY_ID
+from tuoyu.standards.engine import context, loaded, outcome
 
 FILING_GUARDS = ("STF-01", "SIT-05")
 
@@ -39,24 +39,14 @@ def _refusal(rule_id: str, evidence: str, fix: str, field: str) -> DomainError:
 def filing_guard(institution_id: int, proposed: Mapping[str, Any], *, field: str) -> None:
     """Raise the first guarded rule's refusal for the institution with the filing's ``proposed`` values set
     (not saved). ``field`` names the part of the filing the message belongs to."""
-    from django.utils import timezone
-
     institution: Institution = loaded(Institution.objects.filter(pk=institution_id)).get()
     for name, value in proposed.items():
         setattr(institution, name, value)
-    ctx = Context(
-        institution=institution,
-        rooms=list(institution.standard_rooms),
-        classes=list(institution.standard_classes),
-        employments=list(institution.standard_employments),
-        accepted_initial=next(iter(institution.standard_filings), None),
-        on=timezone.localdate(),
-    )
+    ctx = context(institution)
     for rule_id in FILING_GUARDS:
-        rule = RULES_BY_ID[rule_id]
-        outcome = rule.check(ctx, params_for(rule, institution.region_prefix))
-        if outcome.status == FAIL:
-            raise _refusal(rule_id, outcome.evidence, outcome.fix, field)
+        result = outcome(RULES_BY_ID[rule_id], ctx)
+        if result.status == FAIL:
+            raise _refusal(rule_id, result.evidence, result.fix, field)
     if (
         not ctx.rooms
         and institution.kind != InstitutionKind.HOME_POINT

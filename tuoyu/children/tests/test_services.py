@@ -366,12 +366,13 @@ def test_a_child_is_corrected_with_its_version_and_an_id_only_with_consent(cast:
 
 
 def test_the_demo_fills_classes_within_their_caps_once(cast: Cast) -> None:
-    from tuoyu.children.rules import CLASS_SIZE_CAP
+    from tuoyu.children.rules import class_size_cap
     from tuoyu.core.demo.children import demo_children_create
 
     registered = demo_children_create(seed=7)
     assert registered > 0
     for care_class in CareClass.objects.all():
         enrolled = Enrollment.objects.filter(care_class=care_class, end_date__isnull=True).count()
-        assert enrolled <= min(care_class.planned_size, CLASS_SIZE_CAP[care_class.class_type])
+        cap, _rule = class_size_cap(care_class.class_type, care_class.institution.region_prefix)
+        assert enrolled <= min(care_class.planned_size, cap)
     assert demo_children_create(seed=7) == 0

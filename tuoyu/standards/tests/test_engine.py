@@ -257,19 +257,73 @@ def test_the_risk_list_ranks_by_score_within_the_jurisdiction(cast: Cast) -> Non
     assert [r.institution_id for r in selectors.risk_list(viewer=cast.carol)] == [cast.inst_hebi.pk]
 
 
+def staffed(institution: Institution, size: int, *, start: int = 0) -> None:
+    """``size`` classes, each with ``size`` children and a caregiver assigned, every caregiver with a health
+    certificate, a background check, a certificate and a training record: something for every prefetch."""
+    from tuoyu.children.models import Child, Enrollment
+    from tuoyu.staff.models import (
+        BackgroundCheck,
+        Certificate,
+        ClassAssignment,
+        Employment,
+        HealthCertificate,
+        Person,
+        TrainingRecord,
+    )
+    from tuoyu.staff.tests.factories import id_number
+
+    day = dt.date(2026, 1, 5)
+    for k in range(start, start + size):
+        care_class = CareClass.objects.create(
+            institution=institution, name=f"班{k}", class_type=ClassType.TODDLER, planned_size=15
+        )
+        for n in range(size):
+            child = Child.objects.create(
+                institution=institution, name=f"幼儿{k}-{n}", sex="F", birth_date=dt.date(2025, 1, 1)
+            )
+            Enrollment.objects.create(child=child, care_class=care_class, start_date=day)
+        person = Person.objects.create(
+            name=f"保育{k}", id_number=id_number(seq=k + 1), sex="M", birth_date=dt.date(1990, 1, 1)
+        )
+        employment = Employment.objects.create(
+            person=person, institution=institution, roles=["caregiver"], start_date=day
+        )
+        ClassAssignment.objects.create(employment=employment, care_class=care_class, start_date=day)
+        HealthCertificate.objects.create(person=person, issued_on=day, issuer="体检中心")
+        BackgroundCheck.objects.create(
+            person=person, kind="no_criminal_record", checked_on=day, result="clear", authority="派出所"
+        )
+        Certificate.objects.create(
+            person=person, kind="childcare_worker", number=f"BY{k}", issuer="人社局", issued_on=day
+        )
+        TrainingRecord.objects.create(person=person, year=2025, hours=Decimal("20"), topic="岗位培训")
+
+
 @pytest.mark.django_db
 def test_evaluation_takes_a_fixed_number_of_queries(cast: Cast) -> None:
+    from tuoyu.bans.services import ban_create
+    from tuoyu.staff.tests.factories import id_number
+    from tuoyu.testing.bans import ban_data
+
     compliant(cast.inst_a)
     rooms_for(cast.inst_a)
+    staffed(cast.inst_a, 1)
+    ban_create(by=cast.zhou, data=ban_data(id_number=id_number(seq=1)))  # the first caregiver: an alert
     with CaptureQueriesContext(connection) as few:
-        evaluate(cast.inst_a)
+        small = evaluate(cast.inst_a)
+    assert small.outcome("BAN-01").status == FAIL
     for i in range(15):
         Room.objects.create(
             institution=cast.inst_a, name=f"寝室{i}", floor=2, floor_area_m2=Decimal("20"), use=RoomUse.SLEEP
         )
+    staffed(cast.inst_a, 5, start=1)
+    ban_create(by=cast.zhou, data=ban_data(id_number=id_number(seq=3), decision_number="株卫禁〔2026〕2号"))
     with CaptureQueriesContext(connection) as many:
-        evaluate(cast.inst_a)
-    assert len(few) == len(many) <= 6
+        large = evaluate(cast.inst_a)
+    assert large.outcome("BAN-01").status == FAIL and "2名" in large.outcome("BAN-01").evidence
+    # the institution and its region, rooms, classes, enrolments, assignments, employments, the person's four
+    # kinds of records, ban alerts, filings — whatever the number of rooms, classes, children and staff
+    assert len(few) == len(many) <= 12
 
 
 @pytest.mark.django_db
@@ -282,9 +336,20 @@ def test_evaluate_all_queries_per_batch_not_per_institution(cast: Cast) -> None:
         rooms_for(inst)
     with CaptureQueriesContext(connection) as run:
         evaluate_all(batch_size=5)
-    # 3 batches × (5 loads + 1 upsert) + the id list, the clean-up and the audit event: a few dozen at most
-    assert len(run) < 40
+    # 3 batches × (the savepoint, 8 loads, 1 upsert, its release) + the id list, the clean-up and the audit
+    # event: a few dozen at most — and the same for 15 institutions, still in 3 batches
+    assert len(run) < 45
     assert ComplianceResult.objects.count() == 12
+    for n in range(12, 15):
+        inst = Institution.objects.create(
+            name=f"机构{n}", uscc=f"91430202MA4L{n:04d}X", region=cast.inst_a.region
+        )
+        compliant(inst)
+        rooms_for(inst)
+    with CaptureQueriesContext(connection) as more:
+        evaluate_all(batch_size=5)
+    assert len(more) == len(run)
+    assert ComplianceResult.objects.count() == 15
 
 
 @pytest.mark.django_db

@@ -117,3 +117,34 @@ def test_the_filing_page_shows_the_block_next_to_the_submit_button(cast, login) 
     assert "不符合STF-01（负责人资质）：负责人管理经验1年，须不少于3年" in response.content.decode()
     filing.refresh_from_db()
     assert filing.state == FilingState.DRAFT
+
+
+def test_enrolment_is_refused_at_the_citys_stricter_class_cap(cast) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from django.test.utils import override_settings
+
+    from tuoyu.children.tests.helpers import make_class, months_before, register
+
+    care_class = make_class(cast.inst_a)  # 托小班, planned 15; 株洲 allows 12 here
+    born = months_before(dt.date.today(), 18)
+    with override_settings(TUOYU_STANDARDS_OVERRIDES={"4302": {"CLS-05": {"toddler": 12}}}):
+        for n in range(12):
+            register(
+                cast.ann,
+                cast.inst_a,
+                name=f"王{n}",
+                birth=born,
+                care_class=care_class,
+                start_date=dt.date.today(),
+            )
+        with pytest.raises(DomainError) as exc:
+            register(
+                cast.ann,
+                cast.inst_a,
+                name="王十三",
+                birth=born,
+                care_class=care_class,
+                start_date=dt.date.today(),
+            )
+    assert exc.value.code == "class_full" and "12" in exc.value.message and "CLS-05" in exc.value.message

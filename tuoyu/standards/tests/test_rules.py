@@ -322,3 +322,25 @@ def test_fil03_business_scope_uses_the_registration_check() -> None:
         check("FIL-03", inst(kind=InstitutionKind.HOME_POINT, business_scope="家庭托育服务")).status == PASS
     )
     assert check("FIL-03", inst()).status == NOT_APPLICABLE
+
+
+# --- evidence in English ---------------------------------------------------------------------------
+
+
+def test_evidence_joins_its_findings_with_translatable_separators(tmp_path: Any, settings: Any) -> None:
+    import polib
+    from django.utils import translation
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "en"}
+    for msgid, msgstr in [("；", "; "), ("。", "."), ("、", ", ")]:
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    (tmp_path / "en" / "LC_MESSAGES").mkdir(parents=True)
+    po.save_as_mofile(str(tmp_path / "en" / "LC_MESSAGES" / "django.mo"))
+    settings.LOCALE_PATHS = [tmp_path]
+    rooms = [room("甲", floor=4), room("乙", floor=5), room("丙", below_ground=True)]
+    with translation.override("en"):
+        outcome = check("SIT-02", rooms=rooms)
+    assert "甲, 乙" in outcome.evidence and "; 丙" in outcome.evidence and outcome.evidence.endswith(".")
+    assert not {"；", "。", "、"} & set(outcome.evidence)
+    assert check("SIT-02", rooms=rooms).evidence.endswith("。")  # Chinese again outside the override
