@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
 from tuoyu.core.masking import mask_id_number, mask_mobile
-from tuoyu.core.validators import normalize_id_number, normalize_mobile
+from tuoyu.core.validators import Sex, normalize_id_number, normalize_mobile
 
 
 def age_in_months(birth_date: dt.date, on: dt.date) -> int:
@@ -34,11 +34,6 @@ def age_in_months(birth_date: dt.date, on: dt.date) -> int:
         if not last_day_of_month:
             months -= 1
     return months
-
-
-class Sex(models.TextChoices):
-    MALE = "M", _("男")
-    FEMALE = "F", _("女")
 
 
 class Relationship(models.TextChoices):

@@ -53,17 +53,23 @@ def child_get(*, viewer: Any, child_id: int, action: str = "view") -> Child:
     )
 
 
-def admin_institution(viewer: Any) -> Institution | None:
-    """The institution whose children the viewer keeps (an institution admin), if any."""
+def admin_institution_ids(viewer: Any) -> list[int]:
+    """The institutions whose children the viewer keeps (as an institution admin)."""
     from tuoyu.accounts.models import Role
 
-    ids = sorted(
+    return sorted(
         {
             m.institution_id
             for m in viewer.active_memberships()
             if m.role == Role.INSTITUTION_ADMIN and m.institution_id
         }
     )
+
+
+def admin_institution(viewer: Any) -> Institution | None:
+    """The (first) institution whose children the viewer keeps (an institution admin), if any. Pages let
+    an admin of several choose: tuoyu.core.acting."""
+    ids = admin_institution_ids(viewer)
     return Institution.objects.filter(pk=ids[0]).first() if ids else None
 
 

@@ -16,6 +16,7 @@ from tuoyu.audit.services import audit_record
 from tuoyu.children import imports, selectors, services
 from tuoyu.children.forms import ChildForm, ConsentForm, EnrollForm, GuardianForm, LeaveForm
 from tuoyu.children.models import Child
+from tuoyu.core.acting import acting_context, acting_institution_id
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
@@ -24,10 +25,17 @@ from tuoyu.institutions.models import Institution
 
 
 def _own(request: HttpRequest) -> Institution:
-    institution = selectors.admin_institution(request.user)
-    if institution is None:
-        raise Http404
-    return institution
+    """The institution whose children the admin keeps (the one chosen in the header, if several)."""
+    ids = selectors.admin_institution_ids(request.user)
+    return Institution.objects.get(pk=acting_institution_id(request, ids))
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], institution: Institution
+) -> HttpResponse:
+    """Render an admin's page with the institution selector in its header (when they keep several)."""
+    context.update(acting_context(request, selectors.admin_institution_ids(request.user), institution.pk))
+    return render(request, template, context)
 
 
 def _form_error(form: Any, exc: DomainError, *prefixes: str) -> None:
@@ -45,7 +53,13 @@ def child_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = dt.date.today()
     q = request.GET.get("q", "").strip()[:50]
-    children = list(selectors.child_list(viewer=request.user, on=today, filters={"q": q})[:2000])
+    filters: dict[str, Any] = {"q": q}
+    kept = selectors.admin_institution_ids(request.user)
+    acting: dict[str, Any] = {}
+    if len(kept) > 1:  # an admin of several institutions reads one roster at a time
+        filters["institution_id"] = acting_institution_id(request, kept)
+        acting = acting_context(request, kept, filters["institution_id"])
+    children = list(selectors.child_list(viewer=request.user, on=today, filters=filters)[:2000])
     groups: dict[Any, list[Any]] = {}
     for child in children:
         current = child.current[0].care_class if child.current else None
@@ -64,6 +78,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         "total": len(children),
         "can_change": scope_filter(request.user, "change", Child) is not None,
         "today": today,
+        **acting,
     }
     return render(request, "children/list.html", context)
 
@@ -96,7 +111,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("幼儿已登记。"))
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/new.html", {"form": form, "institution": institution})
+    return _render(request, "children/new.html", {"form": form, "institution": institution}, institution)
 
 
 def _detail_context(request: HttpRequest, child: Child, **forms: Any) -> dict[str, Any]:
@@ -271,7 +286,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                     detail={"rows": outcome.applied, "file": upload.name[:100]},
                 )
             context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
-    return render(request, "children/import.html", context)
+    return _render(request, "children/import.html", context, institution)
 
 
 @login_required

@@ -87,6 +87,9 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         Role.INSPECTOR.value,
     }:
         items.append(NavItem(_("工作人员"), reverse("staff:list"), "staff"))
+    # staff indicators (从业人员指标): the rates of the regulators' region
+    if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}:
+        items.append(NavItem(_("从业人员指标"), reverse("staff:indicators"), "staff-indicators"))
     if Role.REGISTRATION_CLERK in roles:
         items.append(NavItem(_("登记录入"), reverse("institutions:registration_create"), "registration"))
         items.append(

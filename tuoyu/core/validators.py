@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -34,6 +35,13 @@ def id_check_character(first17: str) -> str:
 def id_birth_date(value: str) -> dt.date:
     value = normalize_id_number(value)
     return dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+class Sex(models.TextChoices):
+    """性别 as GB 11643 encodes it (the 17th digit: odd male, even female); staff and children share it."""
+
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 def id_sex(value: str) -> str:

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.pagination import LimitOffset
-from tuoyu.staff import selectors, services
+from tuoyu.staff import indicators, selectors, services
 from tuoyu.staff.models import (
     CertificateKind,
     CheckKind,
@@ -243,6 +244,79 @@ def staff_end(request: HttpRequest, employment_id: int, payload: EndIn) -> Emplo
         )
     except DomainError as exc:
         raise _refuse(exc) from exc
+
+
+class RatioOut(Schema):
+    numerator: int
+    denominator: int
+    percent: float | None = Field(
+        description="百分比（一位小数）；分母为0时为空 / null when the denominator is 0"
+    )
+
+
+class FiguresOut(Schema):
+    staff: int = Field(description="统计日在职人数（按聘用计）/ active employments on the day")
+    certified: RatioOut = Field(
+        description="持证上岗率：需持证岗位中持有效对应资格证书的 / certified-staff rate"
+    )
+    health: RatioOut = Field(description="健康证有效率 / valid health certificates")
+    background: RatioOut = Field(
+        description="背景审查覆盖率：两项审查均无记录 / both background checks clear"
+    )
+
+
+class RegionFiguresOut(Schema):
+    code: str | None = Field(
+        description="下级区划代码；为空表示直接设在本级区划的机构 / null: the region itself"
+    )
+    name: str
+    figures: FiguresOut
+
+
+class IndicatorsOut(Schema):
+    code: str
+    name: str
+    on: dt.date
+    total: FiguresOut
+    children: list[RegionFiguresOut]
+
+
+class IndicatorsQuery(Schema):
+    region: str = Field(
+        "",
+        max_length=12,
+        pattern=r"^[0-9]*$",
+        description="区划代码（须在本人辖区内）；不填为本人辖区 / a region code inside one's jurisdiction",
+    )
+
+
+@router.get(
+    "/indicators",
+    response=IndicatorsOut,
+    summary="从业人员指标 / staff indicators",
+    description=(
+        "辖区内的持证上岗率、健康证有效率、背景审查覆盖率，及各下级区划的数字（分子/分母）。卫生健康部门与"
+        "合作核查人员可用；辖区外或不存在的区划 404。/ The three shares for a region and each of its child "
+        "regions: regulators and partner inspectors, inside their jurisdiction (else 404)."
+    ),
+)
+def staff_indicators(request: HttpRequest, query: Query[IndicatorsQuery]) -> dict:
+    region = indicators.region_for(viewer=request.user, code=query.region)
+    data = indicators.region_indicators(viewer=request.user, region=region)
+    return {
+        "code": region.code,
+        "name": region.name,
+        "on": data.on,
+        "total": data.total,
+        "children": [
+            {
+                "code": row.region.code if row.region else None,
+                "name": row.region.name if row.region else _("本级（直属机构）"),
+                "figures": row.figures,
+            }
+            for row in data.children
+        ],
+    }
 
 
 @router.get("/{person_id}", response=PersonOut, summary="工作人员详情 / a person's record")

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,31 +23,43 @@ from tuoyu.institutions.models import Institution
 from tuoyu.staff.models import Employment, Person, Sex, StaffRole
 from tuoyu.staff.services import HireData, hire_clean, staff_hire_write
 
-ROLE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+# Posts are separated by 顿号, commas, semicolons, slashes or line breaks — never by spaces, which English
+# labels contain ("Health worker"): a roster exported in English must import again.
+ROLE_SEPARATORS = re.compile(r"[、,，;；/\r\n]+")
+
+
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Every spelling of a choice a file may hold: its code and its label in each of the platform's
+    languages (case-insensitive), so a file exported in either language imports again."""
+    found: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.update({str(label).strip().casefold(): value for value, label in choices.choices})
+    found.update({value.casefold(): value for value in choices.values})
+    return found
 
 
 def _sex(cell: Any) -> str:
-    text = str(cell).strip()
-    for value, label in Sex.choices:
-        if text in (value, str(label)):
-            return value
-    raise ValidationError(_("性别应为“男”或“女”。"), code="choice")
+    value = _labels(Sex).get(str(cell).strip().casefold())
+    if value is None:
+        raise ValidationError(_("性别应为“男”或“女”。"), code="choice")
+    return value
 
 
 def _roles(cell: Any) -> list[str]:
-    by_label = {str(label): value for value, label in StaffRole.choices}
+    by_label = _labels(StaffRole)
     roles = []
-    for part in ROLE_SEPARATORS.split(str(cell).strip()):
+    for raw in ROLE_SEPARATORS.split(str(cell).strip()):
+        part = " ".join(raw.split())
         if not part:
             continue
-        if part in StaffRole.values:
-            roles.append(part)
-        elif part in by_label:
-            roles.append(by_label[part])
+        value = by_label.get(part.casefold())
+        if value is not None:
+            roles.append(value)
         else:
             raise ValidationError(
                 _("岗位“%(value)s”不是可选值之一：%(allowed)s")
-                % {"value": part, "allowed": "、".join(by_label)},
+                % {"value": part, "allowed": "、".join(str(label) for label in StaffRole.labels)},
                 code="choice",
             )
     return roles
@@ -66,7 +81,7 @@ ROSTER_SHEET = Sheet(
         Column(
             "sex",
             gettext_lazy("性别"),
-            choices=[str(c.label) for c in Sex],
+            choices=list(Sex.labels),  # lazy: the dropdown and the check in the file's language
             parse=_sex,
             help=gettext_lazy("可不填：按身份证号确定；填写时须与身份证号一致"),
             format=lambda v: str(Sex(v).label),

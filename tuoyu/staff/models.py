@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
 from tuoyu.core.masking import mask_id_number, mask_mobile
-from tuoyu.core.validators import normalize_id_number
+from tuoyu.core.validators import Sex, normalize_id_number
 from tuoyu.institutions.models import CareClass, Institution
 
 HEALTH_CERTIFICATE_MONTHS = 12
@@ -24,11 +24,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-class Sex(models.TextChoices):
-    MALE = "M", _("男")
-    FEMALE = "F", _("女")
 
 
 class StaffRole(models.TextChoices):
@@ -273,3 +268,37 @@ class ClassAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employment_id} → {self.care_class_id}"
+
+
+class ExpiryReminderKind(models.TextChoices):
+    CERTIFICATE = "certificate", _("资格证书")
+    HEALTH = "health", _("健康证明")
+
+
+class ExpiryReminder(models.Model):
+    """到期提醒记录: that an institution's admins were told a certificate of one of its staff expires soon.
+
+    One row per certificate (``kind`` + ``record_id``), expiry date and institution, so the nightly job
+    tells each institution once per expiry: a second run sends nothing, and a renewed certificate (a new
+    expiry date) is reminded afresh. ``record_id`` is not a foreign key: the record it names may be one of
+    two models, and the row must outlive a deleted certificate so the reminder is not sent again."""
+
+    kind = models.CharField(_("证书类型"), max_length=20, choices=ExpiryReminderKind.choices)
+    record_id = models.PositiveBigIntegerField(_("证书记录"))
+    expires_on = models.DateField(_("有效期至"))
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("提醒时间"))
+
+    class Meta:
+        verbose_name = _("证书到期提醒")
+        verbose_name_plural = _("证书到期提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "record_id", "expires_on", "institution"],
+                name="staff_expiryreminder_once_per_expiry",
+                violation_error_message=_("该证书的到期提醒已发送。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.record_id} {self.expires_on}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,12 +67,20 @@ class RosterRow:
         return self.employment.person
 
 
-def roster(*, viewer: Any, institution: Institution, on: dt.date | None = None) -> list[RosterRow]:
+def roster(
+    *,
+    viewer: Any,
+    institution: Institution,
+    on: dt.date | None = None,
+    employments: Iterable[Employment] | None = None,
+) -> list[RosterRow]:
     """The roster with its warnings: health certificate expired or expiring within 30 days (or none),
-    background checks missing (both kinds are required)."""
+    background checks missing (both kinds are required). ``employments``: one page of ``staff_of``."""
     on = on or timezone.localdate()
+    if employments is None:
+        employments = staff_of(viewer=viewer, institution=institution, include_ended=True)
     rows = []
-    for employment in staff_of(viewer=viewer, institution=institution, include_ended=True):
+    for employment in employments:
         person = employment.person
         latest = next(iter(person.health_certificates.all()), None)
         expires = latest.expires_on if latest else None

@@ -4,22 +4,27 @@ form, one service call, render or redirect."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.audit.services import audit_record
+from tuoyu.core.acting import acting_context, acting_institution_id
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
+from tuoyu.core.exports import csv_lines
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scoped
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.staff import imports, selectors, services
+from tuoyu.staff import indicators as staff_indicators
 from tuoyu.staff.forms import RECORD_FORMS, AssignForm, EndForm, HireForm
 from tuoyu.staff.models import ClassAssignment, Employment, Person
 
@@ -27,12 +32,23 @@ REPORT_SESSION_KEY = "staff_import_report"
 REVEALABLE = {"id_number", "phone"}
 
 
+ROSTER_PAGE_SIZE = 50
+
+
 def _own_institution(request: HttpRequest) -> Institution:
-    """The institution whose roster the admin keeps (the first, if they keep several)."""
+    """The institution whose roster the admin keeps (the one chosen in the header, if they keep several)."""
     ids = selectors.own_institution_ids(request.user)
-    if not ids:
-        raise Http404
-    return Institution.objects.get(pk=ids[0])
+    return Institution.objects.get(pk=acting_institution_id(request, ids))
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], institution: Institution
+) -> HttpResponse:
+    """Render an admin's page with the institution selector in its header (when they keep several)."""
+    ids = selectors.own_institution_ids(request.user)
+    if institution.pk in ids:
+        context.update(acting_context(request, ids, institution.pk))
+    return render(request, template, context)
 
 
 def _add_error(form: Any, exc: DomainError) -> None:
@@ -41,13 +57,14 @@ def _add_error(form: Any, exc: DomainError) -> None:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    """The admin's roster; a regulator reads an institution's with ?institution=<id>, or picks one."""
+    """The admin's roster (paged); a regulator reads an institution's with ?institution=<id>, or picks one."""
     raw = request.GET.get("institution", "")
-    if raw:
-        if not raw.isdigit():
-            raise Http404
+    own = selectors.own_institution_ids(request.user)
+    if raw and (not raw.isdigit() or len(raw) > 18):  # past a 64-bit id: no such institution
+        raise Http404
+    if raw and int(raw) not in own:
         institution = selectors.roster_institution(viewer=request.user, institution_id=int(raw))
-    elif selectors.own_institution_ids(request.user):
+    elif own:
         institution = _own_institution(request)
     else:
         choices = selectors.roster_institutions(viewer=request.user)
@@ -55,13 +72,19 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             raise Http404
         return render(request, "staff/pick.html", {"institutions": choices[:500]})
     today = timezone.localdate()
+    employments = selectors.staff_of(viewer=request.user, institution=institution, include_ended=True)
+    page = Paginator(employments, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "institution": institution,
-        "rows": selectors.roster(viewer=request.user, institution=institution, on=today),
+        "page": page,
+        "query": urlencode({"institution": institution.pk}),
+        "rows": selectors.roster(
+            viewer=request.user, institution=institution, on=today, employments=page.object_list
+        ),
         "expiring": selectors.expiring_certificates(viewer=request.user, institution=institution, on=today),
-        "can_change": institution.pk in selectors.own_institution_ids(request.user),
+        "can_change": institution.pk in own,
     }
-    return render(request, "staff/list.html", context)
+    return _render(request, "staff/list.html", context, institution)
 
 
 @login_required
@@ -83,7 +106,7 @@ def staff_hire(request: HttpRequest) -> HttpResponse:
                     % {"names": "、".join(i.name for i in result.active_elsewhere)},
                 )
             return redirect("staff:detail", person_id=result.person.pk)
-    return render(request, "staff/hire.html", {"form": form, "institution": institution})
+    return _render(request, "staff/hire.html", {"form": form, "institution": institution}, institution)
 
 
 def _detail(request: HttpRequest, person: Person, **forms: Any) -> HttpResponse:
@@ -274,7 +297,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                     detail={"rows": outcome.applied, "file": upload.name[:100]},
                 )
             context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
-    return render(request, "staff/import.html", context)
+    return _render(request, "staff/import.html", context, institution)
 
 
 @login_required
@@ -287,3 +310,62 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 def roster_import_report(request: HttpRequest) -> HttpResponse:
     _own_institution(request)
     return report_response(request, REPORT_SESSION_KEY, "工作人员花名册校验报告.xlsx")
+
+
+# --- indicators for regulators (从业人员指标) ----------------------------------------------------------
+
+INDICATOR_PAGE_SIZE = 50
+
+
+def _indicator_region(request: HttpRequest) -> Any:
+    return staff_indicators.region_for(viewer=request.user, code=request.GET.get("region", "").strip())
+
+
+@login_required
+def indicators(request: HttpRequest) -> HttpResponse:
+    """The region's three shares, its child regions' (drill down with ?region=) and its institutions'."""
+    region = _indicator_region(request)
+    data = staff_indicators.region_indicators(viewer=request.user, region=region)
+    institutions = staff_indicators.institutions_in(viewer=request.user, region=region)
+    page = Paginator(institutions, INDICATOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "data": data,
+        "page": page,
+        "rows": staff_indicators.institution_figures(
+            viewer=request.user, institutions=page.object_list, on=data.on
+        ),
+        "query": urlencode({"region": region.code}),
+        "own_regions": staff_indicators.own_regions(request.user),
+    }
+    return render(request, "staff/indicators.html", context)
+
+
+def _indicator_export(request: HttpRequest, fmt: str) -> tuple[Any, list[dict[str, Any]], str]:
+    region = _indicator_region(request)
+    rows = staff_indicators.export_rows(viewer=request.user, region=region)
+    audit_record(
+        "staff.indicators_export",
+        obj=region,
+        detail={"region": region.code, "rows": len(rows), "format": fmt},
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return region, rows, f"{region.name}从业人员指标{stamp}"
+
+
+@login_required
+def indicators_xlsx(request: HttpRequest) -> HttpResponse:
+    _region, rows, name = _indicator_export(request, "xlsx")
+    return xlsx_response(export_workbook(staff_indicators.EXPORT_SHEET, rows), f"{name}.xlsx")
+
+
+@login_required
+def indicators_csv(request: HttpRequest) -> HttpResponse:
+    from tuoyu.files.services import content_disposition
+
+    _region, rows, name = _indicator_export(request, "csv")
+    columns = staff_indicators.EXPORT_SHEET.columns
+    lines = csv_lines([str(c.header) for c in columns], ([row[c.key] for c in columns] for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"{name}.csv", as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -23,10 +23,15 @@ def is_regulator(viewer: Any) -> bool:
     return any(m.role in REGULATOR_ROLES and m.region_id for m in viewer.active_memberships())
 
 
-def own_institution_id(viewer: Any) -> int | None:
-    ids = sorted(
-        m.institution_id for m in viewer.active_memberships() if m.role in OWN_ROLES and m.institution_id
+def own_institution_ids(viewer: Any) -> list[int]:
+    """The institutions the viewer works in (admin, staff, health worker): their own outcomes to read."""
+    return sorted(
+        {m.institution_id for m in viewer.active_memberships() if m.role in OWN_ROLES and m.institution_id}
     )
+
+
+def own_institution_id(viewer: Any) -> int | None:
+    ids = own_institution_ids(viewer)
     return ids[0] if ids else None
 
 
@@ -64,9 +69,11 @@ def evaluation_get(*, viewer: Any, institution_id: int) -> Evaluation:
     return evaluate(institution)
 
 
-def own_evaluation(*, viewer: Any) -> Evaluation:
-    own = own_institution_id(viewer)
-    if own is None:
+def own_evaluation(*, viewer: Any, institution_id: int | None = None) -> Evaluation:
+    """The viewer's own institution's evaluation: ``institution_id`` (one of theirs, else 404) or the first."""
+    ids = own_institution_ids(viewer)
+    own = ids[0] if ids and institution_id is None else institution_id
+    if own is None or own not in ids:
         raise Http404
     return evaluate(own)
 

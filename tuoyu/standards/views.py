@@ -3,6 +3,7 @@ explanation, and the rule catalogue with the parameters in force for the viewer'
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.core.acting import acting_context, acting_institution_id
 from tuoyu.standards import selectors
 from tuoyu.standards.catalogue import (
     BLOCK,
@@ -38,7 +40,9 @@ STATUS_LABELS = {
 SEVERITY_LABELS = {BLOCK: _("否决项（阻止备案）"), SEVERITY_FAIL: _("不符合项"), SEVERITY_WARN: _("提示项")}
 
 
-def _evaluation_page(request: HttpRequest, evaluation: Evaluation, *, own: bool) -> HttpResponse:
+def _evaluation_page(
+    request: HttpRequest, evaluation: Evaluation, *, own: bool, acting: dict[str, Any] | None = None
+) -> HttpResponse:
     groups = [
         (
             status,
@@ -54,13 +58,17 @@ def _evaluation_page(request: HttpRequest, evaluation: Evaluation, *, own: bool)
         "own": own,
         "severity_labels": SEVERITY_LABELS,
         "weights": SEVERITY_WEIGHTS,
+        **(acting or {}),
     }
     return render(request, "standards/evaluation.html", context)
 
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return _evaluation_page(request, selectors.own_evaluation(viewer=request.user), own=True)
+    ids = selectors.own_institution_ids(request.user)
+    chosen = acting_institution_id(request, ids)  # one of several: chosen in the page header
+    evaluation = selectors.own_evaluation(viewer=request.user, institution_id=chosen)
+    return _evaluation_page(request, evaluation, own=True, acting=acting_context(request, ids, chosen))
 
 
 @login_required

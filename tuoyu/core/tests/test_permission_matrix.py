@@ -2538,6 +2538,55 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
+# --- staff indicators (staff) -------------------------------------------------------------------------
+# The regulators and partner inspectors read the indicators of regions inside their jurisdiction; an
+# institution's admin reads their own roster instead (404 here), as does everyone else.
+INDICATOR_JURISDICTION: dict[str, str] = {
+    "zhou": "4302",
+    "alice": "430202",
+    "bob": "430203",
+    "carol": "4106",
+    "ivan": "430202",
+}
+INDICATOR_PROBES = ["430200", "430202", "430202001", "430203", "410600", "410611"]
+
+
+@dataclass
+class StaffIndicators(Check):
+    """/staff/indicators/ (page, exports) and GET /api/v1/staff/indicators: their own region by default,
+    ?region= inside the jurisdiction 200, outside 404; exports audited."""
+
+    path: str
+    api: bool = False
+    audited: bool = False
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.regions.models import Region
+
+        staff_people(env)
+        c = env.client(role)
+        prefix = INDICATOR_JURISDICTION.get(role)
+        for code in ["", *INDICATOR_PROBES]:
+            url = f"{self.path}?region={code}" if code else self.path
+            allowed = prefix is not None and (
+                not code or Region.objects.get(code=code).prefix.startswith(prefix)
+            )
+            before = Event.objects.filter(action="staff.indicators_export").count()
+            if self.api:
+                response = api_get(env, role, url, allowed)
+            else:
+                response = c.get(url)
+                web_status(response, role, url, 200 if allowed else 404)
+                if allowed and response["Content-Type"].startswith("text/html"):
+                    no_foreign(response, role, url, env)
+            if self.audited:
+                after = Event.objects.filter(action="staff.indicators_export").count()
+                assert after == before + (1 if allowed else 0), f"{role} {url}: export not audited once"
+
+
+# --- end staff indicators -----------------------------------------------------------------------------
+
+
 MATRIX: dict[str, Check] = {
     # public
     "healthz": Public("/healthz"),
@@ -2855,6 +2904,12 @@ MATRIX: dict[str, Check] = {
         "POST", "/api/v1/children/{child_id}/leave", 200, lambda w: {"end_date": _today()}
     ),
     # end rooms, classes and children
+    # staff indicators (staff)
+    "staff/indicators/": StaffIndicators("/staff/indicators/"),
+    "staff/indicators/export.xlsx": StaffIndicators("/staff/indicators/export.xlsx", audited=True),
+    "staff/indicators/export.csv": StaffIndicators("/staff/indicators/export.csv", audited=True),
+    "GET /api/v1/staff/indicators": StaffIndicators("/api/v1/staff/indicators", api=True),
+    # end staff indicators
 }
 
 

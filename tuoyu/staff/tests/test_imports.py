@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -86,3 +87,44 @@ def test_export_then_import_page_round_trip(cast, login) -> None:
     response = ann.post("/staff/import/", {"file": upload})
     assert "已导入1行" in response.content.decode()
     assert login(cast.alice).get("/staff/export.xlsx").status_code == 404
+
+
+def test_a_roster_exported_in_english_imports_again(cast) -> None:
+    from django.utils import translation
+
+    from tuoyu.core.excel import export_workbook
+    from tuoyu.staff.imports import roster_rows
+
+    hire(cast.ann, cast.inst_a, roles=["caregiver", "health_worker"])
+    employments = Employment.objects.select_related("person")
+    with translation.override("en"):
+        data = export_workbook(ROSTER_SHEET, roster_rows(employments=employments))
+    ws = load_workbook(io.BytesIO(data)).active
+    assert next(ws.iter_rows(min_row=2, max_row=2, values_only=True))[5] == "Caregiver、Health worker"
+    Employment.objects.update(end_date=dt.date.today())
+    with translation.override("en"):
+        outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=data)
+    assert outcome.committed and outcome.applied == 1, outcome.report_rows()
+    active = Employment.objects.get(end_date__isnull=True)
+    assert active.roles == ["caregiver", "health_worker"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "roles"),
+    [
+        ("Health worker, Guard", ["health_worker", "guard"]),
+        ("保健人员；caregiver", ["health_worker", "caregiver"]),
+        ("health  WORKER / 保安", ["health_worker", "guard"]),
+    ],
+)
+def test_posts_are_read_in_either_language(cast, cell, roles) -> None:
+    outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=workbook([row(1, roles=cell)]))
+    assert outcome.committed, outcome.report_rows()
+    assert sorted(Employment.objects.get().roles) == sorted(roles)
+
+
+def test_posts_split_on_spaces_are_refused(cast) -> None:
+    outcome = roster_import(
+        by=cast.ann, institution=cast.inst_a, file=workbook([row(1, roles="保安 炊事人员")])
+    )
+    assert not outcome.committed and not Person.objects.exists()

@@ -175,3 +175,28 @@ def test_the_roster_is_in_the_navigation_of_those_who_read_rosters(cast, login) 
         assert 'data-nav="staff"' in login(user).get("/").content.decode()
     for user in (cast.stacy, cast.pat, cast.audrey):
         assert 'data-nav="staff"' not in login(user).get("/").content.decode()
+
+
+def test_the_roster_is_paged_and_the_links_keep_the_institution(cast, login, monkeypatch) -> None:
+    from tuoyu.staff import views
+
+    monkeypatch.setattr(views, "ROSTER_PAGE_SIZE", 2)
+    for seq, name in enumerate(["员工A", "员工B", "员工C"], start=1):
+        hire(cast.ann, cast.inst_a, seq=seq, name=name)
+    alice = login(cast.alice)
+    text = alice.get(f"/staff/?institution={cast.inst_a.pk}").content.decode()
+    assert "员工A" in text and "员工B" in text and "员工C" not in text
+    assert f"?institution={cast.inst_a.pk}&page=2" in text
+    text = alice.get(f"/staff/?institution={cast.inst_a.pk}&page=2").content.decode()
+    assert "员工C" in text and "员工A" not in text
+    text = login(cast.ann).get("/staff/?page=2").content.decode()
+    assert "员工C" in text and "员工A" not in text
+    assert login(cast.ann).get("/staff/?page=999").status_code == 200  # past the end: the last page
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "1" * 30, "1\x00"])
+def test_a_malformed_institution_in_the_roster_link_is_404(cast, login, raw) -> None:
+    from urllib.parse import quote
+
+    # (a NUL byte is refused before the view, with 400)
+    assert login(cast.alice).get(f"/staff/?institution={quote(raw)}").status_code in (400, 404)

@@ -133,3 +133,27 @@ def test_rooms_entered_change_the_page(cast: Cast, login: Any) -> None:
     )
     text = login(cast.ann).get("/standards/").content.decode()
     assert "地下活动室在地下或半地下" in text
+
+
+def test_the_rule_catalogue_shows_parameter_labels_in_english_and_the_api_keeps_them_chinese(
+    cast: Cast, login: Any, tmp_path: Any, settings: Any
+) -> None:
+    import polib
+    from django.conf import settings as django_settings
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "en"}
+    po.append(polib.POEntry(msgid="最高楼层", msgstr="Highest floor"))
+    po.append(
+        polib.POEntry(msgid="乳儿班每名保育人员最多（人）", msgstr="Infant class: children per caregiver")
+    )
+    (tmp_path / "en" / "LC_MESSAGES").mkdir(parents=True)
+    po.save_as_mofile(str(tmp_path / "en" / "LC_MESSAGES" / "django.mo"))
+    settings.LOCALE_PATHS = [tmp_path]
+    client = login(cast.zhou)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/standards/rules/").content.decode()
+    assert "Highest floor：3" in page and "Infant class: children per caregiver：3" in page
+    assert "最高楼层" not in page
+    rat01 = next(r for r in client.get("/api/v1/standards/rules").json()["rules"] if r["id"] == "RAT-01")
+    assert rat01["params"][0]["label"] == "乳儿班每名保育人员最多（人）"  # a stable shape for other systems

@@ -21,6 +21,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"compliance: evaluated {compliance.evaluated} filed institutions in {compliance.seconds:.1f} s"
         )
+        from tuoyu.staff.reminders import expiry_reminders_send
+
+        expiring = expiry_reminders_send()
+        self.stdout.write(
+            f"staff certificates: reminded {expiring.institutions} institutions"
+            f" of {expiring.certificates} expiring certificates"
+        )
         reminder = next_year_reminder()
         if reminder:
             self.stdout.write(self.style.WARNING(reminder))
