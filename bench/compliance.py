@@ -7,16 +7,16 @@ evaluation, and the regulators' risk page next to /ping.
 What one run does (a worker subprocess with Django set up, in a fresh temporary ``TUOYU_VAR_DIR``):
 
 1. migrate, load the regions, ``bench.generate`` at ``--scale`` (about 70 % of the institutions filed);
-2. rooms and classes for every filed institution, deterministic (``--seed``), written in bulk: 2–4 activity
-   rooms with a class each, a sleep room, usually an observation room; about 8 % have a room on the 4th
-   floor, 10 % no observation room, 10 % a room without a camera, 6 % an over-size class — so the risk
-   list has something to rank;
+2. the generator also gives every filed institution its rooms, classes, staff (with certificates, checks and
+   class assignments) and enrolled children, with a few outliers per rule — so the risk list has something
+   to rank (see ``bench/README.md``);
 3. times ``standards.services.evaluate_all`` (the nightly run: batches of 500 with prefetching, one upsert
    per batch) — seconds, and institutions per second;
 4. times ``standards.engine.evaluate`` for ``--samples`` filed institutions (each loaded afresh) — p50/p95 ms;
-5. requests ``/standards/risk/`` as the city admin ``bench-430200`` (株洲市) and ``/ping`` through the Django
-   test client in-process, ``--requests`` each after a warm-up — p50/p95 ms, requests per second, and the
-   risk page's throughput as a fraction of /ping's (the framework ceiling on the same process);
+5. requests ``/standards/risk/`` as the admin of the city and as the regulator of the county with the most
+   filed institutions (the longest lists), and ``/ping``, through the Django test client in-process, ``--requests``
+   each after a warm-up — p50/p95 ms, requests per second, and the risk page's throughput as a fraction of
+   /ping's (the framework ceiling on the same process);
 6. writes ``bench/results/compliance-<scale>-<UTC timestamp>.json`` and appends a table to
    ``bench/results/latest.md``.
 """
@@ -37,13 +37,11 @@ import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-RISK_USER = "bench-430200"
 
 
 def _say(text: str) -> None:
@@ -55,93 +53,6 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def _premises(seed: int) -> tuple[int, int]:
-    """Rooms and classes for every filed institution that has none (bulk: no signals, no audit)."""
-    from tuoyu.institutions.models import CareClass, ClassType, FilingStatus, Institution, Room, RoomUse
-
-    rng = random.Random(seed)
-    ids = list(
-        Institution.objects.filter(filing_status=FilingStatus.FILED, rooms__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    rooms: list[Room] = []
-    plans: list[tuple[int, str, str, int]] = []  # institution, room name, class type, size
-    types = [ClassType.INFANT, ClassType.TODDLER, ClassType.OLDER_TODDLER, ClassType.MIXED]
-    caps = {ClassType.INFANT: 10, ClassType.TODDLER: 15, ClassType.OLDER_TODDLER: 20, ClassType.MIXED: 18}
-    for pk in ids:
-        high = rng.random() < 0.08
-        for n in range(rng.randint(2, 4)):
-            name = f"活动室{n + 1}"
-            class_type = rng.choice(types)
-            area = Decimal(
-                rng.choice(["16", "36", "40", "48", "55"])
-                if class_type == ClassType.INFANT
-                else rng.choice(["33", "36", "40", "48", "55"])
-            )
-            rooms.append(
-                Room(
-                    institution_id=pk,
-                    name=name,
-                    floor=4 if high and n == 0 else rng.randint(1, 3),
-                    floor_area_m2=area,
-                    window_area_m2=(area * Decimal(rng.choice(["0.18", "0.22", "0.25"]))).quantize(
-                        Decimal("0.1")
-                    ),
-                    use=RoomUse.ACTIVITY,
-                    camera_count=0 if rng.random() < 0.03 else rng.randint(1, 3),
-                )
-            )
-            size = caps[class_type] + (1 if rng.random() < 0.02 else -rng.randint(0, 5))
-            plans.append((pk, name, class_type, size))
-        rooms.append(
-            Room(
-                institution_id=pk,
-                name="寝室",
-                floor=rng.randint(1, 3),
-                floor_area_m2=Decimal("40"),
-                window_area_m2=Decimal("9"),
-                use=RoomUse.SLEEP,
-                camera_count=rng.randint(1, 2),
-            )
-        )
-        if rng.random() > 0.10:
-            rooms.append(
-                Room(
-                    institution_id=pk,
-                    name="保健观察室",
-                    floor=1,
-                    floor_area_m2=Decimal(rng.choice(["5.5", "6", "8", "10"])),
-                    window_area_m2=Decimal("2"),
-                    use=RoomUse.OBSERVATION,
-                    camera_count=1,
-                    beds=rng.choice([0, 1, 1, 2]),
-                )
-            )
-        rooms.append(
-            Room(institution_id=pk, name="厨房", floor=1, floor_area_m2=Decimal("20"), use=RoomUse.KITCHEN)
-        )
-    Room.objects.bulk_create(rooms, batch_size=2000)
-    room_ids = {
-        (i, name): pk
-        for pk, i, name in Room.objects.filter(institution_id__in=ids).values_list(
-            "pk", "institution_id", "name"
-        )
-    }
-    classes = [
-        CareClass(
-            institution_id=i,
-            name=f"{ClassType(t).label}{n}",
-            class_type=t,
-            room_id=room_ids[(i, r)],
-            planned_size=s,
-        )
-        for n, (i, r, t, s) in enumerate(plans)
-    ]
-    CareClass.objects.bulk_create(classes, batch_size=2000)
-    return len(rooms), len(classes)
-
-
 def worker(scale: str, seed: int, samples: int, requests: int, out: Path) -> int:
     import django
 
@@ -150,11 +61,13 @@ def worker(scale: str, seed: int, samples: int, requests: int, out: Path) -> int
     from django.db import connection
     from django.test import Client
 
-    from bench.generate import generate
+    from bench.generate import bench_facts, generate
     from tuoyu.accounts.models import User
+    from tuoyu.children.models import Enrollment
     from tuoyu.core.progress import Progress
-    from tuoyu.institutions.models import FilingStatus, Institution
+    from tuoyu.institutions.models import CareClass, FilingStatus, Institution, Room
     from tuoyu.regions.services import regions_load
+    from tuoyu.staff.models import Employment
     from tuoyu.standards.engine import evaluate
     from tuoyu.standards.models import ComplianceResult
     from tuoyu.standards.services import evaluate_all
@@ -162,9 +75,16 @@ def worker(scale: str, seed: int, samples: int, requests: int, out: Path) -> int
     t0 = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     regions_load(progress=Progress("load-regions"))
-    generate(scale, seed)
-    rooms, classes = _premises(seed)
-    _say(f"· setup {time.perf_counter() - t0:.0f}s: {rooms} rooms, {classes} classes")
+    summary = generate(scale, seed, Progress(f"bench {scale}"))
+    generate_seconds = summary.seconds
+    _say(f"· generator {generate_seconds:.0f}s")
+    rooms, classes = Room.objects.count(), CareClass.objects.count()
+    staff = Employment.objects.filter(end_date__isnull=True).count()
+    children = Enrollment.objects.filter(end_date__isnull=True).count()
+    _say(
+        f"· setup {time.perf_counter() - t0:.0f}s: {rooms} rooms, {classes} classes, {staff} staff, "
+        f"{children} children"
+    )
 
     filed = list(
         Institution.objects.filter(filing_status=FilingStatus.FILED)
@@ -172,11 +92,11 @@ def worker(scale: str, seed: int, samples: int, requests: int, out: Path) -> int
         .values_list("pk", flat=True)
     )
     t0 = time.perf_counter()
-    summary = evaluate_all(
+    run = evaluate_all(
         progress=lambda d, t: _say(f"· evaluate_all {d}/{t}") if d % 1000 == 0 or d == t else None
     )
     all_seconds = time.perf_counter() - t0
-    _say(f"· evaluate_all: {summary.evaluated} institutions in {all_seconds:.1f}s")
+    _say(f"· evaluate_all: {run.evaluated} institutions in {all_seconds:.1f}s")
 
     rng = random.Random(seed)
     sample = rng.sample(filed, min(samples, len(filed)))
@@ -187,10 +107,14 @@ def worker(scale: str, seed: int, samples: int, requests: int, out: Path) -> int
         evaluate(pk)
         single.append((time.perf_counter() - t) * 1000)
 
+    facts = bench_facts(scale)
+    city, county = facts["risk_city"], facts["risk_county"]
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username=RISK_USER))
 
-    def timed(path: str) -> tuple[list[float], float]:
+    def timed(path: str, username: str = "") -> tuple[list[float], float]:
+        client.logout()
+        if username:
+            client.force_login(User.objects.get(username=username))
         for _ in range(10):
             assert client.get(path).status_code == 200, path
         times = []
@@ -201,15 +125,19 @@ def worker(scale: str, seed: int, samples: int, requests: int, out: Path) -> int
             times.append((time.perf_counter() - t) * 1000)
         return times, requests / (time.perf_counter() - start)
 
-    risk_times, risk_rps = timed("/standards/risk/")
+    risk_times, risk_rps = timed("/standards/risk/", city)
+    county_times, county_rps = timed("/standards/risk/", county)
     ping_times, ping_rps = timed("/ping")
     scores = list(ComplianceResult.objects.values_list("risk_score", flat=True))
     result = {
         "database": connection.vendor,
         "scale": scale,
         "institutions_filed": len(filed),
+        "generate_seconds": round(generate_seconds, 1),
         "rooms": rooms,
         "classes": classes,
+        "staff": staff,
+        "children": children,
         "evaluate_all_seconds": round(all_seconds, 2),
         "evaluate_all_per_second": round(len(filed) / all_seconds, 1),
         "single_samples": len(single),
@@ -219,6 +147,14 @@ def worker(scale: str, seed: int, samples: int, requests: int, out: Path) -> int
         "risk_p50_ms": round(_pct(risk_times, 0.5), 2),
         "risk_p95_ms": round(_pct(risk_times, 0.95), 2),
         "risk_rps": round(risk_rps, 1),
+        "city_user": city,
+        "city_filed": facts["risk_city_filed"],
+        "county_user": county,
+        "county_filed": facts["risk_county_filed"],
+        "county_p50_ms": round(_pct(county_times, 0.5), 2),
+        "county_p95_ms": round(_pct(county_times, 0.95), 2),
+        "county_rps": round(county_rps, 1),
+        "county_to_ping": round(county_rps / ping_rps, 3),
         "ping_p50_ms": round(_pct(ping_times, 0.5), 2),
         "ping_p95_ms": round(_pct(ping_times, 0.95), 2),
         "ping_rps": round(ping_rps, 1),
@@ -240,7 +176,9 @@ def markdown(meta: dict[str, Any], run: dict[str, Any]) -> str:
             f"## Compliance engine — {meta['finished']}",
             "",
             f"Scale `{run['scale']}` on {run['database']}: {run['institutions_filed']} filed institutions with "
-            f"{run['rooms']} rooms and {run['classes']} classes; {run['with_risk']} with a non-passing rule. "
+            f"{run['rooms']} rooms, {run['classes']} classes, {run.get('staff', 0)} staff and "
+            f"{run.get('children', 0)} children (generated in {run.get('generate_seconds', 0):.0f} s); "
+            f"{run['with_risk']} with a non-passing rule. "
             f"{meta['cpus']} CPUs, shared. Load average before/after: {meta['loadavg_before']} / "
             f"{meta['loadavg_after']}. Commit `{meta['commit']}`. The risk page and /ping through the Django test "
             "client in one process (the ratio is what matters).",
@@ -250,10 +188,14 @@ def markdown(meta: dict[str, Any], run: dict[str, Any]) -> str:
             f"| evaluate_all (all filed) | {run['evaluate_all_seconds']:.1f} s ({run['evaluate_all_per_second']:.0f}/s) |",
             f"| one institution, p50 / p95 ({run['single_samples']} samples) | {run['single_p50_ms']:.1f} / "
             f"{run['single_p95_ms']:.1f} ms |",
-            f"| /standards/risk/ p50 / p95, req/s | {run['risk_p50_ms']:.1f} / {run['risk_p95_ms']:.1f} ms, "
-            f"{run['risk_rps']:.0f} |",
+            f"| /standards/risk/ as `{run['city_user']}` (city, {run['city_filed']} filed) p50 / p95, req/s | "
+            f"{run['risk_p50_ms']:.1f} / "
+            f"{run['risk_p95_ms']:.1f} ms, {run['risk_rps']:.0f} |",
+            f"| /standards/risk/ as `{run['county_user']}` (county, {run['county_filed']} filed) p50 / p95, req/s | "
+            f"{run['county_p50_ms']:.1f} / {run['county_p95_ms']:.1f} ms, {run['county_rps']:.0f} |",
             f"| /ping p50 / p95, req/s | {run['ping_p50_ms']:.1f} / {run['ping_p95_ms']:.1f} ms, {run['ping_rps']:.0f} |",
-            f"| risk page throughput / ping | {run['risk_to_ping']:.2f} |",
+            f"| risk page throughput / ping (city / county) | {run['risk_to_ping']:.2f} / "
+            f"{run['county_to_ping']:.2f} |",
             "",
         ]
     )

@@ -19,16 +19,27 @@ each institution with a filing, and a current fee schedule for each filed one. A
 write the rows the filing and fee services would (not their audit events: the audit trail is a hash chain,
 appended one event at a time, and these are synthetic data).
 
+Every filed institution then gets its premises and people, as the premises, staff and children services would
+record them (bulk rows, no audit events): rooms and classes; staff with valid ID numbers (stored encrypted with
+their blind index through the model fields), employment, health certificates, background checks,
+qualifications, training and caregivers' classes; children enrolled in classes of their age with a guardian
+each and, for most, the guardian's consent and the child's ID number. About 150,000 children at province scale
+(9,000 at city scale); the staff follow the setting standards' ratios (about 47,000 at province scale). A few
+outliers per compliance rule give the risk list something to rank.
+
 Generation is one transaction and idempotent per scale: a scale whose institutions exist is skipped (its
-USCCs carry the scale's letter, so the check is exact). The same seed gives the same data. Later issues
-extend ``generate()`` with children, staff and records; keep each step deterministic and inside it.
+USCCs carry the scale's letter, so the check is exact). The same seed gives the same data (on the same day:
+ages and certificate dates count back from today). Later issues extend ``generate()`` with records; keep each
+step deterministic, with its own random stream, and inside it.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
+import math
 import os
 import random
 import sys
@@ -36,7 +47,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from typing import Any
 
 ProgressFn = Callable[[str, int, int], None]
@@ -52,11 +63,15 @@ class Scale:
     institutions: int
     letter: str  # written into each USCC's organisation code, so scales never collide
     description: str
+    children: int = 0  # about this many children enrolled, spread over the filed institutions' classes
 
 
 SCALES: dict[str, Scale] = {
-    "city": Scale("city", "430200", 300, "C", "株洲市 (430200): one city, 300 institutions"),
-    "province": Scale("province", "430000", 5000, "P", "湖南省 (43): one province, 5,000 institutions"),
+    # The city has the province's density: 6 % of its institutions, 6 % of its children.
+    "city": Scale("city", "430200", 300, "C", "株洲市 (430200): one city, 300 institutions", 9_000),
+    "province": Scale(
+        "province", "430000", 5000, "P", "湖南省 (43): one province, 5,000 institutions", 150_000
+    ),
 }
 
 
@@ -75,6 +90,10 @@ class Summary:
     institution_admins: int = 0
     fee_schedules: int = 0
     materials: int = 0
+    rooms: int = 0
+    classes: int = 0
+    staff: int = 0
+    children: int = 0
 
 
 # --- Pure helpers (no database) -----------------------------------------------------------------
@@ -755,6 +774,550 @@ def _filings(
     return by_state, len(admins), len(materials), len(schedules)
 
 
+# --- Premises, staff and children of the filed institutions ---------------------------------------
+
+# A centre's classes by type (share of classes), the age band of a class in completed months on the day of
+# generation (a mixed class takes the older children), and children per caregiver (设置标准 art. 20:
+# 乳儿班 1:3, 托小班 1:5, 托大班 1:7; mixed classes and home groups counted at 1:5).
+CLASS_MIX = (("infant", 0.15), ("toddler", 0.40), ("older_toddler", 0.35), ("mixed", 0.10))
+CLASS_NAMES = {"infant": "乳儿班", "toddler": "托小班", "older_toddler": "托大班", "mixed": "混龄班"}
+CLASS_BANDS = {
+    "infant": (6, 12),
+    "toddler": (12, 24),
+    "older_toddler": (24, 36),
+    "mixed": (18, 36),
+    "home_group": (6, 36),
+}
+CLASS_RATIO = {"infant": 3, "toddler": 5, "older_toddler": 7, "mixed": 5, "home_group": 5}
+RELATIONSHIPS = ("mother", "mother", "father", "father", "grandparent", "maternal_grandparent")
+CONSENT_TEXT_VERSION = "2026-01"
+
+
+@dataclass
+class _ClassPlan:
+    """A generated class: its row, the children enrolled in it and the caregivers assigned to it."""
+
+    care_class: Any
+    children: int = 0
+    caregivers: int = 0
+
+
+def _bulk(model: Any, objs: list[Any], what: str, progress: ProgressFn | None, chunk: int = 10_000) -> None:
+    """Insert in chunks (each in batches of BATCH rows) with a progress line per chunk. bulk_create runs each
+    field's ``pre_save`` and ``get_prep_value``: encrypted fields are sealed and blind indexes computed
+    exactly as ``save()`` would."""
+    for start in range(0, len(objs), chunk):
+        model.objects.bulk_create(objs[start : start + chunk], batch_size=BATCH)
+        if progress:
+            progress(what, min(start + chunk, len(objs)), len(objs))
+
+
+@functools.cache
+def _cap(class_type: str, region_prefix: str) -> int:
+    """The most children a class of the type may hold in the region: the enrollment service's own limit
+    (the catalogue's CLS-05 / RAT-02 parameter with the region's overrides)."""
+    from tuoyu.children.rules import class_size_cap
+
+    return class_size_cap(class_type, region_prefix)[0]
+
+
+def _window(area: Decimal, ratio: str) -> Decimal:
+    return (area * Decimal(ratio)).quantize(Decimal("0.1"), rounding=ROUND_UP)
+
+
+def _premises(
+    scale: Scale, seed: int, filed: list[_Plan], progress: ProgressFn | None
+) -> tuple[dict[int, list[_ClassPlan]], int]:
+    """Rooms and classes of every filed institution, as the premises pages would record them.
+
+    A centre has an activity room per class (about one class per 20 places, 1–8), a sleep room, usually an
+    observation room, toilets and, when it serves meals, a kitchen; a home point has one room for activity
+    and sleep and one home group. Planned sizes are at or under the type's cap. Outliers, so the risk list
+    has something to rank: 8 % of centres have an activity room on the 4th floor (SIT-02), 5 % no
+    observation room and 3 % a bed-less one (SIT-05), 2 % of activity rooms are too small (SIT-03), 1.5 % too
+    dark (SIT-04), 1 % without a camera (SAF-02), and 1 % of classes are planned over the cap (CLS-05)."""
+    from tuoyu.institutions.models import CareClass, ClassType, InstitutionKind, Room, RoomUse
+
+    rng = random.Random(f"bench:{scale.name}:{seed}:premises")
+    rooms: list[Any] = []
+    by_institution: dict[int, list[_ClassPlan]] = {}
+    for p in filed:
+        inst = p.institution
+        plans: list[_ClassPlan] = []
+        by_institution[inst.pk] = plans
+        if inst.kind == InstitutionKind.HOME_POINT:
+            area = Decimal(rng.choice(["30", "36", "42", "50"]))
+            room = Room(
+                institution=inst,
+                name="活动兼寝室",
+                floor=1,
+                floor_area_m2=area,
+                window_area_m2=_window(area, rng.choice(["0.20", "0.22", "0.25"])),
+                use=RoomUse.ACTIVITY_SLEEP,
+                camera_count=rng.randint(1, 2),
+                beds=5,
+            )
+            rooms += [
+                room,
+                Room(
+                    institution=inst, name="卫生间", floor=1, floor_area_m2=Decimal("4"), use=RoomUse.TOILET
+                ),
+            ]
+            plans.append(
+                _ClassPlan(
+                    CareClass(
+                        institution=inst,
+                        name="看护组",
+                        class_type=ClassType.HOME_GROUP,
+                        room=room,
+                        planned_size=_cap(ClassType.HOME_GROUP, inst.region_prefix),
+                    )
+                )
+            )
+            continue
+        top = int(str(inst.floors_used or "1")[-1])
+        high = rng.random() < 0.08
+        count = max(1, min(8, round((inst.capacity or 40) / 20)))
+        planned = 0
+        for i in range(1, count + 1):
+            r, acc, kind = rng.random(), 0.0, CLASS_MIX[-1][0]
+            for k, share in CLASS_MIX:
+                acc += share
+                if r < acc:
+                    kind = k
+                    break
+            cap = _cap(kind, inst.region_prefix)
+            size = (
+                cap + rng.randint(1, 3)
+                if rng.random() < 0.01
+                else cap - rng.randint(0, 2 if cap <= 10 else 4)
+            )
+            planned += size
+            minimum = 15 if kind == ClassType.INFANT else 35
+            area = (
+                Decimal(minimum - rng.randint(2, 6))
+                if rng.random() < 0.02
+                else Decimal(minimum + rng.choice([0, 3, 5, 10, 15, 25]))
+            )
+            room = Room(
+                institution=inst,
+                name=f"活动室{i}",
+                floor=4 if high and i == 1 else rng.randint(1, top),
+                floor_area_m2=area,
+                window_area_m2=_window(
+                    area, "0.15" if rng.random() < 0.015 else rng.choice(["0.20", "0.22", "0.25", "0.30"])
+                ),
+                use=RoomUse.ACTIVITY,
+                camera_count=0 if rng.random() < 0.01 else rng.randint(1, 3),
+            )
+            rooms.append(room)
+            plans.append(
+                _ClassPlan(
+                    CareClass(
+                        institution=inst,
+                        name=f"{CLASS_NAMES[kind]}{i}",
+                        class_type=kind,
+                        room=room,
+                        planned_size=size,
+                    )
+                )
+            )
+        rooms.append(
+            Room(
+                institution=inst,
+                name="寝室",
+                floor=rng.randint(1, top),
+                floor_area_m2=Decimal(max(30, planned * 2)),
+                window_area_m2=_window(Decimal(max(30, planned * 2)), "0.22"),
+                use=RoomUse.SLEEP,
+                camera_count=rng.randint(1, 2),
+                beds=planned,
+            )
+        )
+        if rng.random() >= 0.05:
+            area = Decimal(rng.choice(["6", "8", "10", "12"]))
+            rooms.append(
+                Room(
+                    institution=inst,
+                    name="保健观察室",
+                    floor=1,
+                    floor_area_m2=area,
+                    window_area_m2=_window(area, "0.25"),
+                    use=RoomUse.OBSERVATION,
+                    camera_count=1,
+                    beds=0 if rng.random() < 0.03 else rng.randint(1, 2),
+                )
+            )
+        rooms.append(
+            Room(institution=inst, name="卫生间", floor=1, floor_area_m2=Decimal("12"), use=RoomUse.TOILET)
+        )
+        if inst.serves_meals:
+            rooms.append(
+                Room(institution=inst, name="厨房", floor=1, floor_area_m2=Decimal("20"), use=RoomUse.KITCHEN)
+            )
+    _bulk(Room, rooms, "rooms", progress)
+    _bulk(CareClass, [c.care_class for plans in by_institution.values() for c in plans], "classes", progress)
+    return by_institution, len(rooms)
+
+
+def _fill(
+    scale: Scale, seed: int, by_institution: dict[int, list[_ClassPlan]], institutions: dict[int, Any]
+) -> dict[int, list[list[str]]]:
+    """How many children each class holds, its caregivers, and each institution's other posts.
+
+    Children: each institution has its own occupancy (35–100 % of its planned places), all scaled so the
+    scale's total comes out; 0.5 % of classes hold a child or two over the type's cap (CLS-05). Staff follow
+    the standards rather than a target: each class the caregivers its children need (RAT-01: 1:3, 1:5, 1:7,
+    mixed 1:5; 4 % of classes one short), and a centre a director, a health worker per 150 children (at
+    least one, STF-03), a guard (STF-04) and, when it serves meals, a cook per 50 children (STF-07; 4 % one
+    short). A home point's director is the caregiver of its group. Returns the non-caregiver posts."""
+    from tuoyu.institutions.models import InstitutionKind
+
+    rng = random.Random(f"bench:{scale.name}:{seed}:occupancy")
+    draws = {
+        pk: (rng.uniform(0.35, 1.0), [rng.randint(1, 2) if rng.random() < 0.005 else 0 for _ in plans])
+        for pk, plans in by_institution.items()
+    }
+
+    def children(f: float) -> int:
+        total = 0
+        for pk, plans in by_institution.items():
+            occupancy, over = draws[pk]
+            for c, extra in zip(plans, over, strict=True):
+                size = c.care_class.planned_size
+                cap = _cap(c.care_class.class_type, institutions[pk].region_prefix)
+                c.children = (
+                    cap + extra
+                    if extra and c.care_class.class_type != "home_group"
+                    else max(1, min(size, round(size * occupancy * f)))
+                )
+                total += c.children
+        return total
+
+    raw = sum(c.care_class.planned_size * draws[pk][0] for pk, plans in by_institution.items() for c in plans)
+    if raw:
+        f = scale.children / raw
+        children(f * scale.children / max(1, children(f)))  # once more, for the places capped at the plan
+
+    posts: dict[int, list[list[str]]] = {}
+    for pk, plans in by_institution.items():
+        for c in plans:
+            needed = math.ceil(c.children / CLASS_RATIO[c.care_class.class_type])
+            c.caregivers = needed - 1 if needed > 1 and rng.random() < 0.04 else needed
+        inst = institutions[pk]
+        if inst.kind == InstitutionKind.HOME_POINT:
+            posts[pk] = []
+            continue
+        total = sum(c.children for c in plans)
+        mine = [["director"]] + [["health_worker"]] * max(1, total // 150) + [["guard"]]
+        if inst.serves_meals:
+            cooks = max(1, math.ceil(total / 50))
+            mine += [["cook"]] * (cooks - 1 if rng.random() < 0.04 else cooks)
+        posts[pk] = mine
+    return posts
+
+
+def _staff(
+    scale: Scale,
+    seed: int,
+    filed: list[_Plan],
+    by_institution: dict[int, list[_ClassPlan]],
+    fixed: dict[int, list[list[str]]],
+    county_names: dict[str, str],
+    progress: ProgressFn | None,
+    today: dt.date,
+) -> int:
+    """People, their employment, health certificates, background checks, qualifications, this year's
+    training and caregivers' classes, in bulk — the rows ``staff.services`` would write (not its audit
+    events). ID numbers are valid (GB 11643), unique among the staff already registered, and of the
+    institution's county; the Person rows go through the model's fields, so ID numbers and phones are
+    stored encrypted with their blind index. Health certificates: 1 % none, 2 % expired, 3 % expiring within
+    30 days (STF-05); the no-criminal-record certificate is missing for 0.5 % (STF-06) and shows a record for a
+    handful; 93 % of caregivers are qualified (保育师/育婴员), health workers have their training certificate
+    (3 % expired, STF-02), 97 % of guards their licence (STF-04), and 95 % of directors their 60 hours of
+    post training (STF-08)."""
+    from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
+    from tuoyu.staff.models import (
+        BackgroundCheck,
+        Certificate,
+        CheckKind,
+        CheckResult,
+        ClassAssignment,
+        Employment,
+        HealthCertificate,
+        Person,
+        StaffRole,
+        TrainingRecord,
+    )
+
+    rng = random.Random(f"bench:{scale.name}:{seed}:staff")
+    index = Person._meta.get_field("id_index")
+    taken = set(Person.objects.exclude(id_index="").values_list("id_index", flat=True))
+    persons: list[Any] = []
+    employments: list[Any] = []
+    health: list[Any] = []
+    checks: list[Any] = []
+    certificates: list[Any] = []
+    training: list[Any] = []
+    assignments: list[tuple[Any, Any]] = []  # (employment, class)
+    female_share = {
+        StaffRole.DIRECTOR: 0.85,
+        StaffRole.CAREGIVER: 0.96,
+        StaffRole.HEALTH_WORKER: 0.95,
+        StaffRole.GUARD: 0.15,
+        StaffRole.COOK: 0.6,
+    }
+    for p in filed:
+        inst = p.institution
+        area = inst.region_prefix.ljust(6, "0")[:6]
+        county = county_names.get(p.county, "")
+        registered = inst.registration_date or today - dt.timedelta(days=365)
+        posts: list[tuple[list[str], Any]] = [(roles, None) for roles in fixed[inst.pk]]
+        for c in by_institution[inst.pk]:
+            posts += [(["caregiver"], c.care_class)] * c.caregivers
+        if posts and not fixed[inst.pk]:  # a home point: its director cares for the group
+            posts[0] = (["director", "caregiver"], posts[0][1])
+        for roles, care_class in posts:
+            sex = "F" if rng.random() < female_share[StaffRole(roles[0])] else "M"
+            born = adult_birth_date(rng, today=today, min_age=20, max_age=55)
+            while True:
+                number = id_number(rng, area_code=area, born=born, sex=sex)
+                blind = index.index_for(number)
+                if blind not in taken:
+                    taken.add(blind)
+                    break
+            person = Person(
+                name=chinese_name(rng), id_number=number, sex=sex, birth_date=born, phone=mobile(rng)
+            )
+            persons.append(person)
+            span = max(0, (today - registered).days - 7)
+            start = registered + dt.timedelta(days=rng.randint(0, span))
+            employment = Employment(person=person, institution=inst, roles=roles, start_date=start)
+            employments.append(employment)
+            if care_class is not None:
+                assignments.append((employment, care_class))
+            r = rng.random()
+            if r >= 0.01:
+                ago = (
+                    rng.randint(366, 500)  # expired
+                    if r < 0.03
+                    else rng.randint(336, 364)  # expires within 30 days
+                    if r < 0.06
+                    else rng.randint(0, 335)
+                )
+                health.append(
+                    HealthCertificate(
+                        person=person,
+                        issued_on=today - dt.timedelta(days=ago),
+                        issuer=f"{county}妇幼保健院",
+                    )
+                )
+            if rng.random() >= 0.005:
+                found = rng.random() < 0.0005
+                checks.append(
+                    BackgroundCheck(
+                        person=person,
+                        kind=CheckKind.NO_CRIMINAL_RECORD,
+                        checked_on=start - dt.timedelta(days=rng.randint(0, 30)),
+                        result=CheckResult.FOUND if found else CheckResult.CLEAR,
+                        authority=f"{county}公安局",
+                    )
+                )
+            if rng.random() < 0.92:
+                checks.append(
+                    BackgroundCheck(
+                        person=person,
+                        kind=CheckKind.SEXUAL_OFFENCE,
+                        checked_on=start - dt.timedelta(days=rng.randint(0, 30)),
+                        result=CheckResult.CLEAR,
+                        authority=f"{county}公安局",
+                    )
+                )
+            issued = start - dt.timedelta(days=rng.randint(30, 2000))
+            if "caregiver" in roles and rng.random() < 0.93:
+                kind = "childcare_worker" if rng.random() < 0.9 else "nursery_teacher"
+                certificates.append(
+                    Certificate(
+                        person=person,
+                        kind=kind,
+                        number=f"{'BY' if kind == 'childcare_worker' else 'YY'}{rng.randint(10**9, 10**10 - 1)}",
+                        level=rng.choice(["五级", "四级", "四级", "三级"]),
+                        issuer="湖南省人力资源和社会保障厅",
+                        issued_on=issued,
+                    )
+                )
+            elif roles == ["health_worker"]:  # valid three years; 3 % have lapsed
+                trained = today - dt.timedelta(
+                    days=rng.randint(1100, 1400) if rng.random() < 0.03 else rng.randint(30, 900)
+                )
+                certificates.append(
+                    Certificate(
+                        person=person,
+                        kind="health_training",
+                        number=f"BJ{rng.randint(10**7, 10**8 - 1)}",
+                        issuer=f"{county}妇幼保健院",
+                        issued_on=trained,
+                        expires_on=trained + dt.timedelta(days=3 * 365),
+                    )
+                )
+            elif roles == ["guard"] and rng.random() < 0.97:
+                certificates.append(
+                    Certificate(
+                        person=person,
+                        kind="guard_licence",
+                        number=f"BA{rng.randint(10**9, 10**10 - 1)}",
+                        issuer=f"{county}公安局",
+                        issued_on=issued,
+                    )
+                )
+            elif roles == ["director"] and rng.random() < 0.5:
+                certificates.append(
+                    Certificate(
+                        person=person,
+                        kind="teacher",
+                        number=f"{born.year}{rng.randint(10**12, 10**13 - 1)}",
+                        issuer="湖南省教育厅",
+                        issued_on=issued,
+                    )
+                )
+            if "director" in roles:  # post training (岗位培训), in the year they took the post
+                training.append(
+                    TrainingRecord(
+                        person=person,
+                        year=start.year,
+                        hours=Decimal(
+                            rng.choice([60, 64, 72, 80]) if rng.random() < 0.95 else rng.choice([24, 40])
+                        ),
+                        topic="托育机构负责人岗位培训",
+                    )
+                )
+            if rng.random() < 0.9:
+                training.append(
+                    TrainingRecord(
+                        person=person,
+                        year=today.year,
+                        hours=Decimal(rng.choice([8, 12, 16, 24])),
+                        topic="婴幼儿照护",
+                    )
+                )
+    _bulk(Person, persons, "staff people", progress)
+    _bulk(Employment, employments, "employments", progress)
+    _bulk(HealthCertificate, health, "health certificates", progress)
+    _bulk(BackgroundCheck, checks, "background checks", progress)
+    _bulk(Certificate, certificates, "certificates", progress)
+    _bulk(TrainingRecord, training, "training records", progress)
+    _bulk(
+        ClassAssignment,
+        [ClassAssignment(employment=e, care_class=c, start_date=e.start_date) for e, c in assignments],
+        "class assignments",
+        progress,
+    )
+    return len(persons)
+
+
+def _birth_in_band(rng: random.Random, today: dt.date, months: int) -> dt.date:
+    """A birth date that makes a child ``months`` completed months old today."""
+    from tuoyu.children.models import age_in_months
+
+    born = _add_months(today, -months) - dt.timedelta(days=rng.randint(0, 27))
+    while age_in_months(born, today) > months:  # month-end corner cases
+        born += dt.timedelta(days=1)
+    return born
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    from tuoyu.staff.models import add_months
+
+    return add_months(day, months)
+
+
+def _children(
+    scale: Scale,
+    seed: int,
+    filed: list[_Plan],
+    by_institution: dict[int, list[_ClassPlan]],
+    progress: ProgressFn | None,
+    now: dt.datetime,
+) -> int:
+    """Children enrolled in the classes, with one guardian each, in bulk — the rows
+    ``children.services.child_register`` would write (not its audit events). A child's age today is in the
+    class's band (a mixed class takes 18–35 months, a home group 6–35); 0.3 % of the older classes' children
+    have just turned 36 months and not left yet. Each enrollment started when the child was at least
+    6 months old and the institution was filed. 85 % of the guardians consented (basic and health): those
+    children have a valid ID number (encrypted, blind-indexed); the rest only the minimum (PIPL art. 31).
+    """
+    from tuoyu.accounts.models import Membership, Role
+    from tuoyu.children.models import Child, Consent, Enrollment, Guardian
+    from tuoyu.core.demo.people import chinese_name, id_number, mobile
+
+    rng = random.Random(f"bench:{scale.name}:{seed}:children")
+    today = _localdate(now)
+    admins = dict(
+        Membership.objects.filter(
+            role=Role.INSTITUTION_ADMIN, institution_id__in=[p.institution.pk for p in filed]
+        ).values_list("institution_id", "user_id")
+    )
+    children: list[Any] = []
+    guardians: list[Any] = []
+    consents: list[Any] = []
+    enrollments: list[Any] = []
+    numbers: set[str] = set()
+    for p in filed:
+        inst = p.institution
+        area = inst.region_prefix.ljust(6, "0")[:6]
+        filed_on = _localdate(p.decided) if p.decided else today
+        admin = admins.get(inst.pk)
+        for c in by_institution[inst.pk]:
+            kind = c.care_class.class_type
+            lo, hi = CLASS_BANDS[kind]
+            for _ in range(c.children):
+                months = (
+                    36
+                    if hi == 36 and kind != "home_group" and rng.random() < 0.003
+                    else rng.randint(lo, hi - 1)
+                )
+                sex = rng.choice("MF")
+                born = _birth_in_band(rng, today, months)
+                consented = admin is not None and rng.random() < 0.85
+                number = ""
+                if consented:
+                    number = id_number(rng, area_code=area, born=born, sex=sex)
+                    while number in numbers:
+                        number = id_number(rng, area_code=area, born=born, sex=sex)
+                    numbers.add(number)
+                child = Child(
+                    institution=inst, name=chinese_name(rng), sex=sex, birth_date=born, id_number=number
+                )
+                children.append(child)
+                guardian = Guardian(
+                    child=child,
+                    name=chinese_name(rng),
+                    relationship=rng.choice(RELATIONSHIPS),
+                    phone=mobile(rng),
+                )
+                guardians.append(guardian)
+                earliest = max(_add_months(born, 6), filed_on)
+                start = max(earliest, today - dt.timedelta(days=rng.randint(0, 300)))
+                start = min(start, today, _add_months(born, 36) - dt.timedelta(days=1))
+                enrollments.append(Enrollment(child=child, care_class=c.care_class, start_date=start))
+                if consented:
+                    consents.append(
+                        Consent(
+                            child=child,
+                            guardian=guardian,
+                            given_at=dt.datetime.combine(start, dt.time(1), tzinfo=dt.UTC),
+                            text_version=CONSENT_TEXT_VERSION,
+                            scope=["basic", "health"],
+                            recorded_by_id=admin,
+                        )
+                    )
+    _bulk(Child, children, "children", progress)
+    _bulk(Guardian, guardians, "guardians", progress)
+    _bulk(Consent, consents, "consents", progress)
+    _bulk(Enrollment, enrollments, "enrollments", progress)
+    return len(children)
+
+
 def _regulators(
     scale: Scale, seed: int, nodes: dict[str, _Node], progress: ProgressFn | None
 ) -> tuple[int, int]:
@@ -816,10 +1379,17 @@ def generate(scale: str | Scale, seed: int = DEFAULT_SEED, progress: ProgressFn 
         return Summary(scale=sc.name, seed=seed, skipped=True, seconds=time.monotonic() - started)
     nodes = _load_tree(sc.root)
     now = timezone.now()
+    _cap.cache_clear()  # the caps in force now (a region's overrides may have changed since the last run)
     with transaction.atomic():
         created, kept = _regulators(sc, seed, nodes, progress)
         plans, by_county, leaves = _institutions(sc, seed, nodes, progress, now)
         by_state, admins, materials, schedules = _filings(sc, seed, plans, progress, now)
+        filed = [p for p in plans if p.state == "accepted"]
+        by_institution, rooms = _premises(sc, seed, filed, progress)
+        fixed = _fill(sc, seed, by_institution, {p.institution.pk: p.institution for p in filed})
+        names = {code: n.name for code, n in nodes.items()}
+        staff = _staff(sc, seed, filed, by_institution, fixed, names, progress, _localdate(now))
+        children = _children(sc, seed, filed, by_institution, progress, now)
     return Summary(
         scale=sc.name,
         seed=seed,
@@ -834,13 +1404,18 @@ def generate(scale: str | Scale, seed: int = DEFAULT_SEED, progress: ProgressFn 
         institution_admins=admins,
         fee_schedules=schedules,
         materials=materials,
+        rooms=rooms,
+        classes=sum(len(c) for c in by_institution.values()),
+        staff=staff,
+        children=children,
     )
 
 
 def bench_facts(scale: str | Scale) -> dict[str, Any]:
     """What a benchmark needs to know about a generated scale: the regulator with the most submitted filings
-    in their queue, and a realistic public search (the county with the most filed institutions and the
-    brand most common among them)."""
+    in their queue, a realistic public search (the county with the most filed institutions and the brand
+    most common among them), and who reads the longest compliance risk lists: that county's regulator and
+    the admin of the city with the most filed institutions."""
     from tuoyu.accounts.models import Membership, Role
     from tuoyu.filings.models import Filing, FilingState
     from tuoyu.institutions.models import FilingStatus, Institution
@@ -871,8 +1446,23 @@ def bench_facts(scale: str | Scale) -> dict[str, Any]:
         filed.filter(region_prefix__startswith=county, offers_full_day=True).values_list("name", flat=True)
     )
     brand = max(BRANDS, key=lambda b: (sum(b in n for n in names), -BRANDS.index(b)))
+    cities: dict[str, int] = {}
+    for code, n in counties.items():
+        cities[code[:4]] = cities.get(code[:4], 0) + n
+    city = min(cities, key=lambda c: (-cities[c], c)) + "00" if cities else ""
+    admins = dict(
+        Membership.objects.filter(
+            role__in=[Role.REGULATOR, Role.CITY_ADMIN],
+            user__username__startswith="bench-",
+            region_id__in=[county, city],
+        ).values_list("region_id", "user__username")
+    )
     return {
         "scale": sc.name,
+        "risk_county": admins.get(county, ""),
+        "risk_county_filed": counties.get(county, 0),
+        "risk_city": admins.get(city, ""),
+        "risk_city_filed": cities.get(city[:4], 0),
         "reviewer": regulators[busiest[0][1]] if busiest else "",
         "reviewer_queue": busiest[0][0] if busiest else 0,
         "search_region": county,
@@ -891,6 +1481,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="generate nothing; print (JSON) the busiest reviewer and a realistic public search of the scale",
     )
+    parser.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="generate nothing; run the nightly compliance evaluation (evaluate_all) over the data",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuoyu.settings")
@@ -902,6 +1497,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sc = SCALES[args.scale]
     if args.facts:
         print(json.dumps(bench_facts(sc), ensure_ascii=False))
+        return 0
+    if args.evaluate:
+        from tuoyu.standards.services import evaluate_all
+
+        run = evaluate_all(progress=lambda done, total: Progress("evaluate_all")("institutions", done, total))
+        print(f"bench data: evaluated {run.evaluated} filed institutions in {run.seconds:.1f}s")
         return 0
     print(f"bench data: {sc.description}, seed {args.seed}")
     summary = generate(sc, args.seed, Progress(f"bench {sc.name}"))
@@ -917,6 +1518,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"bench data: filing states: {states}; {summary.institution_admins} institution admins, "
             f"{summary.materials} materials, {summary.fee_schedules} fee schedules"
+        )
+        print(
+            f"bench data: filed institutions have {summary.rooms} rooms, {summary.classes} classes, "
+            f"{summary.staff} staff and {summary.children} children"
         )
     return 0
 

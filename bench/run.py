@@ -5,8 +5,9 @@
 
 Steps: a temporary TUOYU_VAR_DIR with a fresh SQLite database (two-factor auth off, so a regulator's session
 needs no TOTP) → ``tuoyu demo`` → ``python -m bench.generate --scale …`` → collectstatic → gunicorn on a free
-127.0.0.1 port → wait for /healthz → sign in the city regulator ``zz-city`` and the county regulator with the
-most submitted filings (``bench-<county>``) once per client → measure each endpoint at each concurrency next to
+127.0.0.1 port → wait for /healthz → sign in the city regulator ``zz-city``, the county regulator with the
+most submitted filings (``bench-<county>``), and for the compliance risk list the regulators of the county and
+of the city with the most filed institutions (after the nightly ``evaluate_all``) once per client → measure each endpoint at each concurrency next to
 /ping (the framework ceiling) → stop gunicorn (also on Ctrl-C or an error) → write
 bench/results/load-<scale>-<timestamp>.json and bench/results/latest.md.
 
@@ -51,14 +52,16 @@ PASSWORD = "Demo-Tuoyu-2026"  # tuoyu.core.demo.accounts.DEMO_PASSWORD (not impo
 WORKERS, THREADS = 2, 4
 
 
-CITY, REVIEWER = "city", "reviewer"  # who an endpoint is requested as ("" = anonymous)
+# Who an endpoint is requested as ("" = anonymous): zz-city, the busiest reviewer, and for the risk list the
+# regulators of the county and of the city with the most filed institutions.
+CITY, REVIEWER, RISK_COUNTY, RISK_CITY = "city", "reviewer", "risk-county", "risk-city"
 
 
 @dataclass(frozen=True)
 class Endpoint:
     name: str
     path: str
-    login: str  # "" anonymous, CITY (zz-city's session cookie) or REVIEWER (the busiest county regulator's)
+    login: str  # "" anonymous, or whose session cookie: CITY (zz-city), REVIEWER, RISK_COUNTY, RISK_CITY
     what: str
     marker: str = ""  # a string the body must contain (checked once before measuring)
     optional: bool = False  # skipped with a note when it answers 404 (not built yet in this checkout)
@@ -112,7 +115,29 @@ def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
                 "备案审核",
             )
         )
+    for login, key in ((RISK_COUNTY, "risk_county"), (RISK_CITY, "risk_city")):
+        if facts.get(key):
+            eps.append(
+                Endpoint(
+                    login,
+                    "/standards/risk/",
+                    login,
+                    f"the compliance risk list of {facts[key]} ({facts.get(key + '_filed')} filed institutions, "
+                    "first page, highest risk first)",
+                    "合规风险排序",
+                )
+            )
     return eps
+
+
+def login_users(facts: dict[str, Any]) -> dict[str, str]:
+    """The account each login role signs in as."""
+    return {
+        CITY: USERNAME,
+        REVIEWER: facts.get("reviewer", ""),
+        RISK_COUNTY: facts.get("risk_county", ""),
+        RISK_CITY: facts.get("risk_city", ""),
+    }
 
 
 # --- Subprocesses -------------------------------------------------------------------------------
@@ -351,8 +376,12 @@ def markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         f"# tuoyu load benchmark — scale `{meta['scale']}`, {meta['finished']}",
         "",
         f"{meta['institutions']} institutions ({meta['scale_description']}); signed in as `{USERNAME}` "
-        f"(regions API, home) and `{meta['facts'].get('reviewer') or '–'}` (reviewer queue: "
-        f"{meta['facts'].get('reviewer_queue', 0)} submitted filings); the public endpoints are anonymous. "
+        f"(regions API, home), `{meta['facts'].get('reviewer') or '–'}` (reviewer queue: "
+        f"{meta['facts'].get('reviewer_queue', 0)} submitted filings), and for the risk list (evaluated "
+        f"beforehand by the nightly `evaluate_all`) the county regulator `{meta['facts'].get('risk_county') or '–'}` "
+        f"({meta['facts'].get('risk_county_filed', 0)} filed institutions) and the city admin "
+        f"`{meta['facts'].get('risk_city') or '–'}` ({meta['facts'].get('risk_city_filed', 0)}); "
+        "the public endpoints are anonymous. "
         f"gunicorn gthread {WORKERS} workers × {THREADS} threads, SQLite (WAL), on 127.0.0.1; "
         f"{meta['cpus']} CPUs shared with the load generator. Per cell: at most {meta['requests']} requests "
         f"or {meta['seconds']:g} s, {meta['rounds']} round(s) (medians). Load average before/after: "
@@ -361,10 +390,14 @@ def markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors | × /ping |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    shared = {
+        p for p in (r["path"] for r in rows) if len({x["endpoint"] for x in rows if x["path"] == p}) > 1
+    }
     for r in rows:
         ratio = f"{r['ratio_to_ping']:.2f}" if r["ratio_to_ping"] is not None else "–"
+        who = f" ({r['endpoint']})" if r["path"] in shared else ""  # one page requested as several users
         lines.append(
-            f"| `{urllib.parse.unquote(r['path'])}` | {r['clients']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
+            f"| `{urllib.parse.unquote(r['path'])}`{who} | {r['clients']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
             f"| {r['p99_ms']:.1f} | {r['errors']}/{r['requests']} | {ratio} |"
         )
     lines.append("")
@@ -455,6 +488,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--seed", str(args.seed)],
             env,
         )
+        timings["evaluate"] = step(
+            "compliance evaluation (the nightly evaluate_all), so the risk list has its results",
+            [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--evaluate"],
+            env,
+        )
         facts = generated_facts(env, scale.name)
         eps = endpoints(facts)
         timings["collectstatic"] = step("collectstatic", [*cli, "collectstatic", "--noinput", "-v0"], env)
@@ -465,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         server.start()
         server.wait_healthy()
         clients = max(args.concurrency)
-        users = {CITY: USERNAME, REVIEWER: facts.get("reviewer", "")}
+        users = login_users(facts)
         cookies: dict[str, list[str]] = {}
         for role in sorted({ep.login for ep in eps if ep.login}):
             print(f"· signing in {users[role]} ({clients} sessions, one per client)", flush=True)
