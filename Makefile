@@ -41,10 +41,13 @@ lint: install-test
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database and files):
+# PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: install-test
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # make bench: the load benchmark, then the registration import benchmark (about 5 minutes together). The issue's
 # figures: make bench BENCH_ARGS="--scale province --rounds 3" IMPORT_BENCH_ARGS="--rows 5000 --rounds 3"
