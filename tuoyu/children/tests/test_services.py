@@ -365,14 +365,20 @@ def test_a_child_is_corrected_with_its_version_and_an_id_only_with_consent(cast:
         services.child_update(by=cast.ann, child=child, version=1, name="旧", sex="M", birth_date=birth)
 
 
-def test_the_demo_fills_classes_within_their_caps_once(cast: Cast) -> None:
+def test_the_demo_fills_classes_within_their_caps_and_caregivers_once(cast: Cast) -> None:
     from tuoyu.children.rules import class_size_cap
     from tuoyu.core.demo.children import demo_children_create
+    from tuoyu.core.demo.staff import demo_staff_create
+    from tuoyu.staff.models import ClassAssignment
 
+    demo_staff_create(seed=7)
     registered = demo_children_create(seed=7)
     assert registered > 0
     for care_class in CareClass.objects.all():
         enrolled = Enrollment.objects.filter(care_class=care_class, end_date__isnull=True).count()
         cap, _rule = class_size_cap(care_class.class_type, care_class.institution.region_prefix)
         assert enrolled <= min(care_class.planned_size, cap)
+        if care_class.class_type != "home_group":  # a home point's carers look after its one group
+            caregivers = ClassAssignment.objects.filter(care_class=care_class).count()
+            assert caregivers > 0 or enrolled == 0
     assert demo_children_create(seed=7) == 0

@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from tuoyu.core.demo.people import chinese_name, id_number, mobile
 from tuoyu.core.errors import DomainError
 from tuoyu.institutions import services as premises
 from tuoyu.institutions.models import CareClass, ClassType, InstitutionKind
+from tuoyu.staff import services as staff_services
+from tuoyu.staff.models import Employment, StaffRole
 
 # class type → (name, planned size, age band in months at the start)
 CENTER_CLASSES = [
@@ -28,14 +31,32 @@ CENTER_CLASSES = [
 HOME_GROUP = (ClassType.HOME_GROUP, "看护组", 5, (6, 35))
 
 
-OUTLIERS = 0.03  # a few children a month or two outside their class's band, so CLS-01…03 warnings show
+# Most demo institutions keep the rules; a few do not, so every compliance outcome shows somewhere:
+OUTLIER_SHARE = 0.15  # institutions with one child a month or two outside their class's band (CLS-01…03)
+NO_OBSERVATION_ROOM = 0.08  # centres without a health observation room (SIT-05)
+DARK_ROOMS = 0.08  # institutions whose rooms have small windows (SIT-04)
+UNDERSTAFFED = 0.1  # institutions that enrol more children than their caregivers may look after (RAT-01)
+CHILDREN_PER_CAREGIVER = {  # 设置标准 art. 20 (RAT-01) and a home point's 1:3 (RAT-02)
+    ClassType.INFANT: 3,
+    ClassType.TODDLER: 5,
+    ClassType.OLDER_TODDLER: 7,
+    ClassType.HOME_GROUP: 3,
+}
 
 
-def _birth(rng: random.Random, today: dt.date, band: tuple[int, int], *, outliers: bool = False) -> dt.date:
+def _birth(rng: random.Random, today: dt.date, band: tuple[int, int], *, outlier: bool = False) -> dt.date:
     low, high = band
-    if outliers and rng.random() < OUTLIERS:
+    if outlier:
         low, high = (high + 1, high + 2) if high + 2 < 36 else (low - 2, low - 1)
     return today - dt.timedelta(days=rng.randint(low * 31, high * 30))
+
+
+def _caregivers(institution: Any) -> list[Any]:
+    return [
+        e
+        for e in Employment.objects.filter(institution=institution, end_date__isnull=True).order_by("id")
+        if StaffRole.CAREGIVER in e.roles
+    ]
 
 
 def demo_children_create(*, seed: int = 2026, progress: Callable[[str, int, int], None] | None = None) -> int:
@@ -57,14 +78,31 @@ def demo_children_create(*, seed: int = 2026, progress: Callable[[str, int, int]
         rng = random.Random(f"{seed}-children-{institution.uscc}")
         home = institution.kind == InstitutionKind.HOME_POINT
         plan = [HOME_GROUP] if home else CENTER_CLASSES
+        outlier_class = rng.randrange(len(plan)) if not home and rng.random() < OUTLIER_SHARE else None
+        window_share = (0.12, 0.18) if rng.random() < DARK_ROOMS else (0.2, 0.3)
+        if not home and rng.random() >= NO_OBSERVATION_ROOM:
+            premises.room_create(
+                by=by,
+                institution=institution,
+                name="保健观察室",
+                floor=1,
+                floor_area_m2=Decimal(rng.choice(["8", "10", "12"])),
+                window_area_m2=Decimal("2.5"),
+                use="observation",
+                camera_count=1,
+                beds=rng.choice([1, 1, 2]),
+            )
+        caregivers = _caregivers(institution)
+        understaffed = rng.random() < UNDERSTAFFED
         for i, (class_type, name, size, band) in enumerate(plan, 1):
+            area = Decimal(rng.choice(["35", "48", "60", "72"]))
             room = premises.room_create(
                 by=by,
                 institution=institution,
                 name=f"{name}活动室",
                 floor=1 if home else rng.choice([1, 1, 2]),
-                floor_area_m2=Decimal(rng.choice(["35", "48", "60", "72"])),
-                window_area_m2=Decimal(rng.choice(["6", "8", "10"])),
+                floor_area_m2=area,
+                window_area_m2=(area * Decimal(str(rng.uniform(*window_share)))).quantize(Decimal("0.1")),
                 use="activity_sleep",
                 camera_count=rng.randint(1, 3),
                 beds=size,
@@ -77,9 +115,16 @@ def demo_children_create(*, seed: int = 2026, progress: Callable[[str, int, int]
                 room=room,
                 planned_size=size,
             )
-            for _ in range(rng.randint(size // 2, size)):
+            # 带班: the caregivers shared out over the classes in turn (a home point's carers look after its group)
+            mine = caregivers[i - 1 :: len(plan)]
+            for employment in mine if not home else []:
+                staff_services.class_assign(by=by, employment_id=employment.pk, care_class_id=care_class.pk)
+            children = rng.randint(size // 2, size)
+            if not understaffed:  # within the caregiver ratio (RAT-01/RAT-02)
+                children = min(children, len(mine) * CHILDREN_PER_CAREGIVER[class_type])
+            for k in range(children):
                 sex = rng.choice("MF")
-                born = _birth(rng, today, band, outliers=not home)
+                born = _birth(rng, today, band, outlier=(k == 0 and outlier_class == i - 1))
                 consented = rng.random() < 0.85
                 try:
                     services.child_register(

@@ -135,7 +135,8 @@ def form_values(institution: Institution, rng: random.Random) -> dict[str, dict[
             "camera_count": rng.randint(2, 4) if home else rng.randint(8, 30),
             "cameras_cover_entrances": True,
             "cameras_cover_children_areas": True,
-            "recording_retention_days": rng.choice([30, 60, 90]),
+            # two draws in eight keep recordings too short a time (SAF-01)
+            "recording_retention_days": rng.choice([90, 90, 90, 120, 180, 180, 60, 30]),
             "surveillance_attested": True,
         },
         "insurance": {
