@@ -62,7 +62,7 @@ BAN_SHEET = Sheet(
             "scope",
             gettext_lazy("禁入范围"),
             required=True,
-            choices=[str(c.label) for c in BanScope],
+            choices=BanScope.choices,
             parse=_scope,
         ),
     ],
@@ -98,9 +98,7 @@ def read_csv(data: bytes) -> ParseResult:
         result.file_errors.append(str(exc))
         return result
     positions.pop(excel.RESULT_KEY, None)
-    columns = [
-        (c, positions[c.key], frozenset(c.allowed_values()) if c.choices else None) for c in BAN_SHEET.columns
-    ]
+    columns = [(c, positions[c.key], c.choice_lookup() if c.choices else None) for c in BAN_SHEET.columns]
     width = len(header)
     for number, values in enumerate(lines[1:], start=2):
         if not any(v.strip() for v in values):

@@ -37,12 +37,13 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -127,11 +128,14 @@ def _identity(value: Any) -> Any:
 class Column:
     """One column of a sheet.
 
-    ``header`` is what the user sees (Chinese; may be a lazy translation: files in Chinese are accepted
-    whatever the UI language). ``parse`` turns the normalised, non-empty cell into the value the
+    ``header`` is what the user sees (Chinese; may be a lazy translation: files in any of the platform's
+    languages are accepted whatever the UI language). ``parse`` turns the normalised, non-empty cell into the value the
     import wants and raises ``ValidationError`` with a message for people. ``format`` is its inverse
     for exports (model value → cell value). ``choices`` restricts the (text) value and gives the
-    template a dropdown.
+    template a dropdown: each is a ``(code, label)`` pair (``Sex.choices``) or a bare label. A cell may
+    hold the code or the label in any of the platform's languages (a file exported in English imports
+    under the Chinese UI and vice versa); ``parse`` then sees the code (a bare label: its Chinese
+    spelling). The dropdown and the messages show the labels in the UI language.
     """
 
     key: str
@@ -141,16 +145,20 @@ class Column:
     kind: Kind = Kind.TEXT
     help: Any = ""
     example: Any = ""
-    choices: Sequence[str] | None = None
+    choices: Sequence[Any] | None = None
     width: float | None = None
     max_length: int | None = None
     format: Callable[[Any], Any] | None = None
+    # The whole column may be left out of a file (one added after files were made): its cells are empty.
+    may_be_absent: bool = False
 
     def headers_accepted(self) -> set[str]:
-        """The header in the UI language and in Chinese (the msgid)."""
+        """The header in the UI language and in each of the platform's languages (Chinese is the msgid): a
+        file exported in English imports under the Chinese UI, and vice versa."""
         names = {_clean_header(str(self.header))}
-        with translation.override("zh-hans"):
-            names.add(_clean_header(str(self.header)))
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names.add(_clean_header(str(self.header)))
         return names
 
     def format_text(self) -> str:
@@ -166,12 +174,31 @@ class Column:
             return _("文本（不超过%(n)d字）") % {"n": self.max_length}
         return _("文本")
 
+    def _choice_pairs(self) -> list[tuple[Any, Any]]:
+        """(code or None, label) for each choice."""
+        return [c if isinstance(c, tuple | list) else (None, c) for c in self.choices or ()]
+
     def allowed_values(self) -> list[str]:
         if self.choices:
-            return [str(c) for c in self.choices]
+            return [str(label) for _code, label in self._choice_pairs()]
         if self.kind is Kind.BOOLEAN:
             return [_("是"), _("否")]
         return []
+
+    def choice_lookup(self) -> dict[str, Any]:
+        """Every spelling a cell may hold (case- and space-insensitive) → the value ``parse`` sees: the
+        code, and the label in each of the platform's languages (a bare label is translated as a msgid)."""
+        lookup: dict[str, Any] = {}
+        for code, label in self._choice_pairs():
+            with translation.override("zh-hans"):
+                value = code if code is not None else _translated(label)
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    lookup.setdefault(_choice_key(_translated(label)), value)
+            lookup.setdefault(_choice_key(str(label)), value)
+            if code is not None:
+                lookup.setdefault(_choice_key(str(code)), value)
+        return lookup
 
 
 @dataclass(frozen=True)
@@ -364,6 +391,15 @@ def _header(column: Column) -> str:
     return str(column.header)
 
 
+def _translated(label: Any) -> str:
+    """``label`` in the active language: a lazy translation, or a plain string looked up as a msgid."""
+    return str(label) if not isinstance(label, str) else _(label) if label else label
+
+
+def _choice_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _comparable(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
 
@@ -436,10 +472,10 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not _strip(value))
 
 
-def _normalise(column: Column, value: Any, allowed: frozenset[str] | None) -> Any:
+def _normalise(column: Column, value: Any, allowed: Mapping[str, Any] | None) -> Any:
     """The cell as ``parse`` sees it, or None when empty. Raises ValidationError for a bad cell.
 
-    ``allowed`` is the column's choices, worked out once per file.
+    ``allowed`` is the column's :meth:`Column.choice_lookup`, worked out once per file.
     """
     if value is None:
         return None
@@ -456,10 +492,13 @@ def _normalise(column: Column, value: Any, allowed: frozenset[str] | None) -> An
             raise ValidationError(
                 _("不能超过%(max)d个字（当前%(n)d个）。"), params={"max": column.max_length, "n": len(value)}
             )
-        if allowed is not None and value not in allowed:
-            raise ValidationError(
-                _("应为以下之一：%(choices)s"), params={"choices": "、".join(column.allowed_values())}
-            )
+        if allowed is not None:
+            key = _choice_key(value)
+            if key not in allowed:
+                raise ValidationError(
+                    _("应为以下之一：%(choices)s"), params={"choices": "、".join(column.allowed_values())}
+                )
+            return allowed[key]
         return value
     if kind is Kind.INTEGER:
         return _to_integer(value)
@@ -543,10 +582,13 @@ def _to_boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        if value in ("是", _("是")):
-            return True
-        if value in ("否", _("否")):
-            return False
+        key = _choice_key(value)
+        for language, _name in settings.LANGUAGES:  # 是/否 in any language, whatever the UI's
+            with translation.override(language):
+                if key in (_choice_key(_("是")), "是"):
+                    return True
+                if key in (_choice_key(_("否")), "否"):
+                    return False
     raise ValidationError(_("应填写“是”或“否”。"))
 
 
@@ -780,7 +822,7 @@ def _read_sheet(ws: Any, sheet: Sheet, result: ParseResult) -> None:
     named = {i for i, v in enumerate(header_row) if _cell_text(v)}
     width = min((max(named) + 1 if named else 0) + EXTRA_COLUMNS_SCANNED, EXCEL_MAX_COLUMNS)
     columns = [
-        (c, positions[c.key], frozenset(c.allowed_values()) if c.kind is Kind.TEXT and c.choices else None)
+        (c, positions.get(c.key), c.choice_lookup() if c.kind is Kind.TEXT and c.choices else None)
         for c in sheet.columns
     ]
     # Whether a row is empty is decided by the data columns (and stray cells), not the result column.
@@ -824,6 +866,9 @@ def _cell_text(value: Any) -> str:
 def _match_headers(header_row: Sequence[Any], sheet: Sheet) -> dict[str, int]:
     """Column key → index in the row. A missing, unexpected or repeated header refuses the file."""
     result_headers = {RESULT_HEADER, _result_header()}
+    for language, _name in settings.LANGUAGES:  # a report made under another UI language
+        with translation.override(language):
+            result_headers.add(_result_header())
     by_name: dict[str, Column] = {}
     for column in sheet.columns:
         for name in column.headers_accepted():
@@ -845,7 +890,8 @@ def _match_headers(header_row: Sequence[Any], sheet: Sheet) -> dict[str, int]:
             repeated.append(name)
         else:
             positions[column.key] = index
-    missing = [_header(c) for c in sheet.columns if c.key not in positions]  # RESULT_KEY is never a key
+    # RESULT_KEY is never a key
+    missing = [_header(c) for c in sheet.columns if c.key not in positions and not c.may_be_absent]
     problems = []
     if missing:
         problems.append(_("缺少列：%(names)s") % {"names": "、".join(missing)})
@@ -860,11 +906,11 @@ def _match_headers(header_row: Sequence[Any], sheet: Sheet) -> dict[str, int]:
 
 
 def _parse_row(
-    number: int, values: Sequence[Any], columns: list[tuple[Column, int, frozenset[str] | None]]
+    number: int, values: Sequence[Any], columns: list[tuple[Column, int | None, Mapping[str, Any] | None]]
 ) -> Row:
     row = Row(number=number, values={}, cells={})
     for column, index, allowed in columns:
-        raw = values[index]
+        raw = values[index] if index is not None else None
         row.cells[column.key] = raw
         try:
             value = _normalise(column, raw, allowed)

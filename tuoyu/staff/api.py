@@ -5,10 +5,14 @@ No ``from __future__ import annotations`` here: ninja reads the annotations at i
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -43,6 +47,7 @@ class EmploymentOut(Schema):
     person_id: int
     institution_id: int
     roles: list[str]
+    full_time: bool = Field(description="专职（false：兼职）/ full-time (false: part-time)")
     start_date: dt.date
     end_date: dt.date | None
     version: int
@@ -116,6 +121,10 @@ class HireIn(Schema):
     birth_date: dt.date | None = Field(None, description="可空：按身份证号确定；填写时须一致")
     phone: str = Field(..., max_length=20, pattern=NO_NUL)
     roles: list[StaffRole] = Field(..., min_length=1, max_length=6)
+    full_time: bool = Field(
+        True,
+        description="专职（默认）；false为兼职，STF-03不计入 / full-time (default); part-time is not counted",
+    )
     start_date: dt.date
 
 
@@ -213,6 +222,7 @@ def staff_hire(request: HttpRequest, payload: HireIn) -> Status:
         birth_date=payload.birth_date,
         phone=payload.phone,
         roles=[str(r) for r in payload.roles],
+        full_time=payload.full_time,
         start_date=payload.start_date,
     )
     try:
@@ -317,6 +327,62 @@ def staff_indicators(request: HttpRequest, query: Query[IndicatorsQuery]) -> dic
             for row in data.children
         ],
     }
+
+
+class InstitutionFiguresOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    region_code: str
+    region_name: str
+    on: dt.date
+    figures: FiguresOut
+
+
+class _InstitutionFigures(Sequence):
+    """The region's institutions with their figures: ninja's pagination slices and counts it; only the
+    page's figures are computed (one grouped query, by ``indicators.institution_figures``)."""
+
+    def __init__(self, viewer: Any, institutions: QuerySet) -> None:
+        self.viewer, self.qs, self.on = viewer, institutions, timezone.localdate()
+
+    def all(self) -> QuerySet:  # ninja counts ``queryset.all().count()``
+        return self.qs
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, index: Any) -> Any:
+        page = list(self.qs[index]) if isinstance(index, slice) else [self.qs[index]]
+        rows = [
+            {
+                "id": i.pk,
+                "name": i.name,
+                "uscc": i.uscc,
+                "region_code": i.region.code,
+                "region_name": i.region.name,
+                "on": self.on,
+                "figures": f,
+            }
+            for i, f in indicators.institution_figures(viewer=self.viewer, institutions=page, on=self.on)
+        ]
+        return rows if isinstance(index, slice) else rows[0]
+
+
+@router.get(
+    "/indicators/institutions",
+    response=list[InstitutionFiguresOut],
+    summary="各机构从业人员指标 / staff indicators by institution",
+    description=(
+        "区划内每个机构的持证上岗率、健康证有效率、背景审查覆盖率（分子/分母），分页（limit/offset）。权限同"
+        "/indicators：卫生健康部门与合作核查人员，辖区外或不存在的区划 404，格式错误的代码 422。/ Each "
+        "institution of a region with its three shares, paged; same readers and jurisdiction as /indicators."
+    ),
+)
+@paginate(LimitOffset)
+def staff_indicators_institutions(request: HttpRequest, query: Query[IndicatorsQuery]) -> Sequence:
+    region = indicators.region_for(viewer=request.user, code=query.region)
+    return _InstitutionFigures(request.user, indicators.institutions_in(viewer=request.user, region=region))
 
 
 @router.get("/{person_id}", response=PersonOut, summary="工作人员详情 / a person's record")

@@ -22,6 +22,16 @@ class HireForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("岗位"), choices=StaffRole.choices, widget=forms.CheckboxSelectMultiple
     )
+    full_time = forms.TypedChoiceField(
+        label=_("用工形式"),
+        choices=[("1", _("专职")), ("0", _("兼职"))],
+        coerce=lambda value: value == "1",
+        required=False,  # left out: 专职, the default
+        empty_value=True,
+        initial="1",
+        widget=forms.RadioSelect,
+        help_text=_("保健人员按专职人数计算配备比例（每150名幼儿至少1名专职）。"),
+    )
     start_date = forms.DateField(label=_("入职日期"), widget=DATE)
 
 

@@ -65,6 +65,13 @@ def _roles(cell: Any) -> list[str]:
     return roles
 
 
+FULL_TIME_CHOICES = [(True, gettext_lazy("专职")), (False, gettext_lazy("兼职"))]
+
+
+def _format_full_time(full_time: bool) -> str:
+    return str(dict(FULL_TIME_CHOICES)[full_time])
+
+
 def _format_roles(roles: list[str]) -> str:
     labels = dict(StaffRole.choices)
     return "、".join(str(labels.get(r, r)) for r in roles)
@@ -81,7 +88,7 @@ ROSTER_SHEET = Sheet(
         Column(
             "sex",
             gettext_lazy("性别"),
-            choices=list(Sex.labels),  # lazy: the dropdown and the check in the file's language
+            choices=Sex.choices,  # the dropdown in the UI language; codes and both languages accepted
             parse=_sex,
             help=gettext_lazy("可不填：按身份证号确定；填写时须与身份证号一致"),
             format=lambda v: str(Sex(v).label),
@@ -104,6 +111,14 @@ ROSTER_SHEET = Sheet(
             help=gettext_lazy("一个或多个，用顿号分隔：负责人、保育人员、保健人员、保安、炊事人员、其他"),
         ),
         Column("start_date", gettext_lazy("入职日期"), required=True, kind=Kind.DATE, example="2026-03-02"),
+        Column(
+            "full_time",
+            gettext_lazy("专职/兼职"),
+            choices=FULL_TIME_CHOICES,
+            format=_format_full_time,
+            may_be_absent=True,  # rosters made before the column existed still import (all 专职)
+            help=gettext_lazy("可不填：默认为专职"),
+        ),
     ],
 )
 
@@ -118,6 +133,7 @@ def roster_rows(*, employments: Any) -> list[dict[str, Any]]:
             "phone": e.person.phone,
             "roles": e.roles,
             "start_date": e.start_date,
+            "full_time": e.full_time,
         }
         for e in employments
     ]
@@ -142,6 +158,7 @@ def roster_import(*, by: Any, institution: Institution, file: Any) -> ImportOutc
                 phone=row.get("phone", ""),
                 roles=row.get("roles") or [],
                 start_date=row.get("start_date"),
+                full_time=row.get("full_time", True),
             )
             try:
                 values = hire_clean(data)

@@ -110,6 +110,8 @@ class Employment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="employments")
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="employments")
     roles = models.JSONField(_("岗位"), default=list)
+    # 专职 (full-time) or 兼职 (part-time): STF-03 counts only full-time health workers against the ratio.
+    full_time = models.BooleanField(_("专职"), default=True)
     start_date = models.DateField(_("入职日期"))
     end_date = models.DateField(_("离职日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -57,6 +57,7 @@ class HireData:
     phone: str
     roles: list[str]
     start_date: dt.date | None
+    full_time: bool = True  # 专职; False: 兼职 (part-time), which STF-03 does not count
 
 
 @dataclass
@@ -132,6 +133,8 @@ def hire_clean(data: HireData) -> dict[str, Any]:
         raise DomainError("roles_required", _("请至少选择一个岗位。"), field="roles")
     if any(r not in StaffRole.values for r in roles):
         raise DomainError("roles_invalid", _("岗位不是可选值之一。"), field="roles")
+    if not isinstance(data.full_time, bool):
+        raise DomainError("invalid", _("请选择专职或兼职。"), field="full_time")
     start = _date(data.start_date, field_name="start_date", label=_("入职日期"))
     assert start is not None
     if start > _today() + dt.timedelta(days=365):
@@ -154,6 +157,7 @@ def hire_clean(data: HireData) -> dict[str, Any]:
         "birth_date": born,
         "phone": phone,
         "roles": [r for r in StaffRole.values if r in roles],
+        "full_time": data.full_time,
         "start_date": start,
     }
 
@@ -211,6 +215,7 @@ def staff_hire_write(*, by: User, institution: Institution, values: dict[str, An
                     person=person,
                     institution=institution,
                     roles=values["roles"],
+                    full_time=values.get("full_time", True),
                     start_date=values["start_date"],
                 )
         except IntegrityError as exc:
@@ -231,6 +236,7 @@ def staff_hire_write(*, by: User, institution: Institution, values: dict[str, An
                 "id_number": mask_id_number(person.id_number),
                 "institution": institution.pk,
                 "roles": values["roles"],
+                "full_time": employment.full_time,
                 "start_date": values["start_date"],
             },
             detail={"active_elsewhere": [i.pk for i in elsewhere]} if elsewhere else None,

@@ -815,27 +815,35 @@ def _stf02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
 
 
 def _stf03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
-    """≥ 1 health worker, and ≥ floor(enrolled/150) full-time ones from 150 children on. The staff register
-    has no full-time flag, so every active health worker counts as full-time (stated in the evidence)."""
+    """≥ 1 health worker of any kind (专职 or 兼职), and ≥ floor(enrolled/150) full-time (专职) ones: part-time
+    health workers count towards the first floor only."""
     from tuoyu.staff.models import StaffRole
 
     if not ctx.employments:
         return _no_staff()
-    workers = len(ctx.staff_with(StaffRole.HEALTH_WORKER))
+    workers = ctx.staff_with(StaffRole.HEALTH_WORKER)
+    full_time = sum(1 for e in workers if e.full_time)
     children, per = ctx.enrolled_total, p["children_per_full_time"]
-    needed = max(int(p["min_health_workers"]), int(children // max(per, 1)))
-    facts = {"n": children, "k": workers, "m": needed}
-    if workers < needed:
+    minimum = int(p["min_health_workers"])
+    needed = int(children // max(per, 1))
+    facts = {"n": children, "k": len(workers), "f": full_time, "m": needed, "min": minimum}
+    if len(workers) < minimum:
         return _o(
             FAIL,
-            _("在托%(n)s人，保健人员%(k)s名，应不少于%(m)s名。") % facts,
+            _("在托%(n)s人，保健人员%(k)s名，应不少于%(min)s名。") % facts,
             _("配备保健人员（在托每满%(per)s人至少1名专职保健人员），并在“工作人员”中录入。")
+            % {"per": _m2(per)},
+        )
+    if full_time < needed:
+        return _o(
+            FAIL,
+            _("在托%(n)s人，保健人员%(k)s名，其中专职%(f)s名，专职应不少于%(m)s名。") % facts,
+            _("配备专职保健人员（在托每满%(per)s人至少1名），并在“工作人员”中录入为专职。")
             % {"per": _m2(per)},
         )
     return _o(
         PASS,
-        _("在托%(n)s人，保健人员%(k)s名，不少于%(m)s名（系统未区分专职与兼职，按全部在职保健人员计）。")
-        % facts,
+        _("在托%(n)s人，保健人员%(k)s名，其中专职%(f)s名（专职应不少于%(m)s名）。") % facts,
     )
 
 

@@ -46,6 +46,9 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
             continue
         seen.add(institution.pk)
         rng = random.Random(f"{seed}-staff-{institution.uscc}")
+        # About one institution in five has a part-time (兼职) health worker; a draw of its own, so the other
+        # demo data stays as it was.
+        part_time_health = random.Random(f"{seed}-part-time-{institution.uscc}").random() < 0.2
         for posts in POSTS[: rng.randint(3, len(POSTS))]:
             sex = "F" if posts != [StaffRole.GUARD] or rng.random() < 0.2 else "M"
             born = adult_birth_date(rng, today=today, min_age=20, max_age=55)
@@ -58,6 +61,7 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
                 phone=mobile(rng),
                 roles=[p.value for p in posts],
                 start_date=today - dt.timedelta(days=rng.randint(30, 1500)),
+                full_time=not (part_time_health and posts == [StaffRole.HEALTH_WORKER]),
             )
             try:
                 result = services.staff_hire(by=membership.user, institution_id=institution.pk, data=data)

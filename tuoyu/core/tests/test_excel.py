@@ -666,3 +666,81 @@ def test_five_thousand_rows_of_twenty_columns_parse_in_seconds():
     print(
         f"\nexcel: read 5,000 rows x {len(columns)} columns in {elapsed:.2f} s ({5000 / elapsed:,.0f} rows/s)"
     )
+
+
+# --- choice columns in either language ------------------------------------------------------------------
+
+
+def _bilingual_sheet() -> Sheet:
+    from django.utils.translation import gettext_lazy
+
+    from tuoyu.staff.models import Sex
+
+    return Sheet(
+        "名单",
+        [
+            Column("name", gettext_lazy("姓名"), required=True),
+            Column("sex", gettext_lazy("性别"), choices=Sex.choices),
+            Column("flag", "是否普惠", kind=Kind.BOOLEAN),
+            Column("extra", "备注", may_be_absent=True),
+        ],
+    )
+
+
+@pytest.mark.parametrize("ui", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("cell", "code"), [("男", "M"), ("女", "F"), ("Male", "M"), ("  FEMALE ", "F"), ("M", "M")]
+)
+def test_a_choice_column_takes_the_code_or_the_label_in_either_language(ui, cell, code):
+    from django.utils import translation
+
+    with translation.override(ui):
+        [row] = read_rows(
+            workbook([["姓名", "Sex", "是否普惠"], ["张三", cell, "Yes"]], title="名单"), _bilingual_sheet()
+        ).rows
+    assert row.ok, row.errors
+    assert row["sex"] == code and row["flag"] is True and row.get("extra") is None
+
+
+def test_a_choice_outside_every_language_is_refused_with_the_ui_languages_labels():
+    from django.utils import translation
+
+    with translation.override("en"):
+        upload = workbook([["Full name", "性别", "是否普惠"], ["张三", "Man", None]], title="名单")
+        [row] = read_rows(upload, _bilingual_sheet()).rows
+        assert list(errors_of(row)) == ["Sex"] and "Male、Female" in errors_of(row)["Sex"]
+    with translation.override("zh-hans"):
+        upload = workbook([["姓名", "性别", "是否普惠"], ["张三", "男人", None]], title="名单")
+        [row] = read_rows(upload, _bilingual_sheet()).rows
+        assert errors_of(row) == {"性别": "应为以下之一：男、女"}
+
+
+def test_the_dropdown_stays_in_the_ui_language():
+    from django.utils import translation
+
+    for ui, formula in (("zh-hans", '"男,女"'), ("en", '"Male,Female"')):
+        with translation.override(ui):
+            ws = load_workbook(io.BytesIO(template_workbook(_bilingual_sheet())))["名单"]
+        validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+        assert validations["B2:B5001"] == formula
+
+
+def test_a_column_that_may_be_absent_is_not_missing_but_the_others_are():
+    result = read_rows(
+        workbook([["姓名", "性别", "是否普惠"], ["张三", "男", "否"]], title="名单"), _bilingual_sheet()
+    )
+    assert result.ok and result.rows[0]["flag"] is False
+    result = read_rows(
+        workbook([["姓名", "是否普惠", "备注"], ["张三", "否", "x"]], title="名单"), _bilingual_sheet()
+    )
+    assert result.file_errors and "缺少列：性别" in result.file_errors[0]
+
+
+def test_bare_label_choices_take_their_english_label_too():
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = translation.gettext("是")
+    sheet = Sheet("名单", [Column("k", "类别", choices=["是", "否"])])
+    [row] = read_rows(workbook([["类别"], [english]], title="名单"), sheet).rows
+    assert row.ok and row["k"] == "是"

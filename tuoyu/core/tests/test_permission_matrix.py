@@ -2587,6 +2587,22 @@ class StaffIndicators(Check):
 # --- end staff indicators -----------------------------------------------------------------------------
 
 
+@dataclass
+class StaffIndicatorInstitutions(StaffIndicators):
+    """GET /api/v1/staff/indicators/institutions: as /indicators, and every institution listed lies inside
+    the reader's jurisdiction."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        super().__call__(env, role)
+        prefix = INDICATOR_JURISDICTION.get(role)
+        if prefix is None:
+            return
+        response = env.client(role).get(f"{self.path}?limit=100")
+        status_of(response, role, self.path, 200)
+        codes = [i["region_code"] for i in response.json()["items"]]
+        assert codes and all(c.startswith(prefix) for c in codes), f"{role}: {codes} outside {prefix}"
+
+
 MATRIX: dict[str, Check] = {
     # public
     "healthz": Public("/healthz"),
@@ -2910,6 +2926,10 @@ MATRIX: dict[str, Check] = {
     "staff/indicators/export.csv": StaffIndicators("/staff/indicators/export.csv", audited=True),
     "GET /api/v1/staff/indicators": StaffIndicators("/api/v1/staff/indicators", api=True),
     # end staff indicators
+    # staff indicators by institution (staff)
+    "GET /api/v1/staff/indicators/institutions": StaffIndicatorInstitutions(
+        "/api/v1/staff/indicators/institutions", api=True
+    ),
 }
 
 

@@ -104,3 +104,24 @@ def test_records_through_the_api(cast, login) -> None:
         ).status_code
         == 404
     )
+
+
+def test_a_hire_is_full_time_by_default_and_part_time_when_asked(cast, login) -> None:
+    ann = login(cast.ann)
+    response = post(ann, "", body(cast.inst_a))
+    assert response.status_code == 201 and response.json()["employment"]["full_time"] is True
+    response = post(
+        ann, "", body(cast.inst_a, id_number=id_number(seq=7), roles=["health_worker"], full_time=False)
+    )
+    assert response.status_code == 201 and response.json()["employment"]["full_time"] is False
+    person_id = response.json()["person_id"]
+    assert ann.get(f"/api/v1/staff/{person_id}").json()["employments"][0]["full_time"] is False
+    rows = ann.get(f"/api/v1/staff?institution_id={cast.inst_a.pk}").json()["items"]
+    assert sorted(r["employment"]["full_time"] for r in rows) == [False, True]
+
+
+def test_a_full_time_flag_that_is_not_a_boolean_is_a_422(cast, login) -> None:
+    response = post(login(cast.ann), "", body(cast.inst_a, full_time="sometimes"))
+    assert response.status_code == 422 and response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert "full_time" in response.content.decode()
+    assert not Person.objects.exists()

@@ -128,3 +128,84 @@ def test_posts_split_on_spaces_are_refused(cast) -> None:
         by=cast.ann, institution=cast.inst_a, file=workbook([row(1, roles="保安 炊事人员")])
     )
     assert not outcome.committed and not Person.objects.exists()
+
+
+def test_the_full_time_column_is_optional_and_defaults_to_full_time(cast) -> None:
+    headers = [h for h in HEADERS if h != "专职/兼职"]
+    assert len(headers) == len(HEADERS) - 1  # an old roster, made before the column existed
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    ws.append(row(1))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=buffer.getvalue())
+    assert outcome.committed, outcome.report_rows()
+    assert Employment.objects.get().full_time is True
+
+
+@pytest.mark.parametrize(
+    ("cell", "full_time"), [("专职", True), (" 兼职 ", False), ("", True), ("false", False), ("True", True)]
+)
+def test_the_full_time_column_takes_the_label_or_the_code(cast, cell, full_time) -> None:
+    outcome = roster_import(
+        by=cast.ann, institution=cast.inst_a, file=workbook([[*row(1, roles="保健人员"), cell]])
+    )
+    assert outcome.committed, outcome.report_rows()
+    assert Employment.objects.get().full_time is full_time
+
+
+def test_the_full_time_column_takes_the_english_label_under_the_chinese_ui(cast) -> None:
+    from django.utils import translation
+
+    from tuoyu.staff.imports import FULL_TIME_CHOICES
+
+    with translation.override("en"):
+        english = str(FULL_TIME_CHOICES[1][1])  # 兼职 in English (the msgid until it is translated)
+    with translation.override("zh-hans"):
+        outcome = roster_import(
+            by=cast.ann,
+            institution=cast.inst_a,
+            file=workbook([[*row(1, roles="保健人员"), english.upper()]]),
+        )
+    assert outcome.committed, outcome.report_rows()
+    assert Employment.objects.get().full_time is False
+
+
+def test_a_full_time_cell_that_is_neither_is_refused(cast) -> None:
+    outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=workbook([[*row(1), "有时"]]))
+    assert not outcome.committed and not Person.objects.exists()
+    assert any(line.column == "专职/兼职" and "专职" in line.message for line in outcome.report_rows())
+
+
+def test_the_export_says_part_time_and_imports_again(cast) -> None:
+    from tuoyu.core.excel import export_workbook
+    from tuoyu.staff.imports import roster_rows
+
+    hire(cast.ann, cast.inst_a, roles=["health_worker"], full_time=False)
+    data = export_workbook(ROSTER_SHEET, roster_rows(employments=Employment.objects.select_related("person")))
+    assert next(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))[7] == "兼职"
+    Employment.objects.update(end_date=dt.date.today())
+    outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=data)
+    assert outcome.committed, outcome.report_rows()
+    assert Employment.objects.get(end_date__isnull=True).full_time is False
+
+
+def test_an_english_export_with_the_sex_column_imports_under_the_chinese_ui(cast) -> None:
+    from django.utils import translation
+
+    from tuoyu.core.excel import export_workbook
+    from tuoyu.staff.imports import roster_rows
+
+    hire(cast.ann, cast.inst_a, roles=["health_worker"], full_time=False)
+    with translation.override("en"):
+        data = export_workbook(
+            ROSTER_SHEET, roster_rows(employments=Employment.objects.select_related("person"))
+        )
+    cells = next(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
+    assert cells[2] == "Male"  # the default ID number is a man's
+    Employment.objects.update(end_date=dt.date.today())
+    with translation.override("zh-hans"):
+        outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=data)
+    assert outcome.committed, outcome.report_rows()
+    assert Employment.objects.get(end_date__isnull=True).full_time is False

@@ -274,3 +274,52 @@ def test_a_regulator_of_two_counties_starts_at_the_first_and_may_open_the_other(
     assert "从业人员指标 · 荷塘区" in text and "?region=430203" in text
     assert client.get("/staff/indicators/?region=430203").status_code == 200
     assert client.get("/staff/indicators/?region=430200").status_code == 404
+
+
+# --- API by institution -------------------------------------------------------------------------------
+
+
+def test_the_api_by_institution_gives_each_institutions_shares_paged(staffed, login) -> None:
+    cast = staffed
+    client = login(cast.zhou)
+    with CaptureQueriesContext(connection) as first_page:
+        response = client.get("/api/v1/staff/indicators/institutions?region=430200&limit=1")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == 2 and len(body["items"]) == 1
+    first = body["items"][0]
+    assert first["id"] == cast.inst_a.pk and first["region_code"] == "430202001"
+    assert first["figures"]["staff"] == 4
+    assert first["figures"]["certified"] == {"numerator": 1, "denominator": 3, "percent": 33.3}
+    second = client.get("/api/v1/staff/indicators/institutions?region=430200&limit=1&offset=1").json()
+    assert [i["id"] for i in second["items"]] == [cast.inst_b.pk]
+    assert second["items"][0]["figures"]["health"] == {"numerator": 0, "denominator": 3, "percent": 0.0}
+    with CaptureQueriesContext(connection) as both_pages:
+        client.get("/api/v1/staff/indicators/institutions?region=430200&limit=50")
+    assert len(both_pages) == len(first_page)  # the figures of a page: one query, whatever its length
+
+
+def test_the_api_by_institution_is_the_same_figures_as_the_module(staffed, login) -> None:
+    cast = staffed
+    items = login(cast.alice).get("/api/v1/staff/indicators/institutions").json()["items"]
+    assert [i["id"] for i in items] == [cast.inst_a.pk]  # alice's own county by default: not inst_b
+    got = dict(indicators.institution_figures(viewer=cast.alice, institutions=[cast.inst_a]))
+    assert items[0]["figures"]["background"]["numerator"] == got[cast.inst_a].background.numerator
+
+
+@pytest.mark.parametrize(
+    ("region", "status"), [("430203", 404), ("410600", 404), ("999999", 404), ("43x", 422), ("1" * 13, 422)]
+)
+def test_the_api_by_institution_refuses_a_region_outside_or_malformed(staffed, login, region, status) -> None:
+    response = login(staffed.alice).get(f"/api/v1/staff/indicators/institutions?region={region}")
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    if status == 422:
+        assert response.json()["errors"][0]["field"].endswith("region")
+
+
+def test_the_api_by_institution_is_404_for_an_institution_admin_and_401_anonymous(
+    staffed, login, client
+) -> None:
+    assert login(staffed.ann).get("/api/v1/staff/indicators/institutions").status_code == 404
+    assert client.get("/api/v1/staff/indicators/institutions").status_code == 401

@@ -365,3 +365,31 @@ def test_the_demo_caregiver_sees_only_their_class_and_the_banned_hire_is_refused
     assert not Person.objects.filter(name=BANNED_NAME).exists()  # the hire was refused
     assert demo_staff_account_and_ban(password="Demo-Tuoyu-2026") == []  # a rerun adds nothing
     assert Ban.objects.filter(name=BANNED_NAME).count() == 1
+
+
+def test_a_hire_is_full_time_unless_said_otherwise_and_the_trail_records_it(cast) -> None:
+    result = hire(cast.ann, cast.inst_a)
+    assert Employment.objects.get(pk=result.employment.pk).full_time is True
+    assert Event.objects.get(action="staff.hire").after["full_time"] is True
+
+
+def test_a_part_time_hire_is_recorded_as_part_time(cast) -> None:
+    result = hire(cast.ann, cast.inst_a, roles=["health_worker"], full_time=False)
+    assert Employment.objects.get(pk=result.employment.pk).full_time is False
+    assert Event.objects.get(action="staff.hire").after["full_time"] is False
+
+
+def test_a_full_time_flag_that_is_not_a_yes_or_no_is_refused(cast) -> None:
+    with refused("full_time", "invalid"):
+        hire(cast.ann, cast.inst_a, full_time="maybe")
+    assert not Employment.objects.exists()
+
+
+def test_the_demo_has_a_few_part_time_health_workers_and_nobody_else_part_time(cast) -> None:
+    from tuoyu.core.demo.staff import demo_staff_create
+
+    demo_staff_create(seed=8)  # a seed whose draw gives inst_a a part-time health worker
+    part_time = Employment.objects.filter(full_time=False)
+    assert [e.roles for e in part_time] == [["health_worker"]]
+    assert part_time.get().institution == cast.inst_a
+    assert Employment.objects.filter(full_time=True).count() >= 5

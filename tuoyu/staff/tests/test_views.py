@@ -200,3 +200,28 @@ def test_a_malformed_institution_in_the_roster_link_is_404(cast, login, raw) -> 
 
     # (a NUL byte is refused before the view, with 400)
     assert login(cast.alice).get(f"/staff/?institution={quote(raw)}").status_code in (400, 404)
+
+
+def test_a_part_time_hire_from_the_page_shows_on_the_roster(cast, login) -> None:
+    ann = login(cast.ann)
+    text = ann.get("/staff/new/").content.decode()
+    assert "专职" in text and "兼职" in text and 'value="1" id="id_full_time_0" checked' in text
+    response = ann.post("/staff/new/", form(roles=["health_worker"], full_time="0"))
+    assert response.status_code == 302
+    assert Employment.objects.get().full_time is False
+    assert Event.objects.get(action="staff.hire").after["full_time"] is False
+    roster = ann.get("/staff/").content.decode()
+    assert '<span class="badge text-bg-info">兼职</span>' in roster
+
+
+def test_a_hire_from_the_page_is_full_time_by_default_and_not_marked(cast, login) -> None:
+    ann = login(cast.ann)
+    assert ann.post("/staff/new/", form()).status_code == 302
+    assert Employment.objects.get().full_time is True
+    assert '<span class="badge text-bg-info">兼职</span>' not in ann.get("/staff/").content.decode()
+
+
+def test_a_forged_full_time_value_is_shown_next_to_the_field(cast, login) -> None:
+    response = login(cast.ann).post("/staff/new/", form(full_time="2"))
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert not Person.objects.exists()

@@ -219,12 +219,18 @@ HIRED = dt.date(2026, 1, 5)
 _seq = iter(range(100, 100_000))
 
 
-def staff(institution, name: str, *roles: str, assign: CareClass | None = None) -> Employment:
+def staff(
+    institution, name: str, *roles: str, assign: CareClass | None = None, full_time: bool = True
+) -> Employment:
     person = Person.objects.create(
         name=name, id_number=staff_id(seq=next(_seq)), sex="F", birth_date=dt.date(1990, 1, 1)
     )
     employment = Employment.objects.create(
-        person=person, institution=institution, roles=list(roles or ["caregiver"]), start_date=HIRED
+        person=person,
+        institution=institution,
+        roles=list(roles or ["caregiver"]),
+        start_date=HIRED,
+        full_time=full_time,
     )
     if assign is not None:
         ClassAssignment.objects.create(employment=employment, care_class=assign, start_date=HIRED)
@@ -360,12 +366,36 @@ def test_stf03_299_children_need_one_health_worker_300_need_two(cast) -> None:
     many_children(care_class, 299)
     staff(cast.inst_a, "保健甲", "health_worker")
     result = outcome(cast.inst_a, "STF-03")
-    assert result.status == PASS and "专职与兼职" in result.evidence  # says how it counted
+    assert result.status == PASS and "其中专职1名" in result.evidence  # says how many are full-time
     many_children(care_class, 1)
     result = outcome(cast.inst_a, "STF-03")
-    assert result.status == FAIL and "在托300人，保健人员1名，应不少于2名" in result.evidence
+    assert result.status == FAIL and "在托300人，保健人员1名，其中专职1名，专职应不少于2名" in result.evidence
     staff(cast.inst_a, "保健乙", "health_worker")
     assert outcome(cast.inst_a, "STF-03").status == PASS
+
+
+def test_stf03_300_children_two_full_time_pass_one_full_time_and_one_part_time_fail(cast) -> None:
+    care_class = make_class(cast.inst_a, class_type=ClassType.OLDER_TODDLER, name="大班", planned_size=20)
+    many_children(care_class, 300)
+    staff(cast.inst_a, "保健甲", "health_worker")
+    staff(cast.inst_a, "保健乙", "health_worker", full_time=False)
+    result = outcome(cast.inst_a, "STF-03")
+    assert result.status == FAIL and "保健人员2名，其中专职1名，专职应不少于2名" in result.evidence
+    Employment.objects.filter(person__name="保健乙").update(full_time=True)
+    result = outcome(cast.inst_a, "STF-03")
+    assert result.status == PASS and "保健人员2名，其中专职2名" in result.evidence
+
+
+def test_stf03_a_part_time_health_worker_meets_the_floor_of_one_below_150_children(cast) -> None:
+    care_class = make_class(cast.inst_a, class_type=ClassType.OLDER_TODDLER, name="大班", planned_size=20)
+    many_children(care_class, 149)
+    staff(cast.inst_a, "保育甲")
+    assert outcome(cast.inst_a, "STF-03").status == FAIL  # nobody at all
+    staff(cast.inst_a, "保健甲", "health_worker", full_time=False)
+    result = outcome(cast.inst_a, "STF-03")
+    assert result.status == PASS and "其中专职0名" in result.evidence
+    many_children(care_class, 1)  # 150: one full-time one is needed now
+    assert outcome(cast.inst_a, "STF-03").status == FAIL
 
 
 def test_stf04_a_centre_needs_a_licensed_guard_and_names_one_without(cast) -> None:
