@@ -491,7 +491,15 @@ def _sit04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     return _o(PASS, _("%(k)s间婴幼儿用房窗地比最低%(x)s。") % {"k": len(rooms), "x": f"{worst:.2f}"})
 
 
+def _centres_only() -> Outcome:
+    """Rules of the setting standards and the health assessment that do not bind a home childcare point (家庭托育点,
+    under its own 管理办法: a home, an operator and carers)."""
+    return _o(NOT_APPLICABLE, _("仅适用于托育机构（家庭托育点除外）。"))
+
+
 def _sit05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
+    if ctx.institution.kind == InstitutionKind.HOME_POINT:
+        return _centres_only()
     if not ctx.rooms:
         return _no_rooms()
     area, beds = Decimal(str(p["min_area_m2"])), int(p["min_beds"])
@@ -819,6 +827,8 @@ def _stf03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     health workers count towards the first floor only."""
     from tuoyu.staff.models import StaffRole
 
+    if ctx.institution.kind == InstitutionKind.HOME_POINT:
+        return _centres_only()
     if not ctx.employments:
         return _no_staff()
     workers = ctx.staff_with(StaffRole.HEALTH_WORKER)
@@ -851,7 +861,7 @@ def _stf04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     from tuoyu.staff.models import CertificateKind, StaffRole
 
     if ctx.institution.kind == InstitutionKind.HOME_POINT:
-        return _o(NOT_APPLICABLE, _("仅适用于托育机构（家庭托育点除外）。"))
+        return _centres_only()
     if not ctx.employments:
         return _no_staff()
     guards = ctx.staff_with(StaffRole.GUARD)

@@ -15,17 +15,45 @@ from django.utils import timezone
 from tuoyu.accounts.models import Membership, Role
 from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
 from tuoyu.core.errors import DomainError
+from tuoyu.institutions.models import InstitutionKind
 from tuoyu.staff import services
 from tuoyu.staff.models import CheckKind, Employment, StaffRole
 
-POSTS = [
-    [StaffRole.DIRECTOR],
-    [StaffRole.CAREGIVER],
-    [StaffRole.CAREGIVER],
-    [StaffRole.HEALTH_WORKER],
-    [StaffRole.COOK],
-    [StaffRole.GUARD],
-]
+CAREGIVERS_PER_CENTRE = 8  # enough for a centre's three demo classes at the RAT-01 ratios
+EXPIRED_HEALTH, EXPIRING_HEALTH = (
+    0.015,
+    0.03,
+)  # shares of people whose health certificate has lapsed / lapses soon
+CERTIFIED = 0.93  # share of caregivers, health workers and guards holding their post's certificate
+CHECKED = 0.995  # share of each background check on file
+TRAINED_DIRECTOR = 0.85  # share of directors with the 60 training hours of STF-08
+
+
+def _posts(institution: Any) -> list[list[StaffRole]]:
+    """Whom a demo institution employs: a home point its operator and two carers; a centre a director, a health
+    worker, a guard, a cook when it serves meals, and its caregivers."""
+    if institution.kind == InstitutionKind.HOME_POINT:
+        return [[StaffRole.DIRECTOR], [StaffRole.CAREGIVER], [StaffRole.CAREGIVER]]
+    posts = [[StaffRole.DIRECTOR], [StaffRole.HEALTH_WORKER], [StaffRole.GUARD]]
+    if institution.serves_meals:
+        posts.append([StaffRole.COOK])
+    return posts + [[StaffRole.CAREGIVER]] * CAREGIVERS_PER_CENTRE
+
+
+POST_CERTIFICATES = {  # the certificate each post holds, as the certificate page records it
+    StaffRole.CAREGIVER: ("childcare_worker", "BY", "人力资源和社会保障局"),
+    StaffRole.HEALTH_WORKER: ("health_training", "BJ", "区妇幼保健院"),
+    StaffRole.GUARD: ("guard_licence", "BA", "市公安局"),
+}
+
+
+def _health_certificate_age(rng: random.Random) -> int:
+    draw = rng.random()
+    if draw < EXPIRED_HEALTH:
+        return rng.randint(370, 420)
+    if draw < EXPIRED_HEALTH + EXPIRING_HEALTH:
+        return rng.randint(336, 364)
+    return rng.randint(0, 330)
 
 
 def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], None] | None = None) -> int:
@@ -49,7 +77,7 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
         # About one institution in five has a part-time (兼职) health worker; a draw of its own, so the other
         # demo data stays as it was.
         part_time_health = random.Random(f"{seed}-part-time-{institution.uscc}").random() < 0.2
-        for posts in POSTS[: rng.randint(3, len(POSTS))]:
+        for posts in _posts(institution):
             sex = "F" if posts != [StaffRole.GUARD] or rng.random() < 0.2 else "M"
             born = adult_birth_date(rng, today=today, min_age=20, max_age=55)
             number = id_number(rng, area_code=institution.region_prefix.ljust(6, "0"), born=born, sex=sex)
@@ -73,11 +101,11 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
             services.health_certificate_add(
                 by=by,
                 person_id=person.pk,
-                issued_on=today - dt.timedelta(days=rng.randint(0, 400)),
+                issued_on=today - dt.timedelta(days=_health_certificate_age(rng)),
                 issuer="区妇幼保健院",
             )
             for kind in CheckKind:
-                if rng.random() < 0.9:
+                if rng.random() < CHECKED:
                     services.background_check_add(
                         by=by,
                         person_id=person.pk,
@@ -86,22 +114,29 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
                         result="clear",
                         authority="辖区公安派出所",
                     )
-            if StaffRole.CAREGIVER in posts:
+            post = posts[0]
+            if post in POST_CERTIFICATES and rng.random() < CERTIFIED:
+                kind, prefix, issuer = POST_CERTIFICATES[post]
                 services.certificate_add(
                     by=by,
                     person_id=person.pk,
-                    kind="childcare_worker",
-                    number=f"BY{rng.randint(10**9, 10**10 - 1)}",
-                    level=rng.choice(["五级", "四级", "三级"]),
-                    issuer="人力资源和社会保障局",
+                    kind=kind,
+                    number=f"{prefix}{rng.randint(10**9, 10**10 - 1)}",
+                    level=rng.choice(["五级", "四级", "三级"]) if post == StaffRole.CAREGIVER else "",
+                    issuer=issuer,
                     issued_on=today - dt.timedelta(days=rng.randint(100, 2000)),
                 )
+            director = post == StaffRole.DIRECTOR
             services.training_add(
                 by=by,
                 person_id=person.pk,
                 year=today.year,
-                hours=rng.choice([8, 12, 16, 24]),
-                topic="婴幼儿照护",
+                hours=(
+                    rng.choice([64, 72, 80, 96]) if rng.random() < TRAINED_DIRECTOR else rng.choice([24, 40])
+                )
+                if director
+                else rng.choice([8, 12, 16, 24]),
+                topic="托育机构负责人岗位培训" if director else "婴幼儿照护",
             )
         if progress and n % 25 == 0:
             progress("staff", n, len(admins))

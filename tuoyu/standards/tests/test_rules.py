@@ -232,6 +232,12 @@ def test_sit05_needs_a_bed_and_a_room() -> None:
     assert check("SIT-05").status == NOT_APPLICABLE
 
 
+def test_sit05_does_not_bind_a_home_childcare_point() -> None:
+    home = inst(kind=InstitutionKind.HOME_POINT)
+    assert check("SIT-05", home, rooms=[room()]).status == NOT_APPLICABLE
+    assert check("SIT-05", inst(), rooms=[room()]).status == FAIL
+
+
 # --- SIT-06 ----------------------------------------------------------------------------------------
 
 

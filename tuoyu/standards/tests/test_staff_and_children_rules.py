@@ -353,6 +353,12 @@ def test_stf03_at_least_one_health_worker(cast) -> None:
     assert outcome(cast.inst_a, "STF-03").status == PASS
 
 
+def test_stf03_does_not_bind_a_home_childcare_point(cast) -> None:
+    Institution.objects.filter(pk=cast.inst_b.pk).update(kind=InstitutionKind.HOME_POINT)
+    staff(cast.inst_b, "看护甲")
+    assert outcome(cast.inst_b, "STF-03").status == NOT_APPLICABLE
+
+
 def many_children(care_class: CareClass, count: int) -> None:
     kids = Child.objects.bulk_create(
         Child(institution=care_class.institution, name=f"幼儿{n}", sex="M", birth_date=dt.date(2025, 1, 1))
