@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from tuoyu.audit.services import audit_prune
 from tuoyu.calendars.selectors import next_year_reminder
+from tuoyu.core.progress import Progress
 from tuoyu.institutions.services import filing_reminders_send
 
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
         )
         from tuoyu.standards.services import evaluate_all
 
-        compliance = evaluate_all()
+        bar = Progress("tick", self.stdout._out)
+        compliance = evaluate_all(progress=lambda done, total: bar("compliance", done, total))
         self.stdout.write(
             f"compliance: evaluated {compliance.evaluated} filed institutions in {compliance.seconds:.1f} s"
         )
