@@ -1,6 +1,6 @@
-"""Rooms, classes and children in a real browser, on a phone: an institution's admin adds a 托小班 class,
-15 children are enrolled in it, and the 16th, registered through the page, is refused with the class-size
-rule's message next to the class field — and is not saved."""
+"""Rooms, classes, staff and children in a real browser, on a phone: an institution's admin adds a 托小班
+class, hires its caregiver and assigns her to it, 15 children are enrolled in it, and the 16th, registered
+through the page, is refused with the class-size rule's message next to the class field — and is not saved."""
 
 import datetime as dt
 
@@ -13,7 +13,8 @@ from tuoyu.children.services import child_register
 from tuoyu.children.tests.helpers import months_before
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.regions.models import Region
-from tuoyu.testing.browser import sign_in
+from tuoyu.staff.tests.factories import id_number
+from tuoyu.testing.browser import sign_in, submit
 from tuoyu.testing.fixtures import make_user, with_check
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,25 @@ def test_the_16th_child_in_a_toddler_class_is_refused_with_the_rule_shown(phone_
     expect(page.locator("#classes")).to_contain_text("托小一班")
     care_class = CareClass.objects.get(institution=institution, name="托小一班")
 
+    # the class's caregiver: hired on the phone and assigned to the class (带班)
+    page.goto(f"{site}/staff/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="录用工作人员").click()
+    page.get_by_label("姓名").fill("刘晓雪")
+    page.get_by_label("身份证号").fill(id_number(dt.date(1995, 6, 18), seq=7, male=False))
+    page.get_by_label("女", exact=True).check()
+    page.get_by_label("出生日期").fill("1995-06-18")
+    page.get_by_label("手机号").fill("13912345678")
+    page.get_by_label("保育人员").check()
+    page.get_by_label("入职日期").fill((dt.date.today() - dt.timedelta(days=5)).isoformat())
+    submit(page)
+    expect(page.locator("h1")).to_have_text("刘晓雪")
+    page.locator("details", has_text="安排带班").locator("summary").click()
+    page.get_by_label("班级", exact=True).select_option(label="托小一班")
+    with page.expect_navigation():
+        page.get_by_role("button", name="安排", exact=True).click()
+    expect(page.get_by_text("带班：托小一班")).to_be_visible()
+
     today = dt.date.today()
     for i in range(15):
         child_register(
@@ -54,7 +74,7 @@ def test_the_16th_child_in_a_toddler_class_is_refused_with_the_rule_shown(phone_
             care_class=care_class,
             start_date=today,
         )
-    page.reload()
+    page.goto(f"{site}/institutions/classes/")
     expect(page.locator("#classes tbody tr").first).to_contain_text("15")
 
     page.goto(f"{site}/children/new/")
