@@ -170,6 +170,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # 0 turns expiry off (the default); 90 forces a change on login after 90 days.
 PASSWORD_MAX_AGE_DAYS = env_int("TUOYU_PASSWORD_MAX_AGE_DAYS", 0)
+# API tokens expire (等保2.0): new ones live this many days at most (1–730); their creator may choose fewer.
+API_TOKEN_DAYS = env_int("TUOYU_API_TOKEN_DAYS", 180)
+if not 1 <= API_TOKEN_DAYS <= 730:
+    raise ImproperlyConfigured(f"TUOYU_API_TOKEN_DAYS must be between 1 and 730 days, got {API_TOKEN_DAYS}.")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -36,6 +36,14 @@ class MeOut(Schema):
 class TokenIn(Schema):
     # Printable text only: PostgreSQL refuses NUL bytes with an error rather than a 4xx.
     name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
+    # The upper bound is the deployment's TUOYU_API_TOKEN_DAYS (default 180, at most 730): checked by the service.
+    days: int | None = Field(
+        None,
+        ge=1,
+        le=730,
+        description="有效天数，默认且最多为 TUOYU_API_TOKEN_DAYS（默认180）/ lifetime in days; default and maximum: "
+        "TUOYU_API_TOKEN_DAYS (180 unless configured)",
+    )
 
 
 class TokenOut(Schema):
@@ -45,6 +53,9 @@ class TokenOut(Schema):
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None = Field(
+        description="到期时间；旧令牌为空（吊销前一直有效）/ null: a legacy token"
+    )
 
     @staticmethod
     def resolve_prefix(obj: ApiToken | dict) -> str:
@@ -63,6 +74,7 @@ def _token_out(t: ApiToken) -> dict:
         "created_at": t.created_at,
         "last_used_at": t.last_used_at,
         "revoked_at": t.revoked_at,
+        "expires_at": t.expires_at,
     }
 
 
@@ -97,7 +109,7 @@ def token_list(request: HttpRequest):  # noqa: ANN201
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="创建令牌（仅显示一次）/ create a token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
-    token, full = services.api_token_create(user=request.user, name=payload.name)
+    token, full = services.api_token_create(user=request.user, name=payload.name, days=payload.days)
     return Status(201, {**_token_out(token), "token": full})
 
 

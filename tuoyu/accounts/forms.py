@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.core.exceptions import ValidationError
@@ -75,3 +76,19 @@ class TokenForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("令牌名称"), max_length=100, help_text=_("例如：市场监管局登记系统"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The longest lifetime is the deployment's setting, so the field is built per form, not per class.
+        longest = settings.API_TOKEN_DAYS
+        out_of_range = _("有效天数须为1至%(max)d之间的整数。") % {"max": longest}
+        self.fields["days"] = forms.IntegerField(
+            label=_("有效天数"),
+            required=False,
+            min_value=1,
+            max_value=longest,
+            initial=longest,
+            help_text=_("到期后令牌自动失效。留空即%(max)d天（最长）。") % {"max": longest},
+            error_messages={"invalid": out_of_range, "min_value": out_of_range, "max_value": out_of_range},
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )

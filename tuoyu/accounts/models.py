@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -151,6 +152,8 @@ class PasswordHistory(models.Model):
 
 
 TOKEN_PREFIX = "tuoyu_"
+# Owners are told once when a token of theirs expires within this many days (tuoyu tick).
+API_TOKEN_REMINDER_DAYS = 14
 
 
 def _hash_token(secret: str) -> str:
@@ -158,7 +161,11 @@ def _hash_token(secret: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A personal API token (for systems such as registration authorities). Only its hash is stored."""
+    """A personal API token (个人API令牌, for systems such as registration authorities). Only its hash is stored.
+
+    Every token created since expiry was introduced has an ``expires_at`` (等保2.0: credentials have a lifetime,
+    ``settings.API_TOKEN_DAYS`` at most). Tokens created before that have none and work until revoked.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=100)
@@ -167,6 +174,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # Null only for tokens created before expiry existed: those keep working until revoked.
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    # When tick told the owner that this token expires soon (once per token).
+    expiry_notified_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -177,8 +188,19 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.key_prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def expires_soon(self) -> bool:
+        """Still valid, but expiring within API_TOKEN_REMINDER_DAYS (the list page warns)."""
+        if self.expires_at is None or self.revoked_at is not None or self.is_expired:
+            return False
+        return self.expires_at - timezone.now() <= dt.timedelta(days=API_TOKEN_REMINDER_DAYS)
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
     @staticmethod
     def new_secret() -> tuple[str, str, str]:

@@ -118,16 +118,40 @@ def user_pii_reveal(*, viewer: User, user_id: int, field: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token; the full secret is returned once and only its hash is kept."""
+def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token valid for ``days`` (default and maximum: settings.API_TOKEN_DAYS); the full secret is
+    returned once and only its hash is kept. The audit event records the lifetime, never the secret."""
     name = (name or "").strip()
     if not name:
         raise DomainError("token_name_required", _("请填写令牌名称。"), field="name")
     if len(name) > 100:
         raise DomainError("token_name_too_long", _("令牌名称不能超过100个字符。"), field="name")
+    longest = settings.API_TOKEN_DAYS
+    if days is None:
+        days = longest
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= longest:
+        raise DomainError(
+            "token_days_out_of_range",
+            _("有效天数须为1至%(max)d之间的整数。") % {"max": longest},
+            field="days",
+        )
     full, prefix, digest = ApiToken.new_secret()
-    token = ApiToken.objects.create(user=user, name=name, key_prefix=prefix, key_hash=digest)
-    audit_record("api_token.create", obj=token, actor=user, after={"name": name, "prefix": prefix})
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_prefix=prefix,
+        key_hash=digest,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    audit_record(
+        "api_token.create",
+        obj=token,
+        actor=user,
+        after={"name": name, "prefix": prefix},
+        detail={"days": days, "expires_at": token.expires_at.isoformat()},
+    )
     return token, full
 
 
@@ -148,19 +172,88 @@ def api_token_authenticate(full: str) -> User | None:
     if not full or not full.startswith(TOKEN_PREFIX) or len(full) > 200:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(full)).first()
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    now = timezone.now()
+    # An expired token is refused exactly like a revoked or unknown one (the caller answers the same 401);
+    # only the audit trail, which the auditor reads, says why.
+    if token is None:
+        reason = "unknown"
+    elif token.revoked_at is not None:
+        reason = "revoked"
+    elif token.expires_at is not None and token.expires_at <= now:
+        reason = "expired"
+    elif not token.user.is_active:
+        reason = "user_inactive"
+    else:
+        reason = ""
+    if reason:
         audit_record(
             "api_token.reject",
             object_type="accounts.apitoken",
             object_id=str(token.pk) if token else "",
             outcome=Outcome.DENIED,
-            detail={"prefix": full[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8]},
+            detail={"prefix": full[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8], "reason": reason},
         )
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def api_token_expiry_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Tell each owner, once per token, that an active token of theirs expires within
+    API_TOKEN_REMINDER_DAYS (run nightly by ``tuoyu tick``). Returns how many tokens were reminded.
+
+    One transaction per token: the mark, the notification and the audit event stand or fall together; the
+    mark is a conditional update, so two overlapping runs remind a token once. The notification names the
+    token by its prefix (as the token list shows it) and gives the date — never the secret.
+    """
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
+    from tuoyu.accounts.models import API_TOKEN_REMINDER_DAYS
+    from tuoyu.notifications.services import notify
+
+    now = now or timezone.now()
+    due = (
+        ApiToken.objects.filter(
+            revoked_at__isnull=True,
+            expiry_notified_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + dt.timedelta(days=API_TOKEN_REMINDER_DAYS),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("expires_at", "pk")
+    )
+    reminded = 0
+    for token in due:
+        with transaction.atomic():
+            if not ApiToken.objects.filter(pk=token.pk, expiry_notified_at__isnull=True).update(
+                expiry_notified_at=now
+            ):
+                continue
+            notify(
+                recipients=[token.user],
+                kind="api_token.expiring",
+                title=gettext_lazy("API令牌即将到期"),
+                body=format_lazy(
+                    gettext_lazy(
+                        "您的API令牌 tuoyu_{prefix}… 将于{date}到期，到期后使用它的对接系统将无法调用接口。"
+                        "请及时创建新令牌并更换。"
+                    ),
+                    prefix=token.key_prefix,
+                    date=timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M"),
+                ),
+                link="/accounts/tokens/",
+            )
+            audit_record(
+                "api_token.expiry_reminder",
+                obj=token,
+                actor=None,
+                detail={"expires_at": token.expires_at.isoformat()},
+            )
+        reminded += 1
+    return reminded
 
 
 # --- Account administration (system admin) ----------------------------------------------------------

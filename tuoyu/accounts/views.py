@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -20,6 +21,7 @@ from django_otp import match_token
 
 from tuoyu.accounts import mfa, selectors, services
 from tuoyu.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, TokenForm
+from tuoyu.accounts.models import API_TOKEN_REMINDER_DAYS
 from tuoyu.audit.models import Outcome
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import DomainError
@@ -133,7 +135,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, full = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            token, full = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
             created = {"token": token, "secret": full}
             form = ApiTokenForm()
         except DomainError as exc:
@@ -141,7 +145,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "created": created, "tokens": selectors.api_token_list(viewer=request.user)},
+        {
+            "form": form,
+            "created": created,
+            "tokens": selectors.api_token_list(viewer=request.user),
+            "token_days": settings.API_TOKEN_DAYS,
+            "reminder_days": API_TOKEN_REMINDER_DAYS,
+        },
     )
 
 

@@ -49,6 +49,8 @@ def test_creating_a_token_is_audited_without_the_secret(cast: Any, login: Any) -
     event = Event.objects.get(action="api_token.create", object_id=str(token.pk))
     assert event.actor_id == cast.alice.pk
     assert event.after == {"name": "市场监管局登记系统", "prefix": token.key_prefix}
+    # The lifetime is recorded too; never the secret.
+    assert event.detail == {"days": 180, "expires_at": token.expires_at.isoformat()}
 
 
 def test_a_token_needs_a_name(cast: Any, login: Any) -> None:

@@ -30,6 +30,10 @@ class Command(BaseCommand):
             f"staff certificates: reminded {expiring.institutions} institutions"
             f" of {expiring.certificates} expiring certificates"
         )
+        from tuoyu.accounts.services import api_token_expiry_reminders_send
+
+        tokens = api_token_expiry_reminders_send()
+        self.stdout.write(f"api tokens: reminded owners of {tokens} tokens expiring soon")
         reminder = next_year_reminder()
         if reminder:
             self.stdout.write(self.style.WARNING(reminder))
