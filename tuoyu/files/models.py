@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.uploads import Kind, display_name
 
+UPLOAD_FOLDER = "materials"  # every upload's blob lives below it (files.services.orphans_remove sweeps it)
+
 
 def material_upload_to(instance: StoredFile, filename: str) -> str:
     """materials/2026/05/<uuid>.<ext> — the uploader's name never reaches the file system."""
     when = timezone.localtime(instance.uploaded_at)
-    return f"materials/{when:%Y/%m}/{instance.key}.{Kind(instance.kind).extension}"
+    return f"{UPLOAD_FOLDER}/{when:%Y/%m}/{instance.key}.{Kind(instance.kind).extension}"
 
 
 class StoredFile(models.Model):

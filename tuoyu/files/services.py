@@ -3,11 +3,14 @@ Each is audited; a refused upload is audited too (someone tried to upload an exe
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -17,7 +20,7 @@ from tuoyu.accounts.models import User
 from tuoyu.audit.models import Outcome
 from tuoyu.audit.services import audit_record, model_snapshot
 from tuoyu.core.uploads import clean_filename, validate_upload
-from tuoyu.files.models import StoredFile
+from tuoyu.files.models import UPLOAD_FOLDER, StoredFile
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +39,7 @@ def file_store(*, upload: UploadedFile, by: User) -> StoredFile:
 
     If the row cannot be written the blob is removed again. A caller that wraps this in its own
     transaction and then rolls back leaves an unreferenced blob behind (storage is not transactional);
-    it is never served, since only a StoredFile row can be.
+    it is never served, since only a StoredFile row can be, and ``orphans_remove`` sweeps it a day later.
     """
     name = clean_filename(upload.name)
     try:
@@ -78,6 +81,42 @@ def file_delete(*, stored: StoredFile, by: User) -> None:
     audit_record("file.delete", obj=stored, actor=by, before=before)
     stored.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+ORPHAN_MIN_AGE = dt.timedelta(days=1)
+
+
+def _blobs(storage: Storage, folder: str) -> Iterator[str]:
+    dirs, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in dirs:
+        yield from _blobs(storage, f"{folder}/{sub}")
+
+
+def orphans_remove(*, min_age: dt.timedelta = ORPHAN_MIN_AGE, now: dt.datetime | None = None) -> int:
+    """Remove the blobs no ``StoredFile`` names: what an upload leaves behind when a caller's transaction
+    rolls back after ``file_store`` (storage is not transactional). Only blobs older than ``min_age`` go, so
+    an upload whose row is being written is never touched. Run nightly by ``tuoyu tick``; one audit event
+    with the count. Returns how many were removed."""
+    storage = StoredFile._meta.get_field("file").storage
+    if not storage.exists(UPLOAD_FOLDER):
+        return 0
+    now = now or timezone.now()
+    named = set(StoredFile.objects.values_list("file", flat=True))
+    removed = 0
+    for name in _blobs(storage, UPLOAD_FOLDER):
+        if name in named or now - storage.get_modified_time(name) < min_age:
+            continue
+        storage.delete(name)
+        removed += 1
+    if removed:
+        audit_record(
+            "file.orphans_removed",
+            object_type="files.storedfile",
+            detail={"removed": removed, "min_age_hours": round(min_age.total_seconds() / 3600, 1)},
+        )
+    return removed
 
 
 def content_disposition(filename: str, *, as_attachment: bool) -> str:

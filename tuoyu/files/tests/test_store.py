@@ -168,3 +168,38 @@ def test_the_database_refuses_an_empty_or_unaccepted_file_row(cast):
             StoredFile.objects.create(
                 file="materials/x.pdf", original_name="x", sha256="0" * 64, uploaded_by=cast.ann, **fields
             )
+
+
+# --- orphaned blobs ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_upload_leaves_a_blob_that_the_nightly_sweep_removes_a_day_later(media_root) -> None:
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from tuoyu.files.services import orphans_remove
+
+    user = User.objects.create_user(username="uploader", password="x")
+    kept = file_store(upload=upload(samples.pdf(), "留存.pdf"), by=user)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        file_store(upload=upload(samples.pdf(b"2"), "回滚.pdf"), by=user)
+        raise RuntimeError("the caller's transaction rolls back")
+    assert len(blobs(media_root)) == 2 and StoredFile.objects.count() == 1
+    assert orphans_remove() == 0  # younger than a day: an upload may be writing its row right now
+    assert len(blobs(media_root)) == 2
+    removed = orphans_remove(now=timezone.now() + dt.timedelta(days=1, minutes=1))
+    assert removed == 1
+    assert blobs(media_root) == [media_root / kept.file.name]
+    event = Event.objects.get(action="file.orphans_removed")
+    assert event.detail["removed"] == 1
+    assert orphans_remove(now=timezone.now() + dt.timedelta(days=2)) == 0  # nothing left to remove
+
+
+@pytest.mark.django_db
+def test_the_sweep_does_nothing_before_the_first_upload(media_root) -> None:
+    from tuoyu.files.services import orphans_remove
+
+    assert orphans_remove() == 0 and not Event.objects.filter(action="file.orphans_removed").exists()

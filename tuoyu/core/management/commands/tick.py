@@ -34,6 +34,9 @@ class Command(BaseCommand):
 
         tokens = api_token_expiry_reminders_send()
         self.stdout.write(f"api tokens: reminded owners of {tokens} tokens expiring soon")
+        from tuoyu.files.services import orphans_remove
+
+        self.stdout.write(f"files: removed {orphans_remove()} orphaned uploads (older than a day, no record)")
         reminder = next_year_reminder()
         if reminder:
             self.stdout.write(self.style.WARNING(reminder))
