@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tuoyu.children.models import Child, Enrollment
+from tuoyu.core.rules import institution_ids
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
 from tuoyu.institutions.models import CareClass, Institution
 
@@ -57,13 +58,7 @@ def admin_institution_ids(viewer: Any) -> list[int]:
     """The institutions whose children the viewer keeps (as an institution admin)."""
     from tuoyu.accounts.models import Role
 
-    return sorted(
-        {
-            m.institution_id
-            for m in viewer.active_memberships()
-            if m.role == Role.INSTITUTION_ADMIN and m.institution_id
-        }
-    )
+    return institution_ids(viewer, {Role.INSTITUTION_ADMIN})
 
 
 def admin_institution(viewer: Any) -> Institution | None:

@@ -3,7 +3,8 @@ and by region.
 
 - 持证上岗率 (certified-staff rate): of the active employments in a post that needs a qualification, those
   whose person holds a current certificate (issued on or before the day, not expired) of a kind accepted for
-  *every* such post they hold. Posts and accepted kinds are the one table ``ROLE_CERTIFICATES`` below:
+  *every* such post they hold. Posts and accepted kinds are the one table ``staff.models.POST_CERTIFICATES``, which
+  the compliance rules STF-02 and STF-04 read too:
 
   ========== ===================================================================
   保育人员    保育师, 育婴员, 教师资格
@@ -58,37 +59,15 @@ from tuoyu.core.scoping import scoped
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region
 from tuoyu.staff.models import (
-    HEALTH_CERTIFICATE_MONTHS,
+    POST_CERTIFICATES,
     BackgroundCheck,
     Certificate,
-    CertificateKind,
     CheckKind,
     CheckResult,
     Employment,
     HealthCertificate,
-    StaffRole,
-    add_months,
 )
 from tuoyu.staff.selectors import ROSTER_READERS
-
-_QUALIFICATIONS = (
-    CertificateKind.CHILDCARE_WORKER,
-    CertificateKind.NURSERY_TEACHER,
-    CertificateKind.TEACHER,
-    CertificateKind.HEALTH_TRAINING,
-    CertificateKind.GUARD_LICENCE,
-)
-# Post → the certificate kinds that qualify a person for it (see the module docstring).
-ROLE_CERTIFICATES: dict[str, tuple[str, ...]] = {
-    StaffRole.CAREGIVER: (
-        CertificateKind.CHILDCARE_WORKER,
-        CertificateKind.NURSERY_TEACHER,
-        CertificateKind.TEACHER,
-    ),
-    StaffRole.HEALTH_WORKER: (CertificateKind.HEALTH_TRAINING,),
-    StaffRole.GUARD: (CertificateKind.GUARD_LICENCE,),
-    StaffRole.DIRECTOR: (*_QUALIFICATIONS, CertificateKind.OTHER),
-}
 
 
 @dataclass(frozen=True)
@@ -128,14 +107,6 @@ class Figures:
 EMPTY = Figures(0, Ratio(0, 0), Ratio(0, 0), Ratio(0, 0))
 
 
-def health_cutoff(on: dt.date) -> dt.date:
-    """The earliest examination date whose health certificate is still valid on ``on``."""
-    day = add_months(on, -HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=3)
-    while add_months(day, HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=1) < on:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def _holds(role: str) -> Contains:
     # ``roles`` is a JSON list; its text form holds each post as a quoted string ("caregiver") on SQLite and
     # PostgreSQL alike, and no post's code is part of another's.
@@ -147,12 +118,14 @@ def _aggregates(on: dt.date) -> dict[str, Any]:
     current = Q(issued_on__lte=on) & (Q(expires_on__isnull=True) | Q(expires_on__gte=on))
     needs = Q()
     qualified = Q()
-    for role, kinds in ROLE_CERTIFICATES.items():
+    for role, kinds in POST_CERTIFICATES.items():
         has = Exists(Certificate.objects.filter(current, person=person, kind__in=kinds))
         needs |= Q(_holds(role))
         qualified &= ~Q(_holds(role)) | Q(has)
     health = Exists(
-        HealthCertificate.objects.filter(person=person, issued_on__lte=on, issued_on__gte=health_cutoff(on))
+        HealthCertificate.objects.filter(
+            person=person, issued_on__lte=on, issued_on__gte=HealthCertificate.issued_since(on)
+        )
     )
     checks = BackgroundCheck.objects.filter(person=person, checked_on__lte=on)
     background = (

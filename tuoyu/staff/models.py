@@ -46,6 +46,28 @@ class CertificateKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+_QUALIFICATIONS = (
+    CertificateKind.CHILDCARE_WORKER,
+    CertificateKind.NURSERY_TEACHER,
+    CertificateKind.TEACHER,
+    CertificateKind.HEALTH_TRAINING,
+    CertificateKind.GUARD_LICENCE,
+)
+# Post → the certificate kinds that qualify a person for it: read by the staff indicators (持证上岗率) and the
+# compliance rules (STF-02 health workers, STF-04 guards). A director's training certificate (托育机构负责人
+# 培训) has no kind of its own, so it is recorded as “其他”.
+POST_CERTIFICATES: dict[str, tuple[str, ...]] = {
+    StaffRole.CAREGIVER: (
+        CertificateKind.CHILDCARE_WORKER,
+        CertificateKind.NURSERY_TEACHER,
+        CertificateKind.TEACHER,
+    ),
+    StaffRole.HEALTH_WORKER: (CertificateKind.HEALTH_TRAINING,),
+    StaffRole.GUARD: (CertificateKind.GUARD_LICENCE,),
+    StaffRole.DIRECTOR: (*_QUALIFICATIONS, CertificateKind.OTHER),
+}
+
+
 class CheckKind(models.TextChoices):
     NO_CRIMINAL_RECORD = "no_criminal_record", _("无犯罪记录证明")
     SEXUAL_OFFENCE = "sexual_offence", _("性侵害违法犯罪记录查询")
@@ -199,6 +221,15 @@ class HealthCertificate(models.Model):
 
     def is_valid(self, on: dt.date) -> bool:
         return self.issued_on <= on <= self.expires_on
+
+    @staticmethod
+    def issued_since(on: dt.date) -> dt.date:
+        """The earliest examination date whose certificate is still valid on ``on`` (the inverse of
+        ``expires_on``, which never decreases as the examination date grows): for queries."""
+        day = add_months(on, -HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=3)
+        while add_months(day, HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=1) < on:
+            day += dt.timedelta(days=1)
+        return day
 
 
 class BackgroundCheck(models.Model):

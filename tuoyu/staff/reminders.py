@@ -27,13 +27,11 @@ from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.institutions.models import Institution
 from tuoyu.staff.models import (
-    HEALTH_CERTIFICATE_MONTHS,
     Certificate,
     Employment,
     ExpiryReminder,
     ExpiryReminderKind,
     HealthCertificate,
-    add_months,
 )
 from tuoyu.staff.selectors import EXPIRING_DAYS
 
@@ -56,21 +54,21 @@ def _expiring(on: dt.date, until: dt.date) -> dict[int, list[Key]]:
         .order_by()
     ):
         found[person_id].append((ExpiryReminderKind.CERTIFICATE.value, pk, expires_on))
-    # A health certificate issued on d is valid through add_months(d, 12) - 1 day: those expiring in the
-    # window were issued about 12 months before it (a day's margin either side for month ends, checked
-    # exactly below). Only the latest of a person's counts: a newer one supersedes it.
+    # A health certificate expires on or after ``on`` exactly when it was issued on or after
+    # issued_since(on), and by ``until`` when issued before issued_since(until + 1 day). Only the latest of a
+    # person's counts: a newer one supersedes it.
     newer = HealthCertificate.objects.filter(person=OuterRef("person"), issued_on__gt=OuterRef("issued_on"))
-    first = add_months(on, -HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=3)
-    last = add_months(until, -HEALTH_CERTIFICATE_MONTHS) + dt.timedelta(days=3)
     for h in (
         HealthCertificate.objects.filter(
-            Exists(active), ~Exists(newer), issued_on__gte=first, issued_on__lte=last
+            Exists(active),
+            ~Exists(newer),
+            issued_on__gte=HealthCertificate.issued_since(on),
+            issued_on__lt=HealthCertificate.issued_since(until + dt.timedelta(days=1)),
         )
         .only("pk", "person_id", "issued_on")
         .order_by()
     ):
-        if on <= h.expires_on <= until:
-            found[h.person_id].append((ExpiryReminderKind.HEALTH.value, h.pk, h.expires_on))
+        found[h.person_id].append((ExpiryReminderKind.HEALTH.value, h.pk, h.expires_on))
     return found
 
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuoyu.accounts.models import Role
+from tuoyu.core.rules import institution_ids
 from tuoyu.core.scoping import get_scoped_or_404, prefix_q, scoped
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.staff.models import (
@@ -28,13 +29,7 @@ EXPIRING_DAYS = 30
 
 def own_institution_ids(user: Any) -> list[int]:
     """The institutions whose admin the user is (their roster is theirs to keep)."""
-    return sorted(
-        {
-            m.institution_id
-            for m in user.active_memberships()
-            if m.role == Role.INSTITUTION_ADMIN and m.institution_id
-        }
-    )
+    return institution_ids(user, {Role.INSTITUTION_ADMIN})
 
 
 def staff_of(*, viewer: Any, institution: Institution, include_ended: bool = False) -> QuerySet[Employment]:

@@ -787,16 +787,20 @@ def _stf06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     return _o(PASS, _("%(n)s名在职人员均有无犯罪记录证明。") % {"n": len(ctx.employments)})
 
 
-def _has_certificate(person: Any, kind: str, on: dt.date) -> bool:
-    """A certificate of ``kind`` issued by ``on`` and not expired on it (no expiry date: it does not lapse)."""
+def _qualified(person: Any, post: str, on: dt.date) -> bool:
+    """The person holds a certificate that qualifies them for ``post`` (staff.models.POST_CERTIFICATES),
+    issued by ``on`` and not expired on it (no expiry date: it does not lapse)."""
+    from tuoyu.staff.models import POST_CERTIFICATES
+
+    kinds = POST_CERTIFICATES[post]
     return any(
-        c.kind == kind and c.issued_on <= on and (c.expires_on is None or c.expires_on >= on)
+        c.kind in kinds and c.issued_on <= on and (c.expires_on is None or c.expires_on >= on)
         for c in person.certificates.all()
     )
 
 
 def _stf02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
-    from tuoyu.staff.models import CertificateKind, StaffRole
+    from tuoyu.staff.models import StaffRole
 
     if not ctx.employments:
         return _no_staff()
@@ -807,11 +811,7 @@ def _stf02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
             _("没有岗位为保健人员的在职人员（见STF-03）。"),
             _("在“工作人员”中录入保健人员。"),
         )
-    lacking = [
-        e.person.name
-        for e in workers
-        if not _has_certificate(e.person, CertificateKind.HEALTH_TRAINING, ctx.on)
-    ]
+    lacking = [e.person.name for e in workers if not _qualified(e.person, StaffRole.HEALTH_WORKER, ctx.on)]
     if lacking:
         return _o(
             FAIL,
@@ -858,7 +858,7 @@ def _stf03(ctx: Context, p: Mapping[str, Any]) -> Outcome:
 
 
 def _stf04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
-    from tuoyu.staff.models import CertificateKind, StaffRole
+    from tuoyu.staff.models import StaffRole
 
     if ctx.institution.kind == InstitutionKind.HOME_POINT:
         return _centres_only()
@@ -866,9 +866,7 @@ def _stf04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         return _no_staff()
     guards = ctx.staff_with(StaffRole.GUARD)
     minimum = int(p["min_guards"])
-    unlicensed = [
-        e.person.name for e in guards if not _has_certificate(e.person, CertificateKind.GUARD_LICENCE, ctx.on)
-    ]
+    unlicensed = [e.person.name for e in guards if not _qualified(e.person, StaffRole.GUARD, ctx.on)]
     if len(guards) < minimum:
         return _o(
             FAIL,

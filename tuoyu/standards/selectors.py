@@ -9,6 +9,7 @@ from django.http import Http404
 
 from tuoyu.accounts.models import INSTITUTION_ROLES, Role
 from tuoyu.core import scoping
+from tuoyu.core.rules import institution_ids
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region
 from tuoyu.standards.catalogue import RULES, RULES_BY_ID, Rule, params_for
@@ -25,9 +26,7 @@ def is_regulator(viewer: Any) -> bool:
 
 def own_institution_ids(viewer: Any) -> list[int]:
     """The institutions the viewer works in (admin, staff, health worker): their own outcomes to read."""
-    return sorted(
-        {m.institution_id for m in viewer.active_memberships() if m.role in OWN_ROLES and m.institution_id}
-    )
+    return institution_ids(viewer, OWN_ROLES)
 
 
 def own_institution_id(viewer: Any) -> int | None:

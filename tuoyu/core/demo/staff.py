@@ -40,7 +40,7 @@ def _posts(institution: Any) -> list[list[StaffRole]]:
     return posts + [[StaffRole.CAREGIVER]] * CAREGIVERS_PER_CENTRE
 
 
-POST_CERTIFICATES = {  # the certificate each post holds, as the certificate page records it
+DEMO_CERTIFICATES = {  # the certificate a demo employee of each post holds (a kind of staff.models.POST_CERTIFICATES)
     StaffRole.CAREGIVER: ("childcare_worker", "BY", "人力资源和社会保障局"),
     StaffRole.HEALTH_WORKER: ("health_training", "BJ", "区妇幼保健院"),
     StaffRole.GUARD: ("guard_licence", "BA", "市公安局"),
@@ -115,8 +115,8 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
                         authority="辖区公安派出所",
                     )
             post = posts[0]
-            if post in POST_CERTIFICATES and rng.random() < CERTIFIED:
-                kind, prefix, issuer = POST_CERTIFICATES[post]
+            if post in DEMO_CERTIFICATES and rng.random() < CERTIFIED:
+                kind, prefix, issuer = DEMO_CERTIFICATES[post]
                 services.certificate_add(
                     by=by,
                     person_id=person.pk,

@@ -143,11 +143,11 @@ def test_a_region_without_staff_shows_a_dash_not_a_division_by_zero(cast) -> Non
 def test_the_health_cutoff_agrees_with_the_certificate_itself() -> None:
     day = dt.date(2024, 1, 1)
     while day < dt.date(2026, 1, 1):
-        cutoff = indicators.health_cutoff(day)
+        cutoff = HealthCertificate.issued_since(day)
         assert HealthCertificate(issued_on=cutoff).is_valid(day)
         assert not HealthCertificate(issued_on=cutoff - dt.timedelta(days=1)).is_valid(day)
         day += dt.timedelta(days=7)
-    assert indicators.health_cutoff(dt.date(2025, 2, 28)) == dt.date(2024, 3, 1)
+    assert HealthCertificate.issued_since(dt.date(2025, 2, 28)) == dt.date(2024, 3, 1)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_staff(cast) -> None:
