@@ -196,7 +196,7 @@ def test_id_numbers_are_sealed_in_facts_masked_in_the_diff_and_applied(cast, fil
     assert services.required_materials(filing) == [MaterialKind.STAFF_QUALIFICATIONS]
     rows = changes.diff(filing.institution, filing.changed_items, filing.facts)[0]["rows"]
     shown = {r["field"]: r["proposed"] for r in rows}
-    assert shown["director_id_number"] == "430202********" + ID_NUMBER[-4:]
+    assert shown["director_id_number"] == "4" + "*" * 16 + ID_NUMBER[-1]
     filing = submit(filing, cast.ann)
     services.filing_accept(by=cast.alice, filing_id=filing.pk, version=filing.version)
     cast.inst_a.refresh_from_db()
