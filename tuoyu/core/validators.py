@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,8 +24,62 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
+# GB/T 2260 province-level codes (tuoyu/regions/data/provinces.csv, 国家统计局 2023), 71 台湾省, and 81/82/83:
+# the area codes of 港澳台居民居住证 numbers (国务院办公厅《港澳台居民居住证申领发放办法》, 2018), which follow
+# GB 11643. ENR-08: an ID number whose first two digits are none of these is refused.
+ID_PROVINCE_CODES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ]
+)
+# GB 11643-1999 writes the birth date as YYYYMMDD and its own example number is of a person born in 1880.
+ID_EARLIEST_BIRTH_YEAR = 1800
+ID_FORM = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def _nfkc(value: str | None) -> str:
+    """Full-width and other compatibility forms as their plain characters (１ → 1, ² → 2, ｘ → x), with
+    every kind of white space removed: one written form per number, so validation and the blind index agree
+    however it was typed."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split())
+
+
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    return _nfkc(value).upper()
 
 
 def id_check_character(first17: str) -> str:
@@ -54,16 +109,16 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> str:
     v = normalize_id_number(value)
     if len(v) != 18:
         raise ValidationError(_("身份证号应为18位，当前为%(n)d位。"), code="id_length", params={"n": len(v)})
-    if not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+    if not ID_FORM.fullmatch(v):
         raise ValidationError(_("身份证号前17位应为数字，末位应为数字或X。"), code="id_characters")
-    if v[0] not in "1234568" or v[:2] == "00":
-        raise ValidationError(_("身份证号前6位地址码无效。"), code="id_area")
+    if v[:2] not in ID_PROVINCE_CODES:
+        raise ValidationError(_("身份证号前2位不是有效的省级行政区划代码（ENR-08）。"), code="id_area")
     try:
         born = id_birth_date(v)
     except ValueError:
         raise ValidationError(_("身份证号第7–14位出生日期无效。"), code="id_birth_date") from None
     today = today or dt.date.today()
-    if born > today or born.year < 1900:
+    if born > today or born.year < ID_EARLIEST_BIRTH_YEAR:
         raise ValidationError(_("身份证号第7–14位出生日期不在合理范围内。"), code="id_birth_date")
     expected = id_check_character(v[:17])
     if v[17] != expected:
@@ -117,7 +172,7 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def normalize_mobile(value: str) -> str:
-    v = (value or "").strip().replace(" ", "").replace("-", "")
+    v = _nfkc(value).replace("-", "")
     if v.startswith("+86"):
         v = v[3:]
     elif v.startswith("0086"):
@@ -128,7 +183,7 @@ def normalize_mobile(value: str) -> str:
 def validate_mobile(value: str) -> str:
     """Validate a mainland mobile number and return its 11 digits."""
     v = normalize_mobile(value)
-    if not v.isdigit():
+    if not v.isascii() or not v.isdigit():
         raise ValidationError(_("手机号只能包含数字。"), code="mobile_characters")
     if len(v) != 11:
         raise ValidationError(

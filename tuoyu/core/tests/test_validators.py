@@ -10,6 +10,8 @@ from tuoyu.core.validators import (
     id_birth_date,
     id_check_character,
     id_sex,
+    normalize_id_number,
+    normalize_mobile,
     uscc_check_character,
     validate_id_number,
     validate_mobile,
@@ -47,6 +49,11 @@ def test_any_other_check_character_is_refused_and_named(area, born, seq, wrong):
         ("4302021990010112345", "id_length"),
         ("43020219900101123A", "id_characters"),
         ("93020219900101123X", "id_area"),
+        ("72020219900101123X", "id_area"),
+        ("40020219900101123X", "id_area"),
+        ("4302021990010112³4", "id_check"),
+        ("43020219900101123٤", "id_characters"),
+        ("430202179901011234", "id_birth_date"),
         ("430202199013011234", "id_birth_date"),
         ("430202199002301234", "id_birth_date"),
         ("430202209901011234", "id_birth_date"),
@@ -59,8 +66,41 @@ def test_id_number_errors_name_the_wrong_part(value, code):
 
 
 def test_known_id_number_from_the_standard_is_valid():
-    # GB 11643-1999 appendix example.
+    # GB 11643-1999 appendix examples: one born in 1949, one in 1880.
     assert validate_id_number("11010519491231002X") == "11010519491231002X"
+    assert validate_id_number("440524188001010014") == "440524188001010014"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "１１０１０５１９４９１２３１００２Ｘ",  # full-width digits and X, as a Chinese IME types them
+        "11010519491231002ｘ",
+        "110105 1949 1231 002x",
+        "\u3000110105194912310 02X\u3000",  # ideographic spaces
+    ],
+)
+def test_an_id_number_typed_in_any_width_is_one_number_with_one_blind_index(typed):
+    from tuoyu.core.crypto import blind_index
+
+    assert validate_id_number(typed) == "11010519491231002X"
+    assert normalize_id_number(typed) == "11010519491231002X"
+    assert blind_index(normalize_id_number(typed), context="t") == blind_index(
+        "11010519491231002X", context="t"
+    )
+
+
+def test_a_superscript_digit_is_read_as_its_digit_and_never_raises_anything_but_a_validation_error():
+    # NFKC reads ² as 2; characters that are digits to str.isdigit but not ASCII digits are refused.
+    assert validate_id_number("11010519491231002X".replace("2", "²", 1)) == "11010519491231002X"
+    for odd in ("1101051949123100²", "110105194912310０²", "११०१०५१९४९१२३१००२X"):
+        with pytest.raises(ValidationError):
+            validate_id_number(odd)
+
+
+def test_a_mobile_typed_in_full_width_is_the_same_number():
+    assert validate_mobile("１３８００１３８０００") == "13800138000"
+    assert normalize_mobile("+86 138-0013-8000") == "13800138000"
 
 
 @given(body=st.text(alphabet=USCC_ALPHABET, min_size=15, max_size=15), authority=st.sampled_from("159"))
