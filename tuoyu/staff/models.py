@@ -214,20 +214,25 @@ class HealthCertificate(models.Model):
     def __str__(self) -> str:
         return f"{self.issuer} {self.issued_on}"
 
+    @staticmethod
+    def expiry_for(issued_on: dt.date) -> dt.date:
+        """The last day a certificate from an examination on ``issued_on`` is valid: the same date 12 months
+        later. STF-05 asks today − examination date ≤ 12 months, so the anniversary itself still counts."""
+        return add_months(issued_on, HEALTH_CERTIFICATE_MONTHS)
+
     @property
     def expires_on(self) -> dt.date:
-        """The last day it is valid: the day before the same date 12 months later."""
-        return add_months(self.issued_on, HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=1)
+        return self.expiry_for(self.issued_on)
 
     def is_valid(self, on: dt.date) -> bool:
         return self.issued_on <= on <= self.expires_on
 
-    @staticmethod
-    def issued_since(on: dt.date) -> dt.date:
+    @classmethod
+    def issued_since(cls, on: dt.date) -> dt.date:
         """The earliest examination date whose certificate is still valid on ``on`` (the inverse of
-        ``expires_on``, which never decreases as the examination date grows): for queries."""
+        ``expiry_for``, which never decreases as the examination date grows): for queries."""
         day = add_months(on, -HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=3)
-        while add_months(day, HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=1) < on:
+        while cls.expiry_for(day) < on:
             day += dt.timedelta(days=1)
         return day
 

@@ -147,7 +147,8 @@ def test_the_health_cutoff_agrees_with_the_certificate_itself() -> None:
         assert HealthCertificate(issued_on=cutoff).is_valid(day)
         assert not HealthCertificate(issued_on=cutoff - dt.timedelta(days=1)).is_valid(day)
         day += dt.timedelta(days=7)
-    assert HealthCertificate.issued_since(dt.date(2025, 2, 28)) == dt.date(2024, 3, 1)
+    # Examined 28 Feb 2024: valid through 28 Feb 2025, the anniversary itself (STF-05: ≤ 12 months).
+    assert HealthCertificate.issued_since(dt.date(2025, 2, 28)) == dt.date(2024, 2, 28)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_staff(cast) -> None:

@@ -33,7 +33,7 @@ def certificate(person, expires_on, kind="childcare_worker"):  # noqa: ANN001, A
 
 def health(person, expires_on):  # noqa: ANN001, ANN201
     """A health certificate whose last valid day is ``expires_on``."""
-    issued = add_months(expires_on + dt.timedelta(days=1), -12)
+    issued = add_months(expires_on, -12)
     h = HealthCertificate.objects.create(person=person, issued_on=issued, issuer="妇幼保健院")
     assert h.expires_on == expires_on
     return h

@@ -202,11 +202,12 @@ def test_a_health_certificate_is_valid_for_twelve_months(cast) -> None:
     h = services.health_certificate_add(
         by=cast.ann, person_id=person.pk, issued_on=issued, issuer="荷塘区妇幼保健院"
     )
-    assert h.expires_on == dt.date(2026, 3, 14)
-    assert h.is_valid(dt.date(2026, 3, 14))
-    assert not h.is_valid(dt.date(2026, 3, 15))
+    # STF-05: today − examination date ≤ 12 months, so the anniversary itself is the last valid day.
+    assert h.expires_on == dt.date(2026, 3, 15)
+    assert h.is_valid(dt.date(2026, 3, 15))
+    assert not h.is_valid(dt.date(2026, 3, 16))
     leap = HealthCertificate(person=person, issued_on=dt.date(2024, 2, 29), issuer="x")
-    assert leap.expires_on == dt.date(2025, 2, 27)
+    assert leap.expires_on == dt.date(2025, 2, 28)
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
 
 
@@ -278,7 +279,10 @@ def test_the_roster_flags_expired_and_expiring_health_certificates(cast) -> None
         issuer="x",
     )
     services.health_certificate_add(
-        by=cast.ann, person_id=expired.pk, issued_on=add_months(today, -12), issuer="x"
+        by=cast.ann,
+        person_id=expired.pk,
+        issued_on=add_months(today, -12) - dt.timedelta(days=1),
+        issuer="x",
     )
     services.health_certificate_add(by=cast.ann, person_id=fine.pk, issued_on=today, issuer="x")
     rows = {r.person.pk: r for r in selectors.roster(viewer=cast.ann, institution=cast.inst_a, on=today)}

@@ -52,7 +52,7 @@ def test_stf05_a_health_certificate_valid_12_months_then_a_warning_then_a_failur
     assert outcome(cast.inst_a, "STF-05").status == FAIL  # none on file
     HealthCertificate.objects.create(person=person, issued_on=dt.date(2025, 6, 2), issuer="体检中心")
     result = outcome(cast.inst_a, "STF-05")
-    assert result.status == WARN and "王芳" in result.evidence  # valid through 1 June 2026: within 30 days
+    assert result.status == WARN and "王芳" in result.evidence  # valid through 2 June 2026: within 30 days
     HealthCertificate.objects.create(person=person, issued_on=dt.date(2026, 1, 10), issuer="体检中心")
     assert outcome(cast.inst_a, "STF-05").status == PASS
 
@@ -62,6 +62,13 @@ def test_stf05_the_day_after_twelve_months_the_certificate_has_lapsed(cast) -> N
     HealthCertificate.objects.create(person=person, issued_on=dt.date(2025, 5, 31), issuer="体检中心")
     result = outcome(cast.inst_a, "STF-05")
     assert result.status == FAIL and "没有有效健康证" in result.evidence
+
+
+def test_stf05_on_the_last_day_of_its_twelve_months_the_certificate_is_still_valid(cast) -> None:
+    # The standard allows today − examination date ≤ 12 months: examined 1 June 2025, valid on 1 June 2026.
+    person = employ(cast.inst_a, "王芳", ID_A)
+    HealthCertificate.objects.create(person=person, issued_on=ON.replace(year=ON.year - 1), issuer="体检中心")
+    assert outcome(cast.inst_a, "STF-05").status == WARN
 
 
 def test_stf06_every_staff_member_needs_a_clear_no_criminal_record_certificate(cast) -> None:
