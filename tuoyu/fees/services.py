@@ -16,6 +16,7 @@ from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import DomainError
 from tuoyu.fees.models import FeeItem, FeeKind, FeeSchedule
 from tuoyu.institutions.models import Institution
+from tuoyu.regions.models import code_prefix
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def prepay_limit(institution: Institution) -> int:
     limits = [
         m
         for code, m in settings.PREPAY_LIMITS.items()
-        if institution.region_prefix.startswith(code.rstrip("0") or code)
+        if institution.region_prefix.startswith(code_prefix(code))
     ]
     return min([settings.PREPAY_LIMIT_MONTHS, *limits])
 

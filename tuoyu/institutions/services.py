@@ -105,6 +105,16 @@ class RegistrationResult:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
+def scope_names_the_service(business_scope: str, kind: str) -> bool:
+    """FIL-03: a centre's scope names 托育服务 (or 3岁以下婴幼儿照护服务) in its own right — "家庭托育服务"
+    contains the words but is the home point's service, not the centre's; a home point's names 家庭托育服务."""
+    if kind == InstitutionKind.HOME_POINT:
+        return any(w in business_scope for w in HOME_POINT_SCOPE_WORDS)
+    for home_words in HOME_POINT_SCOPE_WORDS:
+        business_scope = business_scope.replace(home_words, "")
+    return any(w in business_scope for w in CENTER_SCOPE_WORDS)
+
+
 def registration_problems(data: RegistrationData) -> list[tuple[str, str, str]]:
     """The rules a registration must meet, as (field, code, message). Empty when it is acceptable."""
     problems: list[tuple[str, str, str]] = []
@@ -130,8 +140,8 @@ def registration_problems(data: RegistrationData) -> list[tuple[str, str, str]]:
         problems.append(
             ("is_for_profit", "for_profit_mismatch", _("企业和个体工商户为营利性，不能登记为非营利性。"))
         )
-    words = HOME_POINT_SCOPE_WORDS if data.kind == InstitutionKind.HOME_POINT else CENTER_SCOPE_WORDS
-    if not any(w in data.business_scope for w in words):
+    if not scope_names_the_service(data.business_scope, data.kind):
+        words = HOME_POINT_SCOPE_WORDS if data.kind == InstitutionKind.HOME_POINT else CENTER_SCOPE_WORDS
         problems.append(
             (
                 "business_scope",

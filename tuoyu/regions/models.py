@@ -28,6 +28,20 @@ def region_prefix(code: str, level: str) -> str:
     return code[: PREFIX_LENGTH[RegionLevel(level)]]
 
 
+def code_prefix(code: str) -> str:
+    """The prefix of a code whose level is not known, read from its padding as GB/T 2260 writes it: a
+    six-digit code ending 0000 is a province (43), ending 00 a prefecture (4302), otherwise a county
+    (430202); nine and twelve digits are streets and communities. Never strip zeros that belong to the
+    code: 130110 is a county, and its prefix must not also cover 130111."""
+    code = code.strip()
+    if len(code) == 6:
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+    return code
+
+
 class Region(models.Model):
     """A division (行政区划) keyed by its GB/T 2260 code — or, for 开发区, the NBS statistical code.
 

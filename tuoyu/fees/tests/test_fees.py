@@ -80,6 +80,20 @@ def test_a_stricter_regional_prepayment_limit_applies(cast, login, settings):
     assert post(login(cast.ann), max_prepay_months="3").status_code == 302
 
 
+def test_a_regional_limit_binds_its_own_region_and_descendants_never_a_neighbouring_code(settings):
+    # 130110 is a county: its rule once leaked to 130111 because trailing zeros were stripped (13011…).
+    from tuoyu.fees.services import prepay_limit
+    from tuoyu.institutions.models import Institution
+
+    settings.PREPAY_LIMIT_MONTHS = 3
+    settings.PREPAY_LIMITS = {"130110": 1, "430200": 2}
+    assert prepay_limit(Institution(region_prefix="130110")) == 1
+    assert prepay_limit(Institution(region_prefix="130110001")) == 1
+    assert prepay_limit(Institution(region_prefix="130111")) == 3
+    assert prepay_limit(Institution(region_prefix="430211")) == 2
+    assert prepay_limit(Institution(region_prefix="430311")) == 3
+
+
 def test_a_new_schedule_keeps_the_old_one_as_history(cast, login):
     post(login(cast.ann), effective_from="2026-01-01")
     post(login(cast.ann), effective_from="2026-06-01", **{"items-0-amount": "2400"})

@@ -49,6 +49,7 @@ def test_a_clerk_records_a_registration_on_the_web_and_the_county_sees_it_pendin
     [
         ({"legal_person_kind": "social_service_org", "is_for_profit": "false"}, "authority", "FIL-02"),
         ({"business_scope": "餐饮服务；早期教育咨询"}, "business_scope", "FIL-03"),
+        ({"business_scope": "家庭托育服务"}, "business_scope", "FIL-03"),
         ({"kind": "home_point", "business_scope": "托育服务"}, "business_scope", "家庭托育服务"),
         ({"legal_person_kind": "enterprise", "is_for_profit": "false"}, "is_for_profit", "营利性"),
         ({"uscc": "91430202MA00000006"}, "uscc", "校验码"),

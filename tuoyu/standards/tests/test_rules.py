@@ -322,6 +322,9 @@ def test_fil03_business_scope_uses_the_registration_check() -> None:
     assert check("FIL-03", inst(business_scope="托育服务；家政服务")).status == PASS
     assert check("FIL-03", inst(business_scope="3岁以下婴幼儿照护服务")).status == PASS
     assert check("FIL-03", inst(business_scope="家政服务")).status == FAIL
+    # A centre's scope of only 家庭托育服务 contains the words 托育服务, but names a home point's service.
+    assert check("FIL-03", inst(business_scope="家庭托育服务")).status == FAIL
+    assert check("FIL-03", inst(business_scope="家庭托育服务；托育服务")).status == PASS
     home = inst(kind=InstitutionKind.HOME_POINT, business_scope="托育服务")
     assert check("FIL-03", home).status == FAIL
     assert (
