@@ -88,6 +88,7 @@ class Context:
     employments: list[Any] = field(default_factory=list)
     # bans.BanAlert: the institution's employed-match alerts whose ban is in force (bans.open_match_alerts)
     ban_alerts: list[Any] = field(default_factory=list)
+    _classes_per_employment: dict[int, int] | None = field(default=None, repr=False)
 
     def enrolments(self, care_class: CareClass) -> list[Any]:
         """The class's children.Enrollment rows on the evaluation day (prefetched by the engine with the child)."""
@@ -108,21 +109,40 @@ class Context:
         births = [e.child.birth_date for e in self.enrolments(care_class)]
         return sorted(age_in_months(b, self.on) if b <= self.on else 0 for b in births)
 
-    def caregivers(self, care_class: CareClass) -> int:
-        """Caregivers (保育人员) assigned to the class on the evaluation day: active employments with the
-        caregiver post whose class assignment has started and not ended (an assignment ending on a day no
-        longer counts that day, like an enrolment)."""
+    def _caregiver_assignments(self, care_class: CareClass) -> set[Any]:
+        """The caregivers' (保育人员) active employments assigned to the class on the evaluation day: the
+        assignment has started and not ended (an assignment ending on a day no longer counts that day, like an
+        enrolment)."""
         from tuoyu.staff.models import StaffRole
 
-        return len(
-            {
-                a.employment_id
-                for a in getattr(care_class, "standard_assignments", [])
-                if a.start_date <= self.on
-                and (a.end_date is None or a.end_date > self.on)
-                and a.employment.end_date is None
-                and StaffRole.CAREGIVER in a.employment.roles
-            }
+        return {
+            a.employment
+            for a in getattr(care_class, "standard_assignments", [])
+            if a.start_date <= self.on
+            and (a.end_date is None or a.end_date > self.on)
+            and a.employment.end_date is None
+            and StaffRole.CAREGIVER in a.employment.roles
+        }
+
+    def caregivers(self, care_class: CareClass) -> int:
+        """How many caregivers are assigned to the class on the evaluation day (heads, not shares)."""
+        return len(self._caregiver_assignments(care_class))
+
+    def caregiver_share(self, care_class: CareClass, *, part_time: Decimal) -> Decimal:
+        """The caregivers the class has on the day, each counted once across the institution: one assigned to
+        k classes gives each 1/k, and a part-timer counts ``part_time`` of a full-timer."""
+        if self._classes_per_employment is None:
+            counts: dict[int, int] = {}
+            for c in self.active_classes:
+                for e in self._caregiver_assignments(c):
+                    counts[e.pk] = counts.get(e.pk, 0) + 1
+            self._classes_per_employment = counts
+        return sum(
+            (
+                (Decimal(1) if e.full_time else part_time) / self._classes_per_employment[e.pk]
+                for e in self._caregiver_assignments(care_class)
+            ),
+            Decimal(0),
         )
 
     def staff_with(self, role: str) -> list[Any]:
@@ -695,18 +715,19 @@ def _rat01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     with_children = [c for c in classes if ctx.enrolled(c)]  # an empty class needs no caregiver
     if not with_children:
         return _no_children()
+    part_time = Decimal(str(p["part_time_share"]))
     short = []
     for c in with_children:
         n, per = ctx.enrolled(c), p[CLASS_CAP_PARAM[ClassType(c.class_type)]]
-        needed, have = math.ceil(n / max(per, 1)), ctx.caregivers(c)
+        needed, have = math.ceil(n / max(per, 1)), ctx.caregiver_share(c, part_time=part_time)
         if have < needed:
             short.append(
-                _("%(c)s（%(t)s）在班%(n)s人，保育人员%(k)s名，应不少于%(m)s名（1:%(r)s）")
+                _("%(c)s（%(t)s）在班%(n)s人，保育人员折合%(k)s名，应不少于%(m)s名（1:%(r)s）")
                 % {
                     "c": c.name,
                     "t": ClassType(c.class_type).label,
                     "n": n,
-                    "k": have,
+                    "k": _m2(have.quantize(Decimal("0.01"))),
                     "m": needed,
                     "r": _m2(per),
                 }
@@ -1210,8 +1231,11 @@ RULES: list[Rule] = [
             Param("toddler", 5, LOWER, gettext_noop("托小班每名保育人员最多（人）")),
             Param("older_toddler", 7, LOWER, gettext_noop("托大班每名保育人员最多（人）")),
             Param("mixed", 5, LOWER, gettext_noop("混龄班每名保育人员最多（人，本地）")),
+            # The standards say nothing of part-time caregivers; until attendance records hours on duty, a
+            # part-timer counts as this share of a full-timer (a local choice, default one half).
+            Param("part_time_share", 0.5, LOWER, gettext_noop("兼职保育人员折合专职的比例（本地）")),
         ),
-        frozenset({"mixed"}),
+        frozenset({"mixed", "part_time_share"}),
     ),
     Rule(
         "STF-02",

@@ -254,11 +254,38 @@ def test_rat01_3_caregivers_for_15_toddlers_pass_2_fail(cast) -> None:
     staff(cast.inst_a, "保育乙", assign=toddlers)
     short = outcome(cast.inst_a, "RAT-01")
     assert short.status == FAIL and short.severity == "fail"
-    assert "托小一班（托小班）在班15人，保育人员2名，应不少于3名" in short.evidence
+    assert "托小一班（托小班）在班15人，保育人员折合2名，应不少于3名" in short.evidence
     assert "乳儿一班" not in short.evidence
     staff(cast.inst_a, "保育丙", assign=toddlers)
     result = outcome(cast.inst_a, "RAT-01")
     assert result.status == PASS and "1个有在班幼儿的班级" in result.evidence
+
+
+def test_rat01_a_caregiver_in_two_classes_counts_once_shared_between_them(cast) -> None:
+    # One caregiver for two 乳儿班 of 3 once passed both: she was counted fully in each (issue 10 §5).
+    first = make_class(cast.inst_a, class_type=ClassType.INFANT, name="乳儿一班")
+    second = make_class(cast.inst_a, class_type=ClassType.INFANT, name="乳儿二班")
+    children(first, *[8] * 3)
+    children(second, *[8] * 3)
+    shared = staff(cast.inst_a, "保育甲", assign=first)
+    ClassAssignment.objects.create(employment=shared, care_class=second, start_date=HIRED)
+    result = outcome(cast.inst_a, "RAT-01")
+    assert result.status == FAIL
+    assert "乳儿一班（乳儿班）在班3人，保育人员折合0.5名" in result.evidence
+    assert "乳儿二班（乳儿班）在班3人，保育人员折合0.5名" in result.evidence
+    staff(cast.inst_a, "保育乙", assign=second)
+    staff(cast.inst_a, "保育丙", assign=first)
+    assert outcome(cast.inst_a, "RAT-01").status == PASS  # 1.5 each
+
+
+def test_rat01_a_part_timer_counts_as_the_local_share_of_a_full_timer(cast) -> None:
+    infants = make_class(cast.inst_a, class_type=ClassType.INFANT, name="乳儿一班")
+    children(infants, *[8] * 3)
+    staff(cast.inst_a, "保育甲", assign=infants, full_time=False)
+    result = outcome(cast.inst_a, "RAT-01")
+    assert result.status == FAIL and "保育人员折合0.5名" in result.evidence
+    staff(cast.inst_a, "保育乙", assign=infants, full_time=False)
+    assert outcome(cast.inst_a, "RAT-01").status == PASS
 
 
 def test_rat01_counts_only_caregivers_assigned_on_the_day(cast) -> None:
