@@ -816,7 +816,7 @@ def _bulk(model: Any, objs: list[Any], what: str, progress: ProgressFn | None, c
 def _cap(class_type: str, region_prefix: str) -> int:
     """The most children a class of the type may hold in the region: the enrollment service's own limit
     (the catalogue's CLS-05 / RAT-02 parameter with the region's overrides)."""
-    from tuoyu.children.rules import class_size_cap
+    from tuoyu.children.policy import class_size_cap
 
     return class_size_cap(class_type, region_prefix)[0]
 

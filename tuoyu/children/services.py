@@ -27,7 +27,7 @@ from tuoyu.children.models import (
     Sex,
     age_in_months,
 )
-from tuoyu.children.rules import MAX_AGE_MONTHS, MIN_AGE_MONTHS, class_size_cap
+from tuoyu.children.policy import age_band, class_size_cap, oldest_months
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
 from tuoyu.institutions.models import CareClass, ClassType, Institution
@@ -72,9 +72,7 @@ def _check_phone(phone: str, field: str = "guardian_phone") -> str:
         raise _invalid(exc, field) from None
 
 
-def _check_child_basics(
-    *, name: str, sex: str, birth_date: dt.date, today: dt.date, max_months: int = 12 * 6
-) -> None:
+def _check_child_basics(*, name: str, sex: str, birth_date: dt.date, today: dt.date, max_months: int) -> None:
     if not (name or "").strip():
         raise DomainError("required", _("请填写幼儿姓名。"), field="name")
     if sex not in Sex.values:
@@ -85,7 +83,8 @@ def _check_child_basics(
     if age >= max_months:
         raise DomainError(
             "too_old",
-            _("幼儿已%(age)d个月：托育服务面向3岁（36个月）以下的婴幼儿，请核对出生日期。") % {"age": age},
+            _("幼儿已%(age)d个月：托育服务面向不满%(max)d个月的婴幼儿，请核对出生日期。")
+            % {"age": age, "max": max_months},
             field="birth_date",
         )
 
@@ -120,7 +119,9 @@ def child_register(
     """Register a child with one guardian; with the guardian's consent (recorded here) the ID number too;
     with a class, the enrollment too — all or nothing: a refused enrollment registers no child."""
     today = today or timezone.localdate()
-    _check_child_basics(name=name, sex=sex, birth_date=birth_date, today=today, max_months=MAX_AGE_MONTHS)
+    _check_child_basics(
+        name=name, sex=sex, birth_date=birth_date, today=today, max_months=oldest_months(institution)
+    )
     if not (guardian_name or "").strip():
         raise DomainError("required", _("请填写监护人姓名。"), field="guardian_name")
     if guardian_relationship not in Relationship.values:
@@ -167,7 +168,9 @@ def child_update(
     child = Child.objects.select_for_update().get(pk=child.pk)
     if version is not None and version != child.version:
         raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
-    _check_child_basics(name=name, sex=sex, birth_date=birth_date, today=timezone.localdate())
+    # A child who has grown past the service's ages while enrolled may still be corrected: only a birth date
+    # that makes them older than six is surely wrong.
+    _check_child_basics(name=name, sex=sex, birth_date=birth_date, today=timezone.localdate(), max_months=72)
     if id_number and not child.has_consent(ConsentScope.BASIC):
         raise DomainError("consent_required", _consent_message(), field="id_number")
     before = _snapshot(child)
@@ -301,10 +304,17 @@ def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date)
     if start_date < child.birth_date:
         raise DomainError("before_birth", _("入班日期不能早于出生日期。"), field="start_date")
     age = age_in_months(child.birth_date, start_date)
-    if age < MIN_AGE_MONTHS or age >= MAX_AGE_MONTHS:
+    band = age_band(care_class)
+    if not band.admits(age):
         raise DomainError(
             "age_band",
-            _("入班时幼儿%(age)d个月：托育机构收托6个月至3岁（不满36个月）的婴幼儿。") % {"age": age},
+            _("入班时幼儿%(age)d个月，不在本班可收托的月龄（%(lo)d个月至不满%(hi)d个月）内：%(why)s。")
+            % {
+                "age": age,
+                "lo": band.low,
+                "hi": band.high,
+                "why": band.low_because if age < band.low else band.high_because,
+            },
             field="start_date",
         )
     elsewhere = Enrollment.objects.filter(child=child).filter(

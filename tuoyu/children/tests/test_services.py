@@ -258,10 +258,59 @@ def test_a_child_of_5_months_is_refused_and_of_6_months_enrolled(cast: Cast) -> 
     with pytest.raises(DomainError) as exc:
         services.enrollment_start(by=cast.ann, child=young, care_class=care_class, start_date=TODAY)
     assert exc.value.code == "age_band"
-    assert "5个月" in exc.value.message and "6个月至3岁" in exc.value.message
+    assert "5个月" in exc.value.message and "6个月至不满36个月" in exc.value.message
     ok = register(cast.ann, cast.inst_a, name="小二", birth=months_before(TODAY, 6))
     services.enrollment_start(by=cast.ann, child=ok, care_class=care_class, start_date=TODAY)
     assert Enrollment.objects.filter(care_class=care_class).count() == 1
+
+
+def _refused_for_age(by, child, care_class) -> str:  # noqa: ANN001
+    with pytest.raises(DomainError) as exc:
+        services.enrollment_start(by=by, child=child, care_class=care_class, start_date=TODAY)
+    assert exc.value.code == "age_band" and exc.value.field == "start_date"
+    return exc.value.message
+
+
+def test_the_enrolment_age_band_is_cls06s_local_parameters(cast: Cast, settings) -> None:
+    # A city that takes children from 12 months refuses a 10-month-old exactly where CLS-06 would warn.
+    settings.TUOYU_STANDARDS_OVERRIDES = {"4302": {"CLS-06": {"min_months": 12, "max_months": 30}}}
+    care_class = make_class(cast.inst_a, class_type=ClassType.INFANT, planned_size=10, name="乳儿班")
+    ten = register(cast.ann, cast.inst_a, name="小一", birth=months_before(TODAY, 10))
+    assert "CLS-06" in _refused_for_age(cast.ann, ten, care_class)
+    with pytest.raises(DomainError) as exc:  # nor is a child past the city's upper bound registered
+        register(cast.ann, cast.inst_a, name="小二", birth=months_before(TODAY, 30))
+    assert exc.value.code == "too_old" and "不满30个月" in exc.value.message
+    twelve = register(cast.ann, cast.inst_a, name="小三", birth=months_before(TODAY, 12))
+    services.enrollment_start(by=cast.ann, child=twelve, care_class=care_class, start_date=TODAY)
+
+
+def test_a_home_childcare_point_has_no_six_month_floor(cast: Cast) -> None:
+    cast.inst_a.kind = InstitutionKind.HOME_POINT
+    cast.inst_a.save()
+    group = make_class(cast.inst_a, class_type=ClassType.HOME_GROUP, planned_size=5, name="看护组")
+    baby = register(cast.ann, cast.inst_a, name="小一", birth=months_before(TODAY, 3))
+    services.enrollment_start(by=cast.ann, child=baby, care_class=group, start_date=TODAY)
+    assert Enrollment.objects.filter(care_class=group).count() == 1
+
+
+def test_the_institutions_declared_ages_narrow_the_band(cast: Cast) -> None:
+    cast.inst_a.min_age_months, cast.inst_a.max_age_months = 12, 24
+    cast.inst_a.save()
+    care_class = make_class(cast.inst_a, class_type=ClassType.TODDLER, planned_size=15, name="托小班")
+    young = register(cast.ann, cast.inst_a, name="小一", birth=months_before(TODAY, 10))
+    assert "最小收托月龄为12个月" in _refused_for_age(cast.ann, young, care_class)
+    old = register(cast.ann, cast.inst_a, name="小二", birth=months_before(TODAY, 25))
+    assert "最大收托月龄为24个月" in _refused_for_age(cast.ann, old, care_class)
+    fits = register(cast.ann, cast.inst_a, name="小三", birth=months_before(TODAY, 24))
+    services.enrollment_start(by=cast.ann, child=fits, care_class=care_class, start_date=TODAY)
+
+
+def test_a_mixed_class_takes_children_of_18_months_or_more_as_cls04_says(cast: Cast) -> None:
+    mixed = make_class(cast.inst_a, class_type=ClassType.MIXED, planned_size=18, name="混龄班")
+    young = register(cast.ann, cast.inst_a, name="小一", birth=months_before(TODAY, 17))
+    assert "CLS-04" in _refused_for_age(cast.ann, young, mixed)
+    ok = register(cast.ann, cast.inst_a, name="小二", birth=months_before(TODAY, 18))
+    services.enrollment_start(by=cast.ann, child=ok, care_class=mixed, start_date=TODAY)
 
 
 def test_a_child_of_35_months_is_enrolled_and_of_36_months_refused(cast: Cast) -> None:
@@ -366,7 +415,7 @@ def test_a_child_is_corrected_with_its_version_and_an_id_only_with_consent(cast:
 
 
 def test_the_demo_fills_classes_within_their_caps_and_caregivers_once(cast: Cast) -> None:
-    from tuoyu.children.rules import class_size_cap
+    from tuoyu.children.policy import class_size_cap
     from tuoyu.core.demo.children import demo_children_create
     from tuoyu.core.demo.staff import demo_staff_create
     from tuoyu.staff.models import ClassAssignment
