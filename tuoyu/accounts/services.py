@@ -57,6 +57,9 @@ def membership_grant(
     authority: str = "",
     by: User | None = None,
 ) -> Membership:
+    """Give a user a role where it applies (or reactivate it). A role the user did not hold before revokes
+    their active API tokens, as removing one does: a token acts with all its owner's roles, and one issued
+    for a clerk's system must not turn into an administrator's credential."""
     from tuoyu.accounts.models import Role
 
     if role == Role.REGISTRATION_CLERK and not authority:
@@ -71,12 +74,17 @@ def membership_grant(
             "authority": authority if role == Role.REGISTRATION_CLERK else "",
         },
     )
+    changed = created
     if not created and (not membership.is_active or (authority and membership.authority != authority)):
         membership.is_active = True
         if authority and role == Role.REGISTRATION_CLERK:
             membership.authority = authority
         membership.save(update_fields=["is_active", "authority"])
+        changed = True
     audit_record("membership.grant", obj=membership, actor=by, after=model_snapshot(membership))
+    if changed:
+        # A token acts with all its owner's roles: one minted before this grant must not gain the new one.
+        _api_tokens_revoke_all(user=user, reason=TokenRevocation.ROLE_CHANGE, by=by)
     user.__dict__.pop("_membership_cache", None)
     return membership
 

@@ -18,10 +18,11 @@ from django.test import Client
 from django.utils import timezone
 
 from tuoyu.accounts.models import ApiToken, Membership, TokenRevocation
-from tuoyu.accounts.services import api_token_create, api_token_revoke, password_change
+from tuoyu.accounts.services import api_token_create, api_token_revoke, membership_grant, password_change
 from tuoyu.audit.models import Event, Outcome
 from tuoyu.core.problems import PROBLEM_CONTENT_TYPE
 from tuoyu.notifications.models import Notification
+from tuoyu.regions.models import Region
 from tuoyu.testing.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +217,17 @@ def test_revoked_tokens_stay_refused_and_each_refusal_is_audited(cast: Any, logi
         assert not works(secret)
     rejects = Event.objects.filter(action="api_token.reject", object_id=str(token.pk))
     assert [e.detail["reason"] for e in rejects] == ["revoked", "revoked"]
+
+
+def test_a_new_role_revokes_the_users_tokens(cast: Any) -> None:
+    # A token minted for a regulator's system must not become a system admin's credential.
+    tokens = tokens_of(cast.alice)
+    membership_grant(user=cast.alice, role="system_admin", by=cast.sam)
+    assert_only_active_revoked(tokens, TokenRevocation.ROLE_CHANGE, cast.sam)
+
+
+def test_granting_a_role_the_user_already_holds_keeps_the_tokens(cast: Any) -> None:
+    token, secret = api_token_create(user=cast.alice, name="登记系统")
+    membership_grant(user=cast.alice, role="regulator", region=Region.objects.get(code="430202"), by=cast.sam)
+    token.refresh_from_db()
+    assert token.revoked_at is None and works(secret)
