@@ -26,20 +26,24 @@ from tuoyu.core.scoping import DeniedNotFound, record_denial
 logger = logging.getLogger("tuoyu.api")
 
 
-def _bind(request: HttpRequest, user: Any) -> Any:
+def _bind(request: HttpRequest, user: Any, *, api_token: Any = None) -> Any:
+    """Who the request acts for, and how it proved it: ``request.auth_token`` (and the request context) hold
+    the API token when there was one, None for a browser session."""
     request.user = user
-    context.set_current(context.RequestContext(user=user, ip=context.client_ip(request)))
+    request.auth_token = api_token
+    context.set_current(context.RequestContext(user=user, ip=context.client_ip(request), api_token=api_token))
     return user
 
 
 class TokenAuth(HttpBearer):
-    """Authorization: Bearer tuoyu_…  — a personal API token, acting with its owner's permissions."""
+    """Authorization: Bearer tuoyu_…  — a personal API token, acting with its owner's permissions (except
+    minting tokens, which needs the browser session: ``api_token_create``)."""
 
     openapi_description = "个人API令牌 / personal API token"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        return _bind(request, user) if user else None
+        api_token = api_token_authenticate(token)
+        return _bind(request, api_token.user, api_token=api_token) if api_token else None
 
 
 class VerifiedSessionAuth(SessionAuth):

@@ -107,8 +107,15 @@ def token_list(request: HttpRequest):  # noqa: ANN201
     return selectors.api_token_list(viewer=request.user)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, summary="创建令牌（仅显示一次）/ create a token")
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut},
+    summary="创建令牌（仅显示一次）/ create a token",
+    description="只能用登录会话创建；用API令牌调用时返回403 `token_cannot_mint`。/ Needs the browser session: "
+    "a request authenticated with an API token is refused with 403 `token_cannot_mint`.",
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
+    # The service refuses a token-authenticated request itself (it reads the request context).
     token, full = services.api_token_create(user=request.user, name=payload.name, days=payload.days)
     return Status(201, {**_token_out(token), "token": full})
 

@@ -160,8 +160,21 @@ def _hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class TokenRevocation(models.TextChoices):
+    """Why a token was revoked (吊销原因): its owner did it, or a change to the account ended it."""
+
+    OWNER = "owner", _("本人吊销")
+    PASSWORD_CHANGE = "password_change", _("密码已修改")
+    ACCOUNT_DISABLED = "account_disabled", _("账号已停用")
+    ROLE_CHANGE = "role_change", _("角色已变更")
+
+
 class ApiToken(models.Model):
     """A personal API token (个人API令牌, for systems such as registration authorities). Only its hash is stored.
+
+    A token acts with its owner's whole permissions but cannot mint tokens (that needs the browser session).
+    It ends when its owner revokes it, when it expires, and when the account changes under it: a password
+    change, deactivation or any role change revokes every active token of the owner (``revoked_reason``).
 
     Every token created since expiry was introduced has an ``expires_at`` (等保2.0: credentials have a lifetime,
     ``settings.API_TOKEN_DAYS`` at most). Tokens created before that have none and work until revoked.
@@ -174,6 +187,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # Empty for tokens revoked before the reason was kept (and for active ones).
+    revoked_reason = models.CharField(
+        _("吊销原因"), max_length=24, choices=TokenRevocation.choices, blank=True, default=""
+    )
     # Null only for tokens created before expiry existed: those keep working until revoked.
     expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
     # When tick told the owner that this token expires soon (once per token).

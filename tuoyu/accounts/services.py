@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.models import ApiToken, Membership, PasswordHistory, User
+from tuoyu.accounts.models import ApiToken, Membership, PasswordHistory, TokenRevocation, User
 from tuoyu.audit.models import Outcome
 from tuoyu.audit.services import audit_record, model_snapshot
-from tuoyu.core import scoping
+from tuoyu.core import context, scoping
 from tuoyu.core.errors import DomainError, PermissionDenied
 from tuoyu.core.validators import validate_id_number, validate_mobile
 
@@ -57,6 +57,9 @@ def membership_grant(
     authority: str = "",
     by: User | None = None,
 ) -> Membership:
+    """Give a user a role where it applies (or reactivate it). A role the user did not hold before revokes
+    their active API tokens, as removing one does: a token acts with all its owner's roles, and one issued
+    for a clerk's system must not turn into an administrator's credential."""
     from tuoyu.accounts.models import Role
 
     if role == Role.REGISTRATION_CLERK and not authority:
@@ -71,19 +74,28 @@ def membership_grant(
             "authority": authority if role == Role.REGISTRATION_CLERK else "",
         },
     )
+    changed = created
     if not created and (not membership.is_active or (authority and membership.authority != authority)):
         membership.is_active = True
         if authority and role == Role.REGISTRATION_CLERK:
             membership.authority = authority
         membership.save(update_fields=["is_active", "authority"])
+        changed = True
     audit_record("membership.grant", obj=membership, actor=by, after=model_snapshot(membership))
+    if changed:
+        # A token acts with all its owner's roles: one minted before this grant must not gain the new one.
+        _api_tokens_revoke_all(user=user, reason=TokenRevocation.ROLE_CHANGE, by=by)
     user.__dict__.pop("_membership_cache", None)
     return membership
 
 
 @transaction.atomic
 def password_change(*, user: User, new_password: str) -> User:
-    """Set a new password after the policy (length, classes, username, history) accepts it."""
+    """Set a new password after the policy (length, classes, username, history) accepts it.
+
+    Every active API token of the user is revoked with it (a leaked password may have minted them); the
+    owner is told in their notifications. This is the one place a password is changed — the user's own
+    change and the forced change of an expired password both come here."""
     validate_password(new_password, user)
     if user.password:
         PasswordHistory.objects.create(user=user, password=user.password)
@@ -93,6 +105,7 @@ def password_change(*, user: User, new_password: str) -> User:
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
     audit_record("user.password_change", obj=user, actor=user)
+    _api_tokens_revoke_all(user=user, reason=TokenRevocation.PASSWORD_CHANGE, by=user)
     return user
 
 
@@ -117,10 +130,33 @@ def user_pii_reveal(*, viewer: User, user_id: int, field: str) -> str:
     return getattr(target, field)
 
 
-@transaction.atomic
 def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
     """A new token valid for ``days`` (default and maximum: settings.API_TOKEN_DAYS); the full secret is
-    returned once and only its hash is kept. The audit event records the lifetime, never the secret."""
+    returned once and only its hash is kept. The audit event records the lifetime, never the secret.
+
+    A request authenticated with an API token may not mint tokens (``token_cannot_mint``, 403, audited as
+    denied): a token could otherwise hand out a longer-lived copy of itself that survives its revocation.
+    Minting needs the browser session, with the second factor where the role requires it. The token comes
+    from the request context (``TokenAuth`` puts it there), so no caller can forget to pass it.
+    """
+    via = context.current().api_token
+    if via is not None:
+        # Recorded before raising and outside the creation's transaction, so the refusal stays in the trail.
+        audit_record(
+            "api_token.create",
+            object_type="accounts.apitoken",
+            actor=user,
+            outcome=Outcome.DENIED,
+            detail={"reason": "token_cannot_mint", "via_token": via.pk, "via_prefix": via.key_prefix},
+        )
+        raise PermissionDenied(
+            "token_cannot_mint", _("API令牌不能用来创建令牌，请登录网页在“API令牌”页面创建。")
+        )
+    return _api_token_create(user=user, name=name, days=days)
+
+
+@transaction.atomic
+def _api_token_create(*, user: User, name: str, days: int | None) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise DomainError("token_name_required", _("请填写令牌名称。"), field="name")
@@ -157,16 +193,72 @@ def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """The owner revokes one of their tokens (by session or with a token of their own; another user's
+    answers 404)."""
     token = scoping.get_scoped_or_404(user, "change", ApiToken.objects.select_for_update(), pk=token_id)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_reason = TokenRevocation.OWNER
+        token.save(update_fields=["revoked_at", "revoked_reason"])
         audit_record("api_token.revoke", obj=token, actor=user, after={"revoked_at": token.revoked_at})
     return token
 
 
-def api_token_authenticate(full: str) -> User | None:
-    """The active owner of a presented token, or None. Failures are audited without the secret."""
+def _api_tokens_revoke_all(*, user: User, reason: str, by: User | None) -> int:
+    """Revoke every active token of ``user`` in the caller's transaction, because the account changed under
+    them (``reason``: password change, deactivation, role change). Each revocation is audited like the
+    owner's own, with the reason; tokens already revoked or expired stay as they are. The owner is told in
+    their notifications (a count and a link, no secrets). Returns how many were revoked."""
+    from django.db.models import Q
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
+    from tuoyu.notifications.services import notify
+
+    now = timezone.now()
+    tokens = list(
+        ApiToken.objects.select_for_update()
+        .filter(user=user, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("pk")
+    )
+    if not tokens:
+        return 0
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now, revoked_reason=reason)
+    for token in tokens:
+        audit_record(
+            "api_token.revoke",
+            obj=token,
+            actor=by,
+            after={"revoked_at": now},
+            detail={"reason": reason},
+        )
+    bodies = {
+        TokenRevocation.PASSWORD_CHANGE: gettext_lazy(
+            "您的密码已修改，您名下{n}个有效的API令牌已同时吊销，使用它们的对接系统将无法调用接口。"
+            "如需继续对接，请创建新令牌并更换。"
+        ),
+        TokenRevocation.ACCOUNT_DISABLED: gettext_lazy(
+            "您的账号已停用，您名下{n}个有效的API令牌已同时吊销。"
+        ),
+        TokenRevocation.ROLE_CHANGE: gettext_lazy(
+            "您的角色授权已变更，您名下{n}个有效的API令牌已同时吊销（令牌按账号的全部权限行事，"
+            "角色变更后须重新创建）。如需继续对接，请创建新令牌并更换。"
+        ),
+    }
+    notify(
+        recipients=[user],
+        kind="api_token.revoked",
+        title=gettext_lazy("API令牌已吊销"),
+        body=format_lazy(bodies[reason], n=len(tokens)),
+        link="/accounts/tokens/",
+    )
+    return len(tokens)
+
+
+def api_token_authenticate(full: str) -> ApiToken | None:
+    """The presented token, if it is active and its owner too (``token.user``), or None. Failures are
+    audited without the secret."""
     from tuoyu.accounts.models import TOKEN_PREFIX
 
     if not full or not full.startswith(TOKEN_PREFIX) or len(full) > 200:
@@ -196,7 +288,7 @@ def api_token_authenticate(full: str) -> User | None:
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 def api_token_expiry_reminders_send(*, now: dt.datetime | None = None) -> int:
@@ -317,6 +409,9 @@ def account_create(
 
 @transaction.atomic
 def membership_revoke(*, by: User, membership_id: int) -> Membership:
+    """A system admin ends one of a user's roles. Every active API token of that user is revoked with it:
+    a token acts with its owner's whole permissions, so any role change invalidates what it was issued
+    for (the owner mints new ones for what they still may do)."""
     _require_admin(by)
     membership = scoping.get_scoped_or_404(
         by, "change", Membership.objects.select_for_update(), pk=membership_id
@@ -324,16 +419,22 @@ def membership_revoke(*, by: User, membership_id: int) -> Membership:
     if membership.user_id == by.pk and membership.role == "system_admin":
         raise DomainError("cannot_revoke_self_admin", _("不能撤销自己的系统管理员角色。"))
     before = model_snapshot(membership)
+    was_active = membership.is_active
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(
         "membership.revoke", obj=membership, actor=by, before=before, after=model_snapshot(membership)
     )
+    if was_active:
+        _api_tokens_revoke_all(user=membership.user, reason=TokenRevocation.ROLE_CHANGE, by=by)
+    membership.user.__dict__.pop("_membership_cache", None)
     return membership
 
 
 @transaction.atomic
 def account_set_active(*, by: User, user_id: int, active: bool) -> User:
+    """A system admin enables or disables an account. Disabling revokes the user's active API tokens (an
+    inactive owner's tokens are refused anyway; revoked, they stay dead if the account is enabled again)."""
     _require_admin(by)
     target = scoping.get_scoped_or_404(by, "change", User.objects.select_for_update(), pk=user_id)
     if target.pk == by.pk and not active:
@@ -348,4 +449,6 @@ def account_set_active(*, by: User, user_id: int, active: bool) -> User:
         before=before,
         after=model_snapshot(target, ["is_active"]),
     )
+    if not active:
+        _api_tokens_revoke_all(user=target, reason=TokenRevocation.ACCOUNT_DISABLED, by=by)
     return target

@@ -11,6 +11,9 @@ from typing import Any
 class RequestContext:
     user: Any = None
     ip: str | None = None
+    # The personal API token the request was authenticated with; None for a browser session (or no request).
+    # Services that must not be reached with a token alone (minting tokens) read it here.
+    api_token: Any = None
 
 
 _EMPTY = RequestContext()

@@ -302,14 +302,28 @@ def test_token_lifecycle_create_use_list_revoke(cast: Cast, login: Any) -> None:
     assert Event.objects.filter(action="api_token.revoke", object_id=str(created["id"])).exists()
 
 
-def test_a_token_cannot_be_used_to_mint_or_revoke_without_its_own_auth(cast: Cast, login: Any) -> None:
-    # Bearer requests are not CSRF-checked (no cookie is involved); they act for the token's owner only.
+def test_a_token_cannot_mint_a_token(cast: Cast, login: Any) -> None:
+    # Bearer requests are not CSRF-checked (no cookie is involved), and a token may not hand out another:
+    # a longer-lived child would outlive its parent's revocation. Minting needs the browser session.
     token, secret = _token_for(cast.bob)
     response = Client().post(
-        "/api/v1/tokens", {"name": "自动化"}, content_type="application/json", **bearer(secret)
+        "/api/v1/tokens", {"name": "自动化", "days": 180}, content_type="application/json", **bearer(secret)
     )
-    assert response.status_code == 201
-    assert ApiToken.objects.get(pk=response.json()["id"]).user == cast.bob
+    body = assert_problem(response, 403)
+    assert body["type"] == "urn:tuoyu:problem:token_cannot_mint"
+    assert [e["code"] for e in body["errors"]] == ["token_cannot_mint"]
+    assert list(ApiToken.objects.filter(user=cast.bob)) == [token]
+    refusal = Event.objects.get(action="api_token.create", outcome=Outcome.DENIED)
+    assert refusal.outcome == Outcome.DENIED and refusal.actor_id == cast.bob.pk
+    assert refusal.detail == {
+        "reason": "token_cannot_mint",
+        "via_token": token.pk,
+        "via_prefix": token.key_prefix,
+    }
+    assert secret not in json.dumps(refusal.detail)
+    # The same token still reads, and may revoke its owner's tokens (itself included).
+    assert Client().get("/api/v1/tokens", **bearer(secret)).status_code == 200
+    assert Client().delete(f"/api/v1/tokens/{token.pk}", **bearer(secret)).status_code == 204
 
 
 def _token_for(user: Any) -> tuple[ApiToken, str]:
