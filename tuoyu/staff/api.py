@@ -28,6 +28,7 @@ from tuoyu.staff.models import (
     Person,
     Sex,
     StaffRole,
+    TrainingKind,
 )
 
 router = Router(tags=["staff"])
@@ -95,6 +96,7 @@ class BackgroundCheckOut(Schema):
 class TrainingOut(Schema):
     id: int
     year: int
+    kind: TrainingKind = Field(description="post 岗位培训（计入 STF-08）/ other 其他培训")
     hours: Decimal
     topic: str
 
@@ -162,6 +164,9 @@ class BackgroundCheckIn(Schema):
 
 class TrainingIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
+    kind: TrainingKind = Field(
+        TrainingKind.OTHER, description="post 岗位培训（负责人的60学时只计此类，STF-08）/ other 其他培训"
+    )
     hours: Decimal = Field(..., gt=0, le=2000, max_digits=5, decimal_places=1)
     topic: str = Field(..., max_length=200, pattern=NO_NUL)
 

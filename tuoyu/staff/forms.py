@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.staff.models import CertificateKind, CheckKind, CheckResult, Sex, StaffRole
+from tuoyu.staff.models import CertificateKind, CheckKind, CheckResult, Sex, StaffRole, TrainingKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -63,6 +63,11 @@ class BackgroundCheckForm(forms.Form):
 
 class TrainingForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(
+        label=_("培训类别"),
+        choices=TrainingKind.choices,
+        help_text=_("负责人的岗位培训学时计入合规评估（STF-08）；其他培训只作记录。"),
+    )
     hours = forms.DecimalField(label=_("学时"), min_value=0, max_value=2000, max_digits=5, decimal_places=1)
     topic = forms.CharField(label=_("培训内容"), max_length=200)
 

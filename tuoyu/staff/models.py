@@ -256,11 +256,23 @@ class BackgroundCheck(models.Model):
         return f"{self.get_kind_display()} {self.checked_on}"
 
 
+class TrainingKind(models.TextChoices):
+    """What the training was for: STF-08 counts only the post training (岗位培训) the head of an institution
+    must take (WS/T 821-2023 5.2.1); other training (继续教育, first aid, …) is kept but does not count there."""
+
+    POST = "post", _("岗位培训")
+    OTHER = "other", _("其他培训（继续教育等）")
+
+
 class TrainingRecord(models.Model):
-    """培训: hours of training in a year (继续教育)."""
+    """培训: hours of training in a year, and whether it was the post's own training."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="training_records")
     year = models.PositiveSmallIntegerField(_("年度"))
+    # Records made before the kind existed became "other": nobody said they were post training.
+    kind = models.CharField(
+        _("培训类别"), max_length=10, choices=TrainingKind.choices, default=TrainingKind.OTHER
+    )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
     topic = models.CharField(_("培训内容"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)

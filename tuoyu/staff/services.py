@@ -39,6 +39,7 @@ from tuoyu.staff.models import (
     Person,
     Sex,
     StaffRole,
+    TrainingKind,
     TrainingRecord,
 )
 
@@ -377,8 +378,12 @@ def background_check_add(
 
 
 @transaction.atomic
-def training_add(*, by: User, person_id: int, year: int | None, hours: Any, topic: str) -> TrainingRecord:
+def training_add(
+    *, by: User, person_id: int, year: int | None, hours: Any, topic: str, kind: str = TrainingKind.OTHER
+) -> TrainingRecord:
     person = _person_for_change(by, person_id)
+    if kind not in TrainingKind.values:
+        raise DomainError("invalid", _("请选择培训类别。"), field="kind")
     if not isinstance(year, int) or year < 2000 or year > _today().year:
         raise DomainError("invalid_year", _("年度应在2000年至今年之间。"), field="year")
     try:
@@ -388,12 +393,12 @@ def training_add(*, by: User, person_id: int, year: int | None, hours: Any, topi
     if not amount.is_finite() or amount <= 0 or amount > MAX_TRAINING_HOURS:
         raise DomainError("invalid", _("学时应大于0且不超过2000。"), field="hours")
     topic = _text(topic, field_name="topic", label=_("培训内容"), limit=200)
-    record = TrainingRecord.objects.create(person=person, year=year, hours=amount, topic=topic)
+    record = TrainingRecord.objects.create(person=person, year=year, hours=amount, topic=topic, kind=kind)
     audit_record(
         "staff.training_add",
         obj=record,
         actor=by,
-        after={"person": person.pk, "year": year, "hours": amount, "topic": topic},
+        after={"person": person.pk, "year": year, "kind": kind, "hours": amount, "topic": topic},
     )
     return record
 

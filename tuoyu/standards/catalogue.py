@@ -927,7 +927,7 @@ def _stf07(ctx: Context, p: Mapping[str, Any]) -> Outcome:
 
 
 def _stf08(ctx: Context, p: Mapping[str, Any]) -> Outcome:
-    from tuoyu.staff.models import StaffRole
+    from tuoyu.staff.models import StaffRole, TrainingKind
 
     if not ctx.employments:
         return _no_staff()
@@ -941,14 +941,17 @@ def _stf08(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     needed = Decimal(str(p["min_hours"]))
     short, done = [], []
     for e in directors:
-        # WS/T 821 5.2.1 asks for 60 hours of 岗位培训 without naming a period, so the hours of every recorded
-        # year count (a yearly reading would fail a director who trained fully before taking the post).
-        hours = sum((r.hours for r in e.person.training_records.all()), Decimal(0))
+        # WS/T 821 5.2.1 asks for 60 hours of 岗位培训 without naming a period, so the post training of every
+        # recorded year counts (a yearly reading would fail a director who trained fully before taking the
+        # post); training of other kinds (继续教育, first aid …) does not.
+        hours = sum(
+            (r.hours for r in e.person.training_records.all() if r.kind == TrainingKind.POST), Decimal(0)
+        )
         facts = {"name": e.person.name, "h": _m2(hours), "n": _m2(needed)}
         if hours < needed:
-            short.append(_("负责人%(name)s的培训记录共%(h)s学时，少于%(n)s学时") % facts)
+            short.append(_("负责人%(name)s的岗位培训记录共%(h)s学时，少于%(n)s学时") % facts)
         else:
-            done.append(_("负责人%(name)s的培训记录共%(h)s学时") % facts)
+            done.append(_("负责人%(name)s的岗位培训记录共%(h)s学时") % facts)
     if short:
         return _o(
             WARN,

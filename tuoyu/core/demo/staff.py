@@ -17,7 +17,7 @@ from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mo
 from tuoyu.core.errors import DomainError
 from tuoyu.institutions.models import InstitutionKind
 from tuoyu.staff import services
-from tuoyu.staff.models import CheckKind, Employment, StaffRole
+from tuoyu.staff.models import CheckKind, Employment, StaffRole, TrainingKind
 
 CAREGIVERS_PER_CENTRE = 8  # enough for a centre's three demo classes at the RAT-01 ratios
 EXPIRED_HEALTH, EXPIRING_HEALTH = (
@@ -137,6 +137,7 @@ def demo_staff_create(*, seed: int = 2026, progress: Callable[[str, int, int], N
                 if director
                 else rng.choice([8, 12, 16, 24]),
                 topic="托育机构负责人岗位培训" if director else "婴幼儿照护",
+                kind=TrainingKind.POST if director else TrainingKind.OTHER,
             )
         if progress and n % 25 == 0:
             progress("staff", n, len(admins))

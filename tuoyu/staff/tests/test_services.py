@@ -262,6 +262,14 @@ def test_background_checks_and_training_are_recorded_and_checked(cast) -> None:
         services.training_add(by=cast.ann, person_id=person.pk, year=TODAY().year, hours="-1", topic="x")
     with refused("year"):
         services.training_add(by=cast.ann, person_id=person.pk, year=TODAY().year + 1, hours="1", topic="x")
+    with refused("kind"):
+        services.training_add(
+            by=cast.ann, person_id=person.pk, year=TODAY().year, hours="1", topic="x", kind="z"
+        )
+    post = services.training_add(
+        by=cast.ann, person_id=person.pk, year=TODAY().year, hours="60", topic="负责人岗位培训", kind="post"
+    )
+    assert post.kind == "post" and post.get_kind_display() == "岗位培训"
     row = selectors.roster(viewer=cast.ann, institution=cast.inst_a)[0]
     assert row.missing_checks == ["无犯罪记录证明"]
     assert row.health_expired  # no health certificate at all
