@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from tuoyu.audit.checkpoints import checkpoint_append, checkpoint_read
 from tuoyu.audit.models import GENESIS_HASH, Event, Outcome
 from tuoyu.core import context
 from tuoyu.core.crypto import UnknownKeyError
+from tuoyu.core.masking import mask_id_number, mask_mobile
+from tuoyu.core.validators import id_check_character
 
 _LOCK_KEY = 727_701  # pg advisory lock id for appending to the chain
 
@@ -29,6 +32,39 @@ def _jsonable(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+# A whole 18-character ID number or an 11-digit mainland mobile (optionally +86), standing alone or inside
+# text, but not a run of digits inside a longer token such as a hash or a serial number.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<![0-9A-Za-z+])((?:\+|00)?86[- ]?)?(1[3-9]\d{9})(?![0-9A-Za-z])")
+
+
+def _mask_text(text: str) -> str:
+    def id_number(match: re.Match[str]) -> str:
+        number = match.group(1).upper()
+        return mask_id_number(number) if id_check_character(number[:17]) == number[17] else match.group(0)
+
+    text = _ID_RE.sub(id_number, text)
+    return _MOBILE_RE.sub(lambda m: (m.group(1) or "") + mask_mobile(m.group(2)), text)
+
+
+def _mask_personal_data(value: Any) -> Any:
+    """The same JSON value with every full ID number (valid check character) and mobile number masked.
+
+    A guard, not the rule: callers leave personal data out of before/after/detail (``model_snapshot`` skips
+    encrypted fields), but one forgotten field must not put a clear number into a table that is never
+    changed or deleted for at least 180 days."""
+    if isinstance(value, str):
+        return _mask_text(value) if len(value) >= 11 else value
+    if isinstance(value, dict):
+        return {key: _mask_personal_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask_personal_data(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and 13_000_000_000 <= value < 20_000_000_000:
+        masked = _mask_text(str(value))
+        return value if masked == str(value) else masked
+    return value
 
 
 def _clean_ip(value: str | None) -> str | None:
@@ -83,9 +119,9 @@ def audit_record(
             object_type=object_type,
             object_id=str(object_id),
             outcome=outcome,
-            before=_jsonable(before),
-            after=_jsonable(after),
-            detail=_jsonable(detail),
+            before=_mask_personal_data(_jsonable(before)),
+            after=_mask_personal_data(_jsonable(after)),
+            detail=_mask_personal_data(_jsonable(detail)),
             prev_hash=last or GENESIS_HASH,
         )
         event.seal()
