@@ -254,6 +254,18 @@ TUOYU_STANDARDS_OVERRIDES = __import__("json").loads(os.environ.get("TUOYU_STAND
 AUDIT_RETENTION_DAYS = env_int("TUOYU_AUDIT_RETENTION_DAYS", 365)
 if AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("TUOYU_AUDIT_RETENTION_DAYS must be at least 180 (等保2.0 三级).")
+# The audit key MACs every event and every head checkpoint, so whoever can write the database but does not
+# hold the key cannot rewrite or cut off the trail unnoticed. Like the field keys: TUOYU_AUDIT_KEY
+# (comma-separated base64 32-byte keys, the first signs) or the key file var/audit.keys, generated on
+# first use; never in the database. A key of its own, not derived from the field key, so rotating and
+# retiring field keys never makes old events unverifiable.
+AUDIT_KEY = os.environ.get("TUOYU_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(os.environ.get("TUOYU_AUDIT_KEY_FILE", VAR_DIR / "audit.keys"))
+# Head checkpoints (`tuoyu tick`, `tuoyu audit-checkpoint`, every prune) are appended here, outside the
+# audit table; copy the file off the machine (docs/operations.md).
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("TUOYU_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
+)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

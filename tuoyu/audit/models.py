@@ -10,7 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.core.crypto import audit_mac
+
 GENESIS_HASH = "0" * 64
+# Domain separation: an event MAC can never be mistaken for a checkpoint MAC made with the same key.
+EVENT_MAC_LABEL = b"tuoyu audit event v2\x00"
 
 
 class AppendOnlyError(Exception):
@@ -40,6 +44,13 @@ class Event(models.Model):
 
     ``hash`` covers this event's content and ``prev_hash`` (the previous event's hash), so any change to
     a stored event, or a removed one, breaks the chain that ``tuoyu audit-verify`` walks.
+
+    ``hash`` is an HMAC-SHA256 under the audit key named by ``mac_key`` (core.crypto.audit_keyring), a key
+    the database does not hold: whoever can write the table but lacks the key cannot recompute the chain
+    after changing it. Events written before keyed hashes existed have no ``mac_key`` and keep their plain
+    SHA-256 (version 1); they are verified as they are, never re-hashed, because re-hashing would vouch with
+    the key for content the key never saw. The first keyed event's ``prev_hash`` is the last plain one's
+    hash, which pins the older part of the chain; no plain event may follow a keyed one.
     """
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -63,6 +74,8 @@ class Event(models.Model):
     detail = models.JSONField(_("详情"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Id of the audit key whose HMAC ``hash`` is; NULL for the version-1 events hashed with plain SHA-256.
+    mac_key = models.CharField(max_length=8, null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -102,7 +115,15 @@ class Event(models.Model):
         ).encode()
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        """This event's hash as its version computes it: the HMAC under ``mac_key``, or plain SHA-256 for a
+        version-1 event. Raises core.crypto.UnknownKeyError if ``mac_key`` is not in the audit keyring."""
+        if self.mac_key is None:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        return audit_mac(EVENT_MAC_LABEL + self.canonical(), kid=self.mac_key)[1]
+
+    def seal(self) -> None:
+        """Set ``mac_key`` and ``hash`` for a new event, under the current audit key."""
+        self.mac_key, self.hash = audit_mac(EVENT_MAC_LABEL + self.canonical())
 
 
 class PruneGuard(models.Model):

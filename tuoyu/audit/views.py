@@ -33,6 +33,7 @@ CSV_COLUMNS = [
     "detail",
     "prev_hash",
     "hash",
+    "mac_key",  # which audit key the hash is a MAC under (empty: plain SHA-256, from before keyed hashes)
 ]
 
 

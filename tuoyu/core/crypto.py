@@ -7,6 +7,11 @@ key is put first; `tuoyu rotate-field-key` re-seals every value with the new key
 blind indexes, which are keyed from the current key.
 
 Stored form: ``<key id>$<urlsafe base64 of nonce(12) || ciphertext || tag(16)>``.
+
+The audit key (HMAC-SHA256 of audit events and checkpoints) is a keyring of its own, loaded the same way
+from TUOYU_AUDIT_KEY or settings.AUDIT_KEY_FILE (var/audit.keys): the first key signs, the others only
+verify. It is not derived from the field key, so retiring an old field key never leaves audit events
+that can no longer be checked, and neither key is ever stored in the database.
 """
 
 from __future__ import annotations
@@ -61,6 +66,10 @@ class Keyring:
         return hmac.new(self.current, b"tuoyu blind index v1", hashlib.sha256).digest()
 
 
+class UnknownKeyError(KeyError):
+    """A MAC names a key id that is not in the keyring."""
+
+
 def _parse_keys(lines: list[str], origin: str) -> Keyring:
     keys: dict[str, bytes] = {}
     first = None
@@ -71,14 +80,14 @@ def _parse_keys(lines: list[str], origin: str) -> Keyring:
         try:
             key = _b64decode(raw)
         except ValueError as exc:
-            raise ImproperlyConfigured(f"{origin}: a field key is not valid base64") from exc
+            raise ImproperlyConfigured(f"{origin}: a key is not valid base64") from exc
         if len(key) != 32:
-            raise ImproperlyConfigured(f"{origin}: a field key must be 32 bytes (AES-256)")
+            raise ImproperlyConfigured(f"{origin}: a key must be 32 bytes")
         kid = key_id(key)
         keys[kid] = key
         first = first or kid
     if first is None:
-        raise ImproperlyConfigured(f"{origin}: no field key")
+        raise ImproperlyConfigured(f"{origin}: no key")
     return Keyring(keys=keys, current_id=first)
 
 
@@ -86,21 +95,50 @@ def key_file_path() -> Path:
     return Path(settings.FIELD_KEY_FILE)
 
 
+def _key_file(path: Path) -> Keyring:
+    """The keys in a key file, which is created (0600, one new key) if it does not exist yet."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: read theirs
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(generate_key() + "\n")
+    return _parse_keys(path.read_text().splitlines(), str(path))
+
+
 @lru_cache(maxsize=1)
 def keyring() -> Keyring:
     if settings.FIELD_KEY:
         return _parse_keys(settings.FIELD_KEY.split(","), "TUOYU_FIELD_KEY")
-    path = key_file_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(generate_key() + "\n")
-    return _parse_keys(path.read_text().splitlines(), str(path))
+    return _key_file(key_file_path())
+
+
+@lru_cache(maxsize=1)
+def audit_keyring() -> Keyring:
+    if settings.AUDIT_KEY:
+        return _parse_keys(settings.AUDIT_KEY.split(","), "TUOYU_AUDIT_KEY")
+    return _key_file(Path(settings.AUDIT_KEY_FILE))
 
 
 def reset_keyring_cache() -> None:
     keyring.cache_clear()
+    audit_keyring.cache_clear()
+
+
+def audit_mac(message: bytes, *, kid: str | None = None) -> tuple[str, str]:
+    """(key id, HMAC-SHA256 hex) of a message under the current audit key, or under the key ``kid``.
+
+    Raises UnknownKeyError when ``kid`` is not in the audit keyring."""
+    ring = audit_keyring()
+    kid = kid or ring.current_id
+    try:
+        key = ring.keys[kid]
+    except KeyError:
+        raise UnknownKeyError(kid) from None
+    return kid, hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def encrypt(plaintext: str, *, context: str) -> str:

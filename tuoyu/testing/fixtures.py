@@ -37,6 +37,14 @@ def ensure_regions() -> None:
         regions_load()
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Each test's own audit checkpoint file: its database rolls back after the test, a file would not,
+    and a checkpoint naming events another test rolled back would read as a truncated trail."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path_factory.mktemp("audit") / "audit-checkpoints.jsonl"
+    return settings.AUDIT_CHECKPOINT_FILE
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

@@ -31,11 +31,28 @@ def triggers_bypassed() -> Iterator[None]:
     yield
 
 
-def run_verify() -> tuple[int, str, str]:
+@contextmanager
+def prune_guard_opened() -> Iterator[None]:
+    """What audit_prune does to be let through the delete trigger, done by hand: insert the SQLite prune
+    guard row (PostgreSQL: set the prune flag). Raw SQL may then DELETE any event."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL tuoyu.audit_prune = 'on'")
+        else:
+            cur.execute("INSERT INTO audit_pruneguard (id) VALUES (1)")
+    yield
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL tuoyu.audit_prune = 'off'")
+        else:
+            cur.execute("DELETE FROM audit_pruneguard")
+
+
+def run_verify(*args: str) -> tuple[int, str, str]:
     """(exit code, stdout, stderr) of `tuoyu audit-verify`."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("audit_verify", stdout=out, stderr=err)
+        call_command("audit_verify", *args, stdout=out, stderr=err)
     except SystemExit as exc:
         return int(exc.code or 0), out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from tuoyu.audit.models import GENESIS_HASH, Event
-from tuoyu.audit.services import audit_record, audit_verify
+from tuoyu.audit.services import audit_checkpoint, audit_record, audit_verify
 from tuoyu.audit.tests.helpers import record_events, run_verify, triggers_bypassed
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,7 @@ def test_each_event_points_at_the_previous_events_hash() -> None:
 
 def test_audit_verify_says_ok_for_an_intact_chain() -> None:
     record_events(5)
+    audit_checkpoint()
     code, out, err = run_verify()
     assert code == 0
     assert f"OK: {Event.objects.count()} events, chain intact" in out

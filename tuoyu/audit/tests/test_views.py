@@ -143,6 +143,7 @@ def test_csv_export_has_a_bom_and_the_matching_rows(
     assert data[0][2] == "zhou"
     assert json.loads(data[0][header.index("after")]) == {"name": "新"}
     assert data[0][header.index("hash")] == trail["zhou_update"].hash
+    assert data[0][header.index("mac_key")] == trail["zhou_update"].mac_key
 
 
 def test_csv_export_defuses_spreadsheet_formulas(cast: Any, login: Any) -> None:

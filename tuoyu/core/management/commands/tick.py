@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tuoyu.audit.services import audit_prune
+from tuoyu.audit.services import audit_checkpoint, audit_prune
 from tuoyu.calendars.selectors import next_year_reminder
 from tuoyu.core.progress import Progress
 from tuoyu.institutions.services import filing_reminders_send
@@ -12,6 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
         deleted = audit_prune()
         self.stdout.write(f"audit retention: pruned {deleted} events")
+        checkpoint = audit_checkpoint()
+        self.stdout.write(f"audit checkpoint #{checkpoint['seq']}: head {checkpoint['last_id'] or '-'}")
         filing = filing_reminders_send()
         self.stdout.write(
             f"filing: reminded {filing.reminded} unfiled institutions, flagged {filing.flagged_overdue} overdue"
