@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core import crypto
+from tuoyu.core.dates import add_years
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.validators import validate_id_number
 from tuoyu.filings.models import MaterialKind
@@ -31,8 +32,6 @@ from tuoyu.institutions.models import Institution, InstitutionKind, PremisesTenu
 from tuoyu.regions.models import Region, RegionLevel
 
 ENCRYPTED = {"legal_rep_id_number", "director_id_number"}
-LEASE_MIN_YEARS = 3  # 设置标准: leased premises are held for at least three years at filing
-HOME_POINT_MAX_CAPACITY = 5  # 家庭托育点: at most five children
 
 
 @dataclass(frozen=True)
@@ -289,25 +288,26 @@ def form_problems(institution: Institution) -> list[tuple[str, str]]:
 
 
 def filing_rule_problems(institution: Institution) -> list[tuple[str, str]]:
-    """The filing rules an institution's facts must meet, as (field, message)."""
+    """The filing rules an institution's facts must meet, as (field, message). The numbers are the compliance
+    rules' parameters with the city's overrides (SIT-01's lease, RAT-02's home-point size), and the lease is
+    counted as SIT-01 counts it, so the form refuses exactly what the compliance page would fail."""
+    from tuoyu.standards.catalogue import RULES_BY_ID, params_for
+
     problems: list[tuple[str, str]] = []
     if institution.premises_tenure == PremisesTenure.LEASED:
         if not institution.lease_start or not institution.lease_end:
             problems.append(("lease_end", gettext("租赁场地须填写租赁起止日期。")))
         else:
-            start = institution.lease_start
-            try:
-                minimum = start.replace(year=start.year + LEASE_MIN_YEARS)
-            except ValueError:  # 29 February
-                minimum = start.replace(year=start.year + LEASE_MIN_YEARS, day=28)
-            if institution.lease_end < minimum:
-                problems.append(("lease_end", gettext("租赁场地的租期不得少于3年。")))
+            years = int(params_for(RULES_BY_ID["SIT-01"], institution.region_prefix)["min_lease_years"])
+            if institution.lease_end < add_years(institution.lease_start, years):
+                problems.append(("lease_end", gettext("租赁场地的租期不得少于%(y)d年。") % {"y": years}))
+    most = int(params_for(RULES_BY_ID["RAT-02"], institution.region_prefix)["max_children"])
     if (
         institution.kind == InstitutionKind.HOME_POINT
         and institution.capacity is not None
-        and institution.capacity > HOME_POINT_MAX_CAPACITY
+        and institution.capacity > most
     ):
-        problems.append(("capacity", gettext("家庭托育点收托人数不得超过5人。")))
+        problems.append(("capacity", gettext("家庭托育点收托人数不得超过%(n)d人。") % {"n": most}))
     if institution.serves_meals and not institution.food_licence_number.strip():
         problems.append(("food_licence_number", gettext("提供膳食须填写食品经营许可证编号。")))
     if institution.has_liability_insurance and not institution.insurance_policy_number.strip():

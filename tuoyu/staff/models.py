@@ -3,7 +3,6 @@ qualifications, the health certificate, background checks and yearly training â€
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -11,19 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.core.dates import add_months
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
 from tuoyu.core.masking import mask_id_number, mask_mobile
 from tuoyu.core.validators import Sex, normalize_id_number
 from tuoyu.institutions.models import CareClass, Institution
 
 HEALTH_CERTIFICATE_MONTHS = 12
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of the month when it has no such day: 29 Feb â†’ 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class StaffRole(models.TextChoices):

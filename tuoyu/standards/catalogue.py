@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tuoyu.core.dates import add_years
 from tuoyu.institutions.models import (
     AUTHORITY_FOR_LEGAL_PERSON,
     CHILDREN_ROOM_USES,
@@ -241,13 +242,6 @@ def _stf01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         _("负责人学历%(e)s，管理经验%(y)s年，岗位培训证书%(c)s。")
         % {"e": education, "y": years, "c": inst.director_training_certificate},
     )
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February → 1 March
-        return day.replace(year=day.year + years, month=3, day=1)
 
 
 def _sit01(ctx: Context, p: Mapping[str, Any]) -> Outcome:

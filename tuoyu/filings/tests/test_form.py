@@ -1,6 +1,7 @@
 """The initial filing's 备案书: filled by the institution, required before submission, seen by the reviewer,
 applied to the institution on acceptance — through the services, the pages and the API."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -38,6 +39,38 @@ def refused(cast, filing, field, **groups):
     filing.refresh_from_db()
     assert (filing.version, filing.facts, filing.changed_items) == before
     return exc.value.message
+
+
+def test_the_form_reads_sit01s_lease_and_rat02s_size_with_the_citys_overrides(cast, settings):
+    # The form once kept its own 3 years and 5 children, so a city's stricter rule passed the form and then
+    # failed on the compliance page (issue 10 §5).
+    from tuoyu.standards.engine import evaluate
+
+    settings.TUOYU_STANDARDS_OVERRIDES = {"4302": {"SIT-01": {"min_lease_years": 5}}}
+    filing = draft(cast)
+    four_years = {"lease_start": "2025-01-01", "lease_end": "2029-01-01"}
+    assert "不得少于5年" in refused(cast, filing, "lease_end", premises=four_years)
+    cast.inst_a.premises_tenure = "leased"
+    cast.inst_a.lease_start, cast.inst_a.lease_end = dt.date(2025, 1, 1), dt.date(2029, 1, 1)
+    cast.inst_a.save()
+    assert evaluate(cast.inst_a, on=dt.date(2026, 1, 1)).outcome("SIT-01").status == "fail"
+
+
+def test_a_lease_from_29_february_is_counted_alike_by_the_form_and_sit01(cast):
+    # 民法典 art. 203: three years from 29 February 2024 end on 28 February 2027, the month's last day.
+    from tuoyu.standards.engine import evaluate
+
+    filing = draft(cast)
+    leap = {"lease_start": "2024-02-29", "lease_end": "2027-02-28"}
+    fill_form(cast.ann, filing, premises=leap)
+    cast.inst_a.premises_tenure = "leased"
+    cast.inst_a.lease_start, cast.inst_a.lease_end = dt.date(2024, 2, 29), dt.date(2027, 2, 28)
+    cast.inst_a.save()
+    assert evaluate(cast.inst_a, on=dt.date(2026, 1, 1)).outcome("SIT-01").status == "pass"
+    cast.inst_a.lease_end = dt.date(2027, 2, 27)
+    cast.inst_a.save()
+    assert evaluate(cast.inst_a, on=dt.date(2026, 1, 1)).outcome("SIT-01").status == "fail"
+    assert "3年" in refused(cast, filing, "lease_end", premises={**leap, "lease_end": "2027-02-27"})
 
 
 # --- the service -----------------------------------------------------------------------------------------

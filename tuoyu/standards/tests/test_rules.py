@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tuoyu.core.dates import add_years
 from tuoyu.institutions.models import (
     CareClass,
     ClassType,
@@ -29,7 +30,6 @@ from tuoyu.standards.catalogue import (
     WARN,
     Context,
     Outcome,
-    add_years,
     params_for,
 )
 
