@@ -930,38 +930,95 @@ def _parse_row(
 
 
 def import_all_or_nothing(
-    result: ParseResult, apply_row: Callable[[Row], None], *, using: str | None = None
+    result: ParseResult,
+    apply_row: Callable[..., None] | None = None,
+    *,
+    check_row: Callable[[Row], Any] | None = None,
+    apply_all: Callable[[list[tuple[Row, Any]]], None] | None = None,
+    using: str | None = None,
 ) -> ImportOutcome:
-    """Apply every row in one transaction; keep it only if the whole file is good.
+    """Check every row, then write them all in one short transaction — or write nothing.
 
-    A file-level error applies nothing. Otherwise ``apply_row`` runs for every row that parsed
-    cleanly — each in a savepoint, so one row's database error does not stop the others — and its
-    ``ValidationError`` / ``DomainError`` (or an ``IntegrityError``) becomes that row's error: the
-    report then lists every problem of the file at once, and the user fixes them in one round. If any
-    row has an error, everything is rolled back (``on_commit`` callbacks included).
+    Two phases, so that a large file does not hold the database's write lock while it is validated
+    (SQLite has one writer; every login and API write waits behind an open write transaction):
+
+    1. ``check_row(row)`` runs for every row that parsed cleanly, *outside* any transaction. It may read
+       (lookups, uniqueness against the database) but must not write. Its ``ValidationError`` /
+       ``DomainError`` becomes that row's error; what it returns is the row's plan, handed to the write
+       phase. Every row is checked, so the report lists every problem of the file at once.
+    2. Only if every row of the file is good, one transaction writes them: ``apply_all(pairs)`` with
+       every ``(row, plan)`` — the bulk path — or else ``apply_row(row, plan)`` (``apply_row(row)`` when
+       there is no ``check_row``) for each row, each in a savepoint. A row error raised there (a
+       uniqueness race the check could not see, a rule only the service knows) is reported like the
+       others, and everything is rolled back (``on_commit`` callbacks included). ``apply_all`` reports
+       such errors with ``result.add_error`` (or raises for the file as a whole).
+
+    A file-level error writes nothing and opens no transaction.
     """
+    if (apply_row is None) == (apply_all is None):
+        raise TypeError("give exactly one of apply_row and apply_all")
     if result.file_errors:
         return ImportOutcome(result=result, committed=False)
-    applied = 0
+    plans: list[tuple[Row, Any]] = []
+    for row in result.rows:
+        if not row.ok:
+            continue
+        if check_row is None:
+            plans.append((row, None))
+            continue
+        try:
+            plans.append((row, check_row(row)))
+        except ValidationError as exc:
+            _add_validation_error(result, row, exc)
+        except DomainError as exc:
+            result.add_error(row, exc.field, exc.message)
+    if not result.ok:
+        return ImportOutcome(result=result, committed=False)
     with transaction.atomic(using=using):
-        for row in result.rows:
-            if not row.ok:
-                continue
-            try:
-                with transaction.atomic(using=using):
-                    apply_row(row)
-            except ValidationError as exc:
-                _add_validation_error(result, row, exc)
-            except DomainError as exc:
-                result.add_error(row, exc.field, exc.message)
-            except IntegrityError:
-                result.add_error(row, None, _("与已有数据冲突（重复或违反约束），未能保存。"))
-            else:
-                applied += 1
+        if apply_all is not None:
+            _apply_guarded(result, None, _in_savepoint(apply_all, (plans,), using))
+        else:
+            assert apply_row is not None
+            for row, plan in plans:
+                args = (row,) if check_row is None else (row, plan)
+                # Each row in a savepoint: its database error (an IntegrityError) undoes that row only
+                # and leaves the transaction usable, so the other rows are still tried and reported.
+                _apply_guarded(result, row, _in_savepoint(apply_row, args, using))
         if not result.ok:
             transaction.set_rollback(True, using=using)
             return ImportOutcome(result=result, committed=False)
-    return ImportOutcome(result=result, committed=True, applied=applied)
+    return ImportOutcome(result=result, committed=True, applied=len(plans))
+
+
+def _in_savepoint(write: Callable[..., None], args: tuple[Any, ...], using: str | None) -> Callable[[], None]:
+    def run() -> None:
+        with transaction.atomic(using=using):
+            write(*args)
+
+    return run
+
+
+def _apply_guarded(result: ParseResult, row: Row | None, write: Callable[[], None]) -> None:
+    """Run ``write``; turn its row error into the row's message (a file-wide one when ``row`` is None)."""
+    target = row
+    try:
+        write()
+    except ValidationError as exc:
+        if target is None:
+            result.file_errors.extend(exc.messages)
+        else:
+            _add_validation_error(result, target, exc)
+    except DomainError as exc:
+        if target is None:
+            result.file_errors.append(str(exc.message))
+        else:
+            result.add_error(target, exc.field, exc.message)
+    except IntegrityError:
+        message = _("与已有数据冲突（重复或违反约束），未能保存。")
+        if target is None:
+            result.file_errors.append(message)
+        else:
+            result.add_error(target, None, message)
 
 
 def _add_validation_error(result: ParseResult, row: Row, exc: ValidationError) -> None:
