@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "tuoyu.core.middleware.SessionActivityMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tuoyu.core.middleware.RequestContextMiddleware",
+    "tuoyu.core.middleware.DatabaseBusyMiddleware",
     "tuoyu.accounts.middleware.MFARequiredMiddleware",
     "tuoyu.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,14 +140,25 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("TUOYU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tuoyu.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# How long a statement waits for a lock another transaction holds (SQLite's write lock; a PostgreSQL row,
+# table or advisory lock) before giving up: the request then answers 503 "busy, retry" with Retry-After
+# (core.middleware.DatabaseBusyMiddleware) instead of hanging. Long enough for normal contention — write
+# transactions are short, an import's bulk write included (about 2 s for 3,000 rows) — short enough that
+# a busy system answers while the user is still waiting.
+DATABASE_LOCK_TIMEOUT = env_int("TUOYU_DATABASE_LOCK_TIMEOUT", 5)
+DATABASE_BUSY_RETRY_AFTER = env_int("TUOYU_DATABASE_BUSY_RETRY_AFTER", 5)  # seconds, in the 503's Retry-After
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a write transaction takes the write lock at BEGIN, so the audit hash chain
         # (read the last event, then append) cannot fork between two writers.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_LOCK_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT * 1000}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and authentication ----------------------------------------------------------------
