@@ -311,6 +311,25 @@ FILE_UPLOAD_HANDLERS = [
 # The non-file part of a request body (form fields, an API's JSON — a registration batch included);
 # files do not count here.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Excel uploads (core/excel.py). An .xlsx is a zip of XML parts: a 1.5 MB upload can declare hundreds of
+# megabytes once inflated (a "zip bomb"). Before openpyxl reads a byte, an upload is refused if it has more
+# than XLSX_MAX_MEMBERS parts, any part declares more than its limit, all parts together more than
+# XLSX_MAX_TOTAL_MB, or a part of XLSX_RATIO_FROM_KB or more compresses better than XLSX_MAX_RATIO:1
+# (worksheet XML compresses about 10:1); then each part is inflated through a capped stream, since the
+# declared sizes may lie. The shared strings are the memory bound: openpyxl holds them all in memory even
+# in read-only mode (worksheets are streamed). Measured: 32 MB of shared strings (68,000 distinct Chinese
+# strings) peak at 33 MB of Python allocations on top of the upload itself, and 4.5 s of CPU, while reading
+# them; 32 MB still fits 5,000 rows with a 2,000-character text each.
+# Their count (declared and actual) may not exceed one per cell the sheet's row limit allows, plus
+# XLSX_SHARED_STRINGS_SLACK (headers, the instructions sheet).
+XLSX_MAX_MEMBERS = env_int("TUOYU_XLSX_MAX_MEMBERS", 500)
+XLSX_MAX_SHARED_STRINGS_BYTES = env_int("TUOYU_XLSX_MAX_SHARED_STRINGS_MB", 32) * 1024 * 1024
+XLSX_MAX_SHEET_BYTES = env_int("TUOYU_XLSX_MAX_SHEET_MB", 64) * 1024 * 1024  # one worksheet's XML
+XLSX_MAX_PART_BYTES = env_int("TUOYU_XLSX_MAX_PART_MB", 16) * 1024 * 1024  # any other part (styles, …)
+XLSX_MAX_TOTAL_BYTES = env_int("TUOYU_XLSX_MAX_TOTAL_MB", 128) * 1024 * 1024
+XLSX_MAX_RATIO = env_int("TUOYU_XLSX_MAX_RATIO", 100)
+XLSX_RATIO_FROM_BYTES = env_int("TUOYU_XLSX_RATIO_FROM_KB", 1024) * 1024
+XLSX_SHARED_STRINGS_SLACK = env_int("TUOYU_XLSX_SHARED_STRINGS_SLACK", 10_000)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 
