@@ -149,6 +149,11 @@ class _Plan:
     data: RegistrationData
     source_event_id: str
     create: bool
+    # For a creation, prepared before the write transaction: the validated institution, and what the
+    # registration and its audit events keep (computed once, outside the lock).
+    institution: Institution | None = None
+    payload: dict[str, Any] | None = None
+    fingerprint: str = ""
 
 
 def registration_import(*, by: Any, file: Any) -> ImportOutcome:
@@ -182,12 +187,19 @@ def registration_import(*, by: Any, file: Any) -> ImportOutcome:
         if previous is not None and previous != registration.fingerprint():
             raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
         create = previous is None and registration.uscc not in existing.usccs
-        if create:
-            # As registration_record validates before its save; the region was just read by the form.
-            _new_institution(registration).full_clean(
-                exclude=["region"], validate_unique=False, validate_constraints=False
-            )
-        return _Plan(registration, event, create)
+        if not create:
+            return _Plan(registration, event, create=False)
+        institution = _new_institution(registration)
+        # As registration_record validates before its save; the region was just read by the form.
+        institution.full_clean(exclude=["region"], validate_unique=False, validate_constraints=False)
+        return _Plan(
+            registration,
+            event,
+            create=True,
+            institution=institution,
+            payload=registration.payload(),
+            fingerprint=registration.fingerprint(),
+        )
 
     def apply_all(plans: list[tuple[Row, _Plan]]) -> None:
         _write(by, result, plans)
@@ -270,7 +282,7 @@ def _create_many(by: Any, plans: list[_Plan]) -> None:
     if not plans:
         return
     institutions = Institution.objects.bulk_create(
-        [_new_institution(plan.data) for plan in plans], batch_size=BATCH_SIZE
+        [plan.institution for plan in plans], batch_size=BATCH_SIZE
     )
     registrations = Registration.objects.bulk_create(
         [
@@ -279,8 +291,8 @@ def _create_many(by: Any, plans: list[_Plan]) -> None:
                 authority=plan.data.authority,
                 source=RegistrationSource.EXCEL,
                 source_event_id=plan.source_event_id,
-                payload=plan.data.payload(),
-                payload_hash=plan.data.fingerprint(),
+                payload=plan.payload,
+                payload_hash=plan.fingerprint,
                 outcome=RegistrationOutcome.CREATED,
                 recorded_by=by,
             )
@@ -290,9 +302,7 @@ def _create_many(by: Any, plans: list[_Plan]) -> None:
     )
     events = []
     for plan, institution, registration in zip(plans, institutions, registrations, strict=True):
-        events.append(
-            audit_event("institution.register", obj=institution, actor=by, after=plan.data.payload())
-        )
+        events.append(audit_event("institution.register", obj=institution, actor=by, after=plan.payload))
         events.append(
             audit_event(
                 "registration.receive",
