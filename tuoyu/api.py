@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
@@ -19,9 +20,10 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tuoyu.accounts.services import api_token_authenticate
 from tuoyu.core import context
-from tuoyu.core.errors import DomainError
+from tuoyu.core.errors import DomainError, is_database_busy
 from tuoyu.core.problems import PROBLEM_CONTENT_TYPE, problem_response
 from tuoyu.core.scoping import DeniedNotFound, record_denial
+from tuoyu.core.views import database_busy
 
 logger = logging.getLogger("tuoyu.api")
 
@@ -145,6 +147,16 @@ def _http_titles() -> dict[int, tuple[str, str]]:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     title, detail = _http_titles().get(exc.status_code, (_("请求无效"), _("请求无法处理。")))
     return problem_response(exc.status_code, title, detail, code=f"http_{exc.status_code}")
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A busy database (a lock held past the timeout, a serialization failure, a deadlock) is a 503 to
+    retry, not a 500; any other operational error is unexpected."""
+    if is_database_busy(exc):
+        logger.warning("database busy: %s %s: %s", request.method, request.path, exc)
+        return database_busy(request)
+    return _unexpected(request, exc)
 
 
 @api.exception_handler(Exception)

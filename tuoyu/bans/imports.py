@@ -132,8 +132,13 @@ def ban_import(*, by: Any, filename: str, data: bytes, region: Region | None = N
     result = read_upload(filename=filename, data=data)
     result.flag_duplicates("id_number", "decision_number")
 
-    def apply_row(row: Row) -> None:
-        data = services.BanData(**{k: row.values[k] for k in services.BanData.__dataclass_fields__})
-        services.ban_import_row(by=by, city=city, data=data)
+    def ban_data(row: Row) -> services.BanData:
+        return services.BanData(**{k: row.values[k] for k in services.BanData.__dataclass_fields__})
 
-    return excel.import_all_or_nothing(result, apply_row)
+    def check_row(row: Row) -> None:
+        services._clean(ban_data(row))  # the service's own rules, before the write transaction opens
+
+    def apply_row(row: Row, _plan: None) -> None:
+        services.ban_import_row(by=by, city=city, data=ban_data(row))
+
+    return excel.import_all_or_nothing(result, apply_row, check_row=check_row)

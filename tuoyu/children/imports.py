@@ -128,17 +128,18 @@ def export_rows(*, viewer: Any, institution: Institution, on: dt.date | None = N
 
 
 def roster_import(*, by: Any, institution: Institution, file: Any) -> ImportOutcome:
-    """Register every child of the file, or none (a row-by-row report says why)."""
+    """Register every child of the file, or none (a row-by-row report says why). Every row is checked
+    before the write transaction opens; then each is registered through ``child_register``."""
     result = read_rows(file, ROSTER_SHEET)
     result.flag_duplicates("name", "birth_date")
     result.flag_duplicates("id_number")
     classes = {c.name: c for c in CareClass.objects.filter(institution=institution, closed_on__isnull=True)}
 
-    def apply_row(row: Row) -> None:
+    def check_row(row: Row) -> CareClass | None:
+        """Outside the write transaction: what can be refused by reading."""
         v = row.values
-        if Child.objects.filter(institution=institution, name=v["name"], birth_date=v["birth_date"]).exists():
+        if _already_registered(institution, v):
             raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
-        care_class = None
         if v.get("class_name"):
             care_class = classes.get(v["class_name"])
             if care_class is None:
@@ -147,8 +148,16 @@ def roster_import(*, by: Any, institution: Institution, file: Any) -> ImportOutc
                     _("本机构没有名为“%(n)s”的班级。") % {"n": v["class_name"]},
                     field="class_name",
                 )
-        elif v.get("start_date"):
+            return care_class
+        if v.get("start_date"):
             raise DomainError("required", _("填写入班日期时请填写班级。"), field="class_name")
+        return None
+
+    def apply_row(row: Row, care_class: CareClass | None) -> None:
+        v = row.values
+        # Again under the write lock (one indexed read): the same child registered since the check.
+        if _already_registered(institution, v):
+            raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
         child_register(
             by=by,
             institution=institution,
@@ -165,5 +174,10 @@ def roster_import(*, by: Any, institution: Institution, file: Any) -> ImportOutc
             start_date=v.get("start_date"),
         )
 
-    outcome = import_all_or_nothing(result, apply_row)
-    return outcome
+    return import_all_or_nothing(result, apply_row, check_row=check_row)
+
+
+def _already_registered(institution: Institution, values: dict[str, Any]) -> bool:
+    return Child.objects.filter(
+        institution=institution, name=values["name"], birth_date=values["birth_date"]
+    ).exists()

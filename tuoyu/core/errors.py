@@ -23,3 +23,27 @@ class Conflict(DomainError):
 
 class PermissionDenied(DomainError):
     status = 403
+
+
+# SQLSTATEs of a PostgreSQL database that is busy rather than broken: serialization_failure,
+# deadlock_detected, lock_not_available (lock_timeout). Retrying later succeeds.
+BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+# SQLite's SQLITE_BUSY / SQLITE_LOCKED, as its Python driver words them.
+BUSY_SQLITE_MESSAGES = ("database is locked", "database table is locked", "database schema is locked")
+
+
+def is_database_busy(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or the driver error it wraps) says another transaction holds a lock we waited
+    for in vain — the request can simply be retried — rather than that something is wrong."""
+    import sqlite3
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith(BUSY_SQLITE_MESSAGES):
+            return True
+        state = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+        if state in BUSY_SQLSTATES:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -37,6 +37,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -209,7 +210,9 @@ class Sheet:
     columns: Sequence[Column]
     max_rows: int = 5000
     max_bytes: int = 20 * 1024 * 1024
-    # Uncompressed size allowed (an xlsx is a zip; sheet XML compresses 10–50×, a bomb far more).
+    # Uncompressed size allowed, all parts together (an xlsx is a zip; sheet XML compresses 10–50×, a bomb
+    # far more); never more than settings.XLSX_MAX_TOTAL_BYTES, which also limits each part (see
+    # _check_container).
     max_uncompressed_bytes: int = 400 * 1024 * 1024
     instructions: Sequence[Any] = ()
 
@@ -752,8 +755,13 @@ def _read_bytes(file: bytes | IO[bytes] | str | Path, sheet: Sheet) -> bytes:
 def _check_container(data: bytes, sheet: Sheet) -> None:
     """Refuse what is not an xlsx before openpyxl sees it, including zip bombs.
 
-    Python's zipfile never inflates an entry past the size its header declares (it fails the CRC
-    check instead), so summing the declared sizes bounds the work done later.
+    An xlsx is a zip of XML parts, and a small upload can declare gigabytes once inflated (openpyxl then
+    burns CPU on it, and keeps every shared string in memory even in read-only mode). So, from the zip's
+    directory alone: the number of parts, each part's declared size (the shared strings, a worksheet and
+    any other part have their own limit), their total, and the compression ratio of large parts. Then
+    every part is inflated once through a counting, capped stream (:func:`_inflate_capped`) — the
+    directory may lie about sizes — and the shared strings' declared and actual count is held to what
+    the sheet's row limit can need. The limits are settings (``XLSX_*`` in settings.py).
     """
     if data.startswith(OLE_MAGIC):
         raise _FileError(
@@ -764,19 +772,117 @@ def _check_container(data: bytes, sheet: Sheet) -> None:
     not_xlsx = _("文件不是 Excel 工作簿（.xlsx）。请下载模板，填写后保存为 .xlsx 格式再上传。")
     if not data.startswith(b"PK"):
         raise _FileError(not_xlsx)
+    zip_errors = (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+    )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zip_errors:
         raise _FileError(not_xlsx) from None
-    names = {e.filename for e in entries}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _FileError(not_xlsx)
-    total = sum(e.file_size for e in entries)
-    if len(entries) > 10_000 or total > sheet.max_uncompressed_bytes:
+    with archive:
+        entries = archive.infolist()
+        names = {e.filename for e in entries}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise _FileError(not_xlsx)
+        _check_declared(entries, sheet)
+        try:
+            for entry in entries:
+                _inflate_capped(archive, entry, sheet)
+        except zip_errors:
+            # A damaged part — or one whose directory entry lies about its size (its CRC then fails).
+            raise _FileError(_damaged()) from None
+
+
+def _damaged() -> str:
+    return _("文件已损坏，无法读取。请用 Excel 打开后重新保存为 .xlsx 再上传。")
+
+
+def _too_big(size: int) -> _FileError:
+    return _FileError(_("文件解压后过大（%(size)s），不是正常的填写结果，已拒绝。") % {"size": _size(size)})
+
+
+def _member_limit(entry: zipfile.ZipInfo) -> int:
+    name = entry.filename.lower()
+    if name.endswith("sharedstrings.xml"):
+        return settings.XLSX_MAX_SHARED_STRINGS_BYTES
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return settings.XLSX_MAX_SHEET_BYTES
+    return settings.XLSX_MAX_PART_BYTES
+
+
+def _shared_strings_limit(sheet: Sheet) -> int:
+    """The shared strings a workbook of this sheet can need: one per cell of the rows allowed (the
+    report's result column included), and the template's own (headers, the instructions sheet)."""
+    return (sheet.max_rows + 1) * (len(sheet.columns) + 1) + settings.XLSX_SHARED_STRINGS_SLACK
+
+
+def _check_declared(entries: list[zipfile.ZipInfo], sheet: Sheet) -> None:
+    """What the zip's directory declares, before anything is inflated."""
+    if len(entries) > settings.XLSX_MAX_MEMBERS:
         raise _FileError(
-            _("文件解压后过大（%(size)s），不是正常的填写结果，已拒绝。") % {"size": _size(total)}
+            _("文件内部结构异常（包含%(n)d个部件），不是正常的 Excel 工作簿，已拒绝。") % {"n": len(entries)}
         )
+    total = sum(e.file_size for e in entries)
+    if total > min(sheet.max_uncompressed_bytes, settings.XLSX_MAX_TOTAL_BYTES):
+        raise _too_big(total)
+    for entry in entries:
+        if entry.file_size > _member_limit(entry):
+            raise _too_big(entry.file_size)
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size >= settings.XLSX_RATIO_FROM_BYTES and ratio > settings.XLSX_MAX_RATIO:
+            raise _FileError(
+                _("文件压缩比异常（%(ratio)d:1），可能是恶意构造的文件，已拒绝。") % {"ratio": ratio}
+            )
+
+
+SST_TAG_RE = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+SST_COUNT_RE = re.compile(rb"""\b(?:count|uniqueCount)\s*=\s*["'](\d+)["']""")
+SI_RE = re.compile(rb"<(?:\w+:)?si[\s>/]")
+INFLATE_CHUNK = 256 * 1024
+
+
+def _inflate_capped(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sheet: Sheet) -> None:
+    """Inflate one part, counting: stop as soon as it passes its limit, whatever its header declared
+    (zipfile also stops at the declared size and then fails the CRC check: a lying header is refused
+    as damaged). For the shared strings, hold both the declared ``count``/``uniqueCount`` and the
+    ``<si>`` elements actually present to the sheet's limit — openpyxl keeps every one in memory."""
+    limit = _member_limit(entry)
+    strings = entry.filename.lower().endswith("sharedstrings.xml")
+    most = _shared_strings_limit(sheet)
+    inflated = found = 0
+    tail = b""
+    with archive.open(entry) as stream:
+        while chunk := stream.read(INFLATE_CHUNK):
+            inflated += len(chunk)
+            if inflated > limit:
+                raise _too_big(inflated)
+            if not strings:
+                continue
+            window = tail + chunk
+            if not inflated - len(chunk):  # the first chunk holds the root element and its counts
+                root = SST_TAG_RE.search(window)
+                declared = (
+                    max((int(n) for n in SST_COUNT_RE.findall(root.group(0))), default=0) if root else 0
+                )
+                if declared > most:
+                    raise _too_many_strings(declared, most)
+            found += sum(1 for m in SI_RE.finditer(window) if m.end() > len(tail))
+            if found > most:
+                raise _too_many_strings(found, most)
+            tail = window[-16:]
+
+
+def _too_many_strings(n: int, most: int) -> _FileError:
+    return _FileError(
+        _("文件包含的文字条目过多（%(n)d条，上限%(max)d条），不是正常的填写结果，已拒绝。")
+        % {"n": n, "max": most}
+    )
 
 
 def _read_workbook(data: bytes, sheet: Sheet, result: ParseResult) -> None:
@@ -930,38 +1036,95 @@ def _parse_row(
 
 
 def import_all_or_nothing(
-    result: ParseResult, apply_row: Callable[[Row], None], *, using: str | None = None
+    result: ParseResult,
+    apply_row: Callable[..., None] | None = None,
+    *,
+    check_row: Callable[[Row], Any] | None = None,
+    apply_all: Callable[[list[tuple[Row, Any]]], None] | None = None,
+    using: str | None = None,
 ) -> ImportOutcome:
-    """Apply every row in one transaction; keep it only if the whole file is good.
+    """Check every row, then write them all in one short transaction — or write nothing.
 
-    A file-level error applies nothing. Otherwise ``apply_row`` runs for every row that parsed
-    cleanly — each in a savepoint, so one row's database error does not stop the others — and its
-    ``ValidationError`` / ``DomainError`` (or an ``IntegrityError``) becomes that row's error: the
-    report then lists every problem of the file at once, and the user fixes them in one round. If any
-    row has an error, everything is rolled back (``on_commit`` callbacks included).
+    Two phases, so that a large file does not hold the database's write lock while it is validated
+    (SQLite has one writer; every login and API write waits behind an open write transaction):
+
+    1. ``check_row(row)`` runs for every row that parsed cleanly, *outside* any transaction. It may read
+       (lookups, uniqueness against the database) but must not write. Its ``ValidationError`` /
+       ``DomainError`` becomes that row's error; what it returns is the row's plan, handed to the write
+       phase. Every row is checked, so the report lists every problem of the file at once.
+    2. Only if every row of the file is good, one transaction writes them: ``apply_all(pairs)`` with
+       every ``(row, plan)`` — the bulk path — or else ``apply_row(row, plan)`` (``apply_row(row)`` when
+       there is no ``check_row``) for each row, each in a savepoint. A row error raised there (a
+       uniqueness race the check could not see, a rule only the service knows) is reported like the
+       others, and everything is rolled back (``on_commit`` callbacks included). ``apply_all`` reports
+       such errors with ``result.add_error`` (or raises for the file as a whole).
+
+    A file-level error writes nothing and opens no transaction.
     """
+    if (apply_row is None) == (apply_all is None):
+        raise TypeError("give exactly one of apply_row and apply_all")
     if result.file_errors:
         return ImportOutcome(result=result, committed=False)
-    applied = 0
+    plans: list[tuple[Row, Any]] = []
+    for row in result.rows:
+        if not row.ok:
+            continue
+        if check_row is None:
+            plans.append((row, None))
+            continue
+        try:
+            plans.append((row, check_row(row)))
+        except ValidationError as exc:
+            _add_validation_error(result, row, exc)
+        except DomainError as exc:
+            result.add_error(row, exc.field, exc.message)
+    if not result.ok:
+        return ImportOutcome(result=result, committed=False)
     with transaction.atomic(using=using):
-        for row in result.rows:
-            if not row.ok:
-                continue
-            try:
-                with transaction.atomic(using=using):
-                    apply_row(row)
-            except ValidationError as exc:
-                _add_validation_error(result, row, exc)
-            except DomainError as exc:
-                result.add_error(row, exc.field, exc.message)
-            except IntegrityError:
-                result.add_error(row, None, _("与已有数据冲突（重复或违反约束），未能保存。"))
-            else:
-                applied += 1
+        if apply_all is not None:
+            _apply_guarded(result, None, _in_savepoint(apply_all, (plans,), using))
+        else:
+            assert apply_row is not None
+            for row, plan in plans:
+                args = (row,) if check_row is None else (row, plan)
+                # Each row in a savepoint: its database error (an IntegrityError) undoes that row only
+                # and leaves the transaction usable, so the other rows are still tried and reported.
+                _apply_guarded(result, row, _in_savepoint(apply_row, args, using))
         if not result.ok:
             transaction.set_rollback(True, using=using)
             return ImportOutcome(result=result, committed=False)
-    return ImportOutcome(result=result, committed=True, applied=applied)
+    return ImportOutcome(result=result, committed=True, applied=len(plans))
+
+
+def _in_savepoint(write: Callable[..., None], args: tuple[Any, ...], using: str | None) -> Callable[[], None]:
+    def run() -> None:
+        with transaction.atomic(using=using):
+            write(*args)
+
+    return run
+
+
+def _apply_guarded(result: ParseResult, row: Row | None, write: Callable[[], None]) -> None:
+    """Run ``write``; turn its row error into the row's message (a file-wide one when ``row`` is None)."""
+    target = row
+    try:
+        write()
+    except ValidationError as exc:
+        if target is None:
+            result.file_errors.extend(exc.messages)
+        else:
+            _add_validation_error(result, target, exc)
+    except DomainError as exc:
+        if target is None:
+            result.file_errors.append(str(exc.message))
+        else:
+            result.add_error(target, exc.field, exc.message)
+    except IntegrityError:
+        message = _("与已有数据冲突（重复或违反约束），未能保存。")
+        if target is None:
+            result.file_errors.append(message)
+        else:
+            result.add_error(target, None, message)
 
 
 def _add_validation_error(result: ParseResult, row: Row, exc: ValidationError) -> None:

@@ -131,3 +131,30 @@ class SessionActivityMiddleware:
             elif now - seen >= self.RENEW_SECONDS:
                 session["_seen"] = now
         return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """A view that found the database busy (SQLite's write lock held past the timeout, a PostgreSQL lock
+    timeout, serialization failure or deadlock) answers 503 with Retry-After, not 500: nothing was saved
+    and the same request will work in a moment. Exceptions raised outside views reach
+    ``core.views.server_error``, which answers the same way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from tuoyu.core.errors import is_database_busy
+
+        if not is_database_busy(exception):
+            return None
+        import logging
+
+        from tuoyu.core.views import database_busy
+
+        logging.getLogger("tuoyu.busy").warning(
+            "database busy: %s %s: %s", request.method, request.path, exception
+        )
+        return database_busy(request)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from tuoyu.core.errors import is_database_busy
 from tuoyu.core.problems import problem_response
 
 
@@ -39,6 +44,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: a busy database raised outside a view (saving the
+    # session, say) is a 503 too. Views' own exceptions are caught earlier (DatabaseBusyMiddleware).
+    if is_database_busy(sys.exc_info()[1]):
+        return database_busy(request)
     if _wants_problem(request):
         return problem_response(500, _("服务器错误"), _("服务器内部错误，请稍后再试。"), code="server_error")
     return render(request, "errors/500.html", status=500)
@@ -60,3 +69,22 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if _wants_problem(request):
         return problem_response(403, _("CSRF校验失败"), _("请刷新页面后重试。"), code="csrf")
     return render(request, "errors/403_csrf.html", status=403)
+
+
+def database_busy(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the database is busy (another transaction holds its lock); nothing was
+    saved, and the same request will work in a moment. Rendered without the database (no context
+    processors), which may be the very thing that is busy."""
+    if _wants_problem(request):
+        response = problem_response(
+            503,
+            _("系统繁忙"),
+            _("系统正忙，本次操作未保存，请稍后重试。"),
+            code="database_busy",
+        )
+    else:
+        html = render_to_string("errors/503_busy.html", {"retry_after": settings.DATABASE_BUSY_RETRY_AFTER})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(settings.DATABASE_BUSY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -640,6 +640,47 @@ def test_a_refused_file_applies_nothing():
     assert outcome.summary() == "文件为空。"
 
 
+@pytest.mark.django_db
+def test_rows_are_checked_outside_the_write_transaction_and_a_refused_check_writes_nothing():
+    from django.db import connection
+
+    depth = len(connection.savepoint_ids)
+    checked: list[tuple[int, int]] = []
+    written: list[int] = []
+
+    def check(row: Row) -> str:
+        checked.append((row.number, len(connection.savepoint_ids)))
+        if row.number == 5:
+            raise DomainError("taken", "该代码已登记。", field="uscc")
+        return row["name"]
+
+    def write(row: Row, plan: str) -> None:
+        written.append(row.number)
+
+    outcome = import_all_or_nothing(
+        read_rows(filled([good_row(n) for n in range(6)]), REGISTRATION), write, check_row=check
+    )
+    assert checked == [(n, depth) for n in range(2, 8)]  # every row, none inside a transaction
+    assert written == [] and not outcome.committed
+    assert [(line.row, line.message) for line in outcome.report_rows()] == [(5, "该代码已登记。")]
+
+
+@pytest.mark.django_db
+def test_the_bulk_write_gets_every_row_with_its_plan_in_one_transaction():
+    from django.db import connection
+
+    depth = len(connection.savepoint_ids)
+    calls: list[tuple[list[str], int]] = []
+
+    def write_all(pairs: list[tuple[Row, str]]) -> None:
+        calls.append(([plan for _row, plan in pairs], len(connection.savepoint_ids)))
+
+    result = read_rows(filled([good_row(n) for n in range(3)]), REGISTRATION)
+    outcome = import_all_or_nothing(result, check_row=lambda row: row["uscc"], apply_all=write_all)
+    assert outcome.committed and outcome.applied == 3
+    assert calls == [([code(n) for n in range(3)], depth + 2)]  # the import's transaction, then a savepoint
+
+
 # --- performance ----------------------------------------------------------------------------------
 
 

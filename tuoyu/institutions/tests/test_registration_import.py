@@ -110,3 +110,99 @@ def test_rows_outside_the_clerks_region_are_reported_and_nothing_is_imported(cas
     )
     assert "本机关、本辖区" in html
     assert not Institution.objects.filter(name__startswith="测试托育中心30").exists()
+
+
+def _inserts(queries, table):
+    return [q["sql"] for q in queries if q["sql"].startswith("INSERT") and f'"{table}"' in q["sql"]]
+
+
+def test_a_batch_is_written_in_a_few_inserts_with_every_audit_event(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuoyu.audit.models import Event
+    from tuoyu.audit.services import audit_verify
+    from tuoyu.institutions.imports import registration_import
+
+    rows = [registration_payload(seq=400 + i) for i in range(60)]
+    with CaptureQueriesContext(connection) as queries:
+        outcome = registration_import(by=cast.clerk, file=workbook(rows))
+    assert outcome.committed and outcome.applied == 60
+    # A few INSERTs per table (batches bounded by the database's parameter limit), not one per row:
+    # the write transaction stays short.
+    for table in ("institutions_institution", "institutions_registration", "audit_event"):
+        assert 1 <= len(_inserts(queries, table)) <= 6, table
+    # The same trail as registration_record writes for each row, in file order, and the chain holds.
+    institutions = list(Institution.objects.filter(name__startswith="测试托育中心4").order_by("id"))
+    assert [i.name for i in institutions] == [r["name"] for r in rows]
+    assert all(i.region_prefix == "430202001" and i.registered_at for i in institutions)
+    events = list(Event.objects.filter(actor=cast.clerk).order_by("id"))
+    assert [e.action for e in events] == ["institution.register", "registration.receive"] * 60
+    first = events[0]
+    assert first.object_id == str(institutions[0].pk) and first.after["uscc"] == rows[0]["uscc"]
+    assert "*" in first.after["legal_rep_id_number"]  # masked, as registration_record keeps it
+    registration = Registration.objects.get(institution=institutions[0])
+    assert registration.outcome == "created" and registration.source_event_id == rows[0]["source_event_id"]
+    assert events[1].detail == {"outcome": "created", "source": "excel", "event": rows[0]["source_event_id"]}
+    assert audit_verify().ok
+
+
+def test_every_row_is_checked_before_the_write_transaction_opens(cast):
+    from django.db import connection
+
+    from tuoyu.institutions import forms, imports
+
+    depth_at_start = len(connection.savepoint_ids)
+    seen = []
+    real_is_valid = forms.RegistrationForm.is_valid
+
+    def is_valid(form):
+        seen.append(len(connection.savepoint_ids))
+        return real_is_valid(form)
+
+    rows = [registration_payload(seq=500 + i) for i in range(5)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(forms.RegistrationForm, "is_valid", is_valid)
+        outcome = imports.registration_import(by=cast.clerk, file=workbook(rows))
+    assert outcome.committed
+    assert seen == [depth_at_start] * 5  # no transaction (savepoint) open while rows are validated
+
+
+def test_a_bad_row_opens_no_write_transaction(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuoyu.institutions.imports import registration_import
+
+    rows = [registration_payload(seq=600 + i) for i in range(5)]
+    rows[4] = registration_payload(seq=604, business_scope="餐饮服务")
+    with CaptureQueriesContext(connection) as queries:
+        outcome = registration_import(by=cast.clerk, file=workbook(rows))
+    assert not outcome.committed and [line.row for line in outcome.report_rows()] == [6]
+    assert not [q for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "SAVEPOINT"))]
+
+
+def test_a_credit_code_registered_between_check_and_write_goes_through_the_service(cast):
+    from tuoyu.institutions import imports
+    from tuoyu.institutions.services import registration_record
+
+    rows = [registration_payload(seq=700 + i) for i in range(3)]
+    real_existing = imports._existing
+    calls = []
+
+    def existing(rows_):
+        calls.append(1)
+        if len(calls) == 2:  # the write phase's re-check: another clerk got there first
+            form = imports.RegistrationForm(data={**rows[1], "is_for_profit": "true"})
+            assert form.is_valid(), form.errors
+            registration_record(by=cast.clerk, data=form.registration_data(), source="api")
+        return real_existing(rows_)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(imports, "_existing", existing)
+        outcome = imports.registration_import(by=cast.clerk, file=workbook(rows))
+    assert outcome.committed and outcome.applied == 3
+    assert Institution.objects.filter(uscc=rows[1]["uscc"]).count() == 1
+    # The raced row was recorded by registration_record against the existing institution.
+    assert Registration.objects.filter(institution__uscc=rows[1]["uscc"]).count() == 2
+    assert Institution.objects.filter(name__startswith="测试托育中心70").count() == 3
