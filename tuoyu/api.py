@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,8 +21,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tuoyu.accounts.services import api_token_authenticate
 from tuoyu.core import context
+from tuoyu.core.apitypes import BODY_PARAM, InputParser, document_errors
 from tuoyu.core.errors import DomainError, is_database_busy
-from tuoyu.core.problems import PROBLEM_CONTENT_TYPE, problem_response
+from tuoyu.core.problems import PROBLEM_CONTENT_TYPE, problem_response, too_big_problem
 from tuoyu.core.scoping import DeniedNotFound, record_denial
 from tuoyu.core.views import database_busy
 
@@ -60,7 +62,16 @@ class VerifiedSessionAuth(SessionAuth):
         return _bind(request, user)
 
 
-api = NinjaAPI(
+class TuoyuAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema documents the problem+json errors every operation can answer."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+api = TuoyuAPI(
     title="tuoyu 托育 API",
     version="1",
     description=(
@@ -72,18 +83,23 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=[TokenAuth(), VerifiedSessionAuth()],
+    parser=InputParser(),
 )
+
+
+# Where ninja says an error is: the source first, then (for a JSON body) the operation's body parameter.
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 
 
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for err in errors:
-        # "form": multipart fields (filingapi: material uploads) are named like JSON fields.
-        loc = [
-            str(p)
-            for p in err.get("loc", [])
-            if p not in ("body", "query", "path", "payload", "data", "form")
-        ]
+        # Only the leading parts go: a body field may itself be called "form" or "data".
+        loc = [str(p) for p in err.get("loc", [])]
+        if loc and loc[0] in _SOURCES:
+            source = loc.pop(0)
+            if source == "body" and loc[:1] == [BODY_PARAM]:
+                loc.pop(0)
         out.append(
             {"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")}
         )
@@ -145,6 +161,9 @@ def _http_titles() -> dict[int, tuple[str, str]]:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NinjaValidationError):
+        # Ninja wraps whatever the body parser raises in a 400; InputParser's refusal is a field error.
+        return _validation(request, exc.__cause__)
     title, detail = _http_titles().get(exc.status_code, (_("请求无效"), _("请求无法处理。")))
     return problem_response(exc.status_code, title, detail, code=f"http_{exc.status_code}")
 
@@ -157,6 +176,18 @@ def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse
         logger.warning("database busy: %s %s: %s", request.method, request.path, exc)
         return database_busy(request)
     return _unexpected(request, exc)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """The body is over DATA_UPLOAD_MAX_MEMORY_SIZE (Django raises when ninja reads ``request.body``)."""
+    return too_big_problem()
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Too many form fields or files, a malformed multipart body: the request, not the server, is at fault."""
+    return problem_response(400, _("请求无效"), _("请求格式不正确。"), code="bad_request")
 
 
 @api.exception_handler(Exception)

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from tuoyu.accounts import selectors, services
 from tuoyu.accounts.models import ApiToken
+from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
 
 router = Router(tags=["accounts"])
@@ -121,6 +122,6 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="吊销令牌 / revoke a token")
-def token_revoke(request: HttpRequest, token_id: int) -> Status:
+def token_revoke(request: HttpRequest, token_id: DbId) -> Status:
     services.api_token_revoke(user=request.user, token_id=token_id)
     return Status(204, None)

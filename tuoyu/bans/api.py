@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from tuoyu.audit.services import audit_record
 from tuoyu.bans import imports, selectors, services
 from tuoyu.bans.models import AlertKind, Ban, BanScope
+from tuoyu.core.apitypes import DbId, Version
 from tuoyu.core.errors import DomainError
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.scoping import get_scoped_or_404
@@ -35,11 +36,11 @@ class BanIn(Schema):
 
 
 class BanUpdateIn(BanIn):
-    version: int = Field(..., ge=1)
+    version: Version
 
 
 class LiftIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     reason: str = Field(..., min_length=1, max_length=2000, pattern=NO_NUL)
 
 
@@ -164,7 +165,7 @@ def ban_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 
 @router.get("/{ban_id}", response=BanOut, summary="禁入记录 / one ban")
-def ban_get(request: HttpRequest, ban_id: int) -> Ban:
+def ban_get(request: HttpRequest, ban_id: DbId) -> Ban:
     return selectors.ban_get(viewer=request.user, ban_id=ban_id)
 
 
@@ -173,7 +174,7 @@ def ban_get(request: HttpRequest, ban_id: int) -> Ban:
     response=BanOut,
     summary="修改禁入记录 / update a ban (version; stale → 409)",
 )
-def ban_update(request: HttpRequest, ban_id: int, payload: BanUpdateIn) -> Ban:
+def ban_update(request: HttpRequest, ban_id: DbId, payload: BanUpdateIn) -> Ban:
     get_scoped_or_404(request.user, "change", Ban, pk=ban_id)
     try:
         return services.ban_update(
@@ -186,7 +187,7 @@ def ban_update(request: HttpRequest, ban_id: int, payload: BanUpdateIn) -> Ban:
 
 
 @router.post("/{ban_id}/lift", response=BanOut, summary="解除禁入 / lift a ban (version; stale → 409)")
-def ban_lift(request: HttpRequest, ban_id: int, payload: LiftIn) -> Ban:
+def ban_lift(request: HttpRequest, ban_id: DbId, payload: LiftIn) -> Ban:
     get_scoped_or_404(request.user, "change", Ban, pk=ban_id)
     return services.ban_lift(by=request.user, ban_id=ban_id, version=payload.version, reason=payload.reason)
 
@@ -194,7 +195,7 @@ def ban_lift(request: HttpRequest, ban_id: int, payload: LiftIn) -> Ban:
 @router.post(
     "/{ban_id}/reveal", response=RevealOut, summary="显示完整身份证号（审计） / reveal the ID (audited)"
 )
-def ban_reveal(request: HttpRequest, ban_id: int) -> dict:
+def ban_reveal(request: HttpRequest, ban_id: DbId) -> dict:
     ban = get_scoped_or_404(request.user, "reveal", Ban, pk=ban_id)
     audit_record("bans.id_number_reveal", obj=ban)
     return {"id_number": ban.id_number}
@@ -214,11 +215,11 @@ def alert_list(request: HttpRequest, filters: Query[AlertFilters]):  # noqa: ANN
 
 
 @alerts_router.get("/{alert_id}", response=AlertOut, summary="一条预警 / one alert")
-def alert_get(request: HttpRequest, alert_id: int):  # noqa: ANN201
+def alert_get(request: HttpRequest, alert_id: DbId):  # noqa: ANN201
     return selectors.alert_get(viewer=request.user, alert_id=alert_id)
 
 
 @alerts_router.post("/{alert_id}/acknowledge", response=AlertOut, summary="确认预警 / acknowledge an alert")
-def alert_acknowledge(request: HttpRequest, alert_id: int):  # noqa: ANN201
+def alert_acknowledge(request: HttpRequest, alert_id: DbId):  # noqa: ANN201
     services.alert_acknowledge(by=request.user, alert_id=alert_id)
     return selectors.alert_get(viewer=request.user, alert_id=alert_id)

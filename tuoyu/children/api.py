@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from tuoyu.children import selectors, services
 from tuoyu.children.models import Child, ConsentScope, Relationship, Sex
+from tuoyu.core.apitypes import DbId
 from tuoyu.core.errors import DomainError
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.institutions.models import CareClass
@@ -79,8 +80,8 @@ class ChildDetailOut(ChildOut):
 
 
 class ChildFilters(Schema):
-    institution_id: int | None = None
-    class_id: int | None = None
+    institution_id: DbId | None = None
+    class_id: DbId | None = None
     q: str | None = Field(None, max_length=50, pattern=r"^[^\x00-\x1f]*$")
 
 
@@ -96,7 +97,7 @@ class ChildIn(Schema):
     )
     consent_scope: list[ConsentScope] = Field(default_factory=list, max_length=3)
     consent_text_version: str = Field("", max_length=32)
-    class_id: int | None = None
+    class_id: DbId | None = None
     start_date: dt.date | None = None
 
 
@@ -108,13 +109,13 @@ class GuardianIn(Schema):
 
 
 class ConsentIn(Schema):
-    guardian_id: int
+    guardian_id: DbId
     scope: list[ConsentScope] = Field(..., min_length=1, max_length=3)
     text_version: str = Field(..., min_length=1, max_length=32)
 
 
 class EnrollmentIn(Schema):
-    class_id: int
+    class_id: DbId
     start_date: dt.date = Field(description="入班日期；已在班时为转班日期 / start, or the day of a move")
 
 
@@ -122,7 +123,7 @@ class LeaveIn(Schema):
     end_date: dt.date
 
 
-def _class(child_institution_id: int, class_id: int | None) -> CareClass | None:
+def _class(child_institution_id: DbId, class_id: DbId | None) -> CareClass | None:
     if class_id is None:
         return None
     care_class = CareClass.objects.filter(pk=class_id, institution_id=child_institution_id).first()
@@ -131,7 +132,7 @@ def _class(child_institution_id: int, class_id: int | None) -> CareClass | None:
     return care_class
 
 
-def _detail(request: HttpRequest, child_id: int) -> Child:
+def _detail(request: HttpRequest, child_id: DbId) -> Child:
     return selectors.child_get(viewer=request.user, child_id=child_id)
 
 
@@ -164,12 +165,12 @@ def child_create(request: HttpRequest, payload: ChildIn) -> Status:
 
 
 @router.get("/{child_id}", response=ChildDetailOut, summary="幼儿详情 / one child (masked)")
-def child_detail(request: HttpRequest, child_id: int) -> Child:
+def child_detail(request: HttpRequest, child_id: DbId) -> Child:
     return _detail(request, child_id)
 
 
 @router.post("/{child_id}/guardians", response={201: ChildDetailOut}, summary="添加监护人 / add a guardian")
-def guardian_add(request: HttpRequest, child_id: int, payload: GuardianIn) -> Status:
+def guardian_add(request: HttpRequest, child_id: DbId, payload: GuardianIn) -> Status:
     child = selectors.child_get(viewer=request.user, child_id=child_id, action="change")
     services.guardian_add(
         by=request.user, child=child, **{**payload.dict(), "relationship": payload.relationship.value}
@@ -180,7 +181,7 @@ def guardian_add(request: HttpRequest, child_id: int, payload: GuardianIn) -> St
 @router.post(
     "/{child_id}/consents", response={201: ChildDetailOut}, summary="登记监护人同意 / record consent"
 )
-def consent_add(request: HttpRequest, child_id: int, payload: ConsentIn) -> Status:
+def consent_add(request: HttpRequest, child_id: DbId, payload: ConsentIn) -> Status:
     child = selectors.child_get(viewer=request.user, child_id=child_id, action="change")
     guardian = child.guardians.filter(pk=payload.guardian_id).first()
     if guardian is None:
@@ -200,7 +201,7 @@ def consent_add(request: HttpRequest, child_id: int, payload: ConsentIn) -> Stat
     response=ChildDetailOut,
     summary="撤回同意 / withdraw consent",
 )
-def consent_withdraw(request: HttpRequest, child_id: int, consent_id: int) -> Child:
+def consent_withdraw(request: HttpRequest, child_id: DbId, consent_id: DbId) -> Child:
     child = selectors.child_get(viewer=request.user, child_id=child_id, action="change")
     consent = child.consents.filter(pk=consent_id).first()
     if consent is None:
@@ -214,7 +215,7 @@ def consent_withdraw(request: HttpRequest, child_id: int, consent_id: int) -> Ch
     response={201: ChildDetailOut},
     summary="入班或转班 / enroll in a class, or move class",
 )
-def enrollment_add(request: HttpRequest, child_id: int, payload: EnrollmentIn) -> Status:
+def enrollment_add(request: HttpRequest, child_id: DbId, payload: EnrollmentIn) -> Status:
     child = selectors.child_get(viewer=request.user, child_id=child_id, action="change")
     care_class = _class(child.institution_id, payload.class_id)
     if child.enrollments.filter(end_date__isnull=True).exists():
@@ -227,7 +228,7 @@ def enrollment_add(request: HttpRequest, child_id: int, payload: EnrollmentIn) -
 
 
 @router.post("/{child_id}/leave", response=ChildDetailOut, summary="离园 / leave")
-def enrollment_leave(request: HttpRequest, child_id: int, payload: LeaveIn) -> Child:
+def enrollment_leave(request: HttpRequest, child_id: DbId, payload: LeaveIn) -> Child:
     child = selectors.child_get(viewer=request.user, child_id=child_id, action="change")
     services.enrollment_end(by=request.user, child=child, end_date=payload.end_date)
     return _detail(request, child_id)

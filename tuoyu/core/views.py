@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from tuoyu.core.errors import is_database_busy
-from tuoyu.core.problems import problem_response
+from tuoyu.core.problems import problem_response, too_big_problem
 
 
 @never_cache
@@ -60,9 +61,19 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # Django answers every SuspiciousOperation with handler400; a body over the limit is a 413.
+        return payload_too_large(request)
     if _wants_problem(request):
         return problem_response(400, _("请求无效"), _("请求格式不正确。"), code="bad_request")
     return render(request, "errors/400.html", status=400)
+
+
+def payload_too_large(request: HttpRequest) -> HttpResponse:
+    if _wants_problem(request):
+        return too_big_problem()
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return render(request, "errors/413.html", {"limit_mb": limit}, status=413)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.disclosure import selectors
 from tuoyu.fees.api import FeeItemOut
@@ -131,7 +132,7 @@ def public_institution_list(request: HttpRequest, filters: Query[PublicFilters])
     summary="公示机构详情 / one filed institution (public)",
     description="公开信息及现行收费标准。/ The public fields and the fee schedule in force.",
 )
-def public_institution_detail(request: HttpRequest, institution_id: int):
+def public_institution_detail(request: HttpRequest, institution_id: DbId):
     institution = selectors.public_institution_get(institution_id=institution_id)
     return {
         **vars(selectors.public_record(institution)),

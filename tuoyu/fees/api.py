@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from tuoyu.core.apitypes import DbId
 from tuoyu.core.errors import DomainError
 from tuoyu.fees import selectors, services
 from tuoyu.fees.models import FeeKind, FeeSchedule, FeeUnit
@@ -41,7 +42,7 @@ class FeeItemOut(Schema):
 
 
 class FeeScheduleIn(Schema):
-    institution_id: int
+    institution_id: DbId
     effective_from: dt.date
     max_prepay_months: int = Field(
         ..., ge=0, le=12, description="最长预收期（月），不得超过本地上限 / within the local limit"
@@ -76,7 +77,7 @@ class FeeSchedulesOut(Schema):
 
 
 class FeeSchedulesQuery(Schema):
-    institution_id: int
+    institution_id: DbId
 
 
 @router.get(

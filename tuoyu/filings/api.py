@@ -22,6 +22,7 @@ from pydantic import field_validator
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
+from tuoyu.core.apitypes import DbId, Version, problem_responses
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.workdays import load_calendar
 from tuoyu.files.services import content_disposition
@@ -140,7 +141,7 @@ class FilingFilters(Schema):
 
 
 class StartIn(Schema):
-    institution_id: int
+    institution_id: DbId
     kind: FilingKind = FilingKind.INITIAL
     settlement_plan: str = Field(
         "", max_length=5000, pattern=NO_NUL, description="注销时必填 / required for a cancellation"
@@ -148,12 +149,12 @@ class StartIn(Schema):
 
 
 class VersionIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     comment: str = Field("", max_length=2000, pattern=NO_NUL)
 
 
 class SubmitIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     declaration_accepted: bool = Field(description="已阅读并接受备案承诺书 / the 承诺书 is accepted")
 
 
@@ -170,7 +171,7 @@ class ReasonIn(Schema):
 
 
 class ReturnIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     reasons: list[ReasonIn] = Field(..., min_length=1, max_length=20)
     comment: str = Field("", max_length=2000, pattern=NO_NUL)
 
@@ -187,7 +188,7 @@ def _is_reviewer(request: HttpRequest) -> bool:
     return request.user.has_role(Role.REGULATOR, Role.CITY_ADMIN)
 
 
-def _acting(request: HttpRequest, filing_id: int, *, side: str) -> Filing:
+def _acting(request: HttpRequest, filing_id: DbId, *, side: str) -> Filing:
     """The filing, if the caller acts on it from ``side``; 404 otherwise (as the web views)."""
     filing = selectors.filing_get(viewer=request.user, filing_id=filing_id)
     if side == "institution":
@@ -199,7 +200,7 @@ def _acting(request: HttpRequest, filing_id: int, *, side: str) -> Filing:
     return filing
 
 
-def _detail(request: HttpRequest, filing_id: int) -> dict[str, Any]:
+def _detail(request: HttpRequest, filing_id: DbId) -> dict[str, Any]:
     filing = selectors.filing_get(viewer=request.user, filing_id=filing_id)
     events = list(filing.events.select_related("actor").prefetch_related("reasons"))
     last_return = next((e for e in reversed(events) if e.action == "return"), None)
@@ -263,7 +264,7 @@ def declaration(request: HttpRequest) -> dict[str, str]:
 
 
 @router.get("/{filing_id}", response=FilingDetailOut, summary="备案详情 / one filing")
-def filing_detail(request: HttpRequest, filing_id: int) -> dict[str, Any]:
+def filing_detail(request: HttpRequest, filing_id: DbId) -> dict[str, Any]:
     return _detail(request, filing_id)
 
 
@@ -292,7 +293,7 @@ def filing_start(request: HttpRequest, payload: StartIn) -> Status:
     description="PDF、JPEG或PNG，按内容校验 / PDF, JPEG or PNG, checked by content.",
 )
 def filing_attach(
-    request: HttpRequest, filing_id: int, kind: Form[MaterialKind], file: File[UploadedFile]
+    request: HttpRequest, filing_id: DbId, kind: Form[MaterialKind], file: File[UploadedFile]
 ) -> Status:
     _acting(request, filing_id, side="institution")
     form = MaterialUploadForm(data={"kind": kind}, files={"file": file})
@@ -316,7 +317,7 @@ def filing_attach(
     summary="下载材料 / download a material",
     openapi_extra={"responses": {200: {"content": {"application/octet-stream": {}}}}},
 )
-def material_download(request: HttpRequest, filing_id: int, material_id: int) -> HttpResponse:
+def material_download(request: HttpRequest, filing_id: DbId, material_id: DbId) -> HttpResponse:
     from tuoyu.files.services import file_response
 
     filing = selectors.filing_get(viewer=request.user, filing_id=filing_id)
@@ -327,7 +328,7 @@ def material_download(request: HttpRequest, filing_id: int, material_id: int) ->
 
 
 @router.post("/{filing_id}/submit", response=FilingDetailOut, summary="提交审核 / submit for review")
-def filing_submit(request: HttpRequest, filing_id: int, payload: SubmitIn) -> dict[str, Any]:
+def filing_submit(request: HttpRequest, filing_id: DbId, payload: SubmitIn) -> dict[str, Any]:
     _acting(request, filing_id, side="institution")
     services.filing_submit(
         by=request.user,
@@ -344,7 +345,7 @@ def filing_submit(request: HttpRequest, filing_id: int, payload: SubmitIn) -> di
     summary="退回补正 / return with reasons",
     description="逐项写明原因：item 为材料类型或 facts、declaration、settlement_plan、general。",
 )
-def filing_return(request: HttpRequest, filing_id: int, payload: ReturnIn) -> dict[str, Any]:
+def filing_return(request: HttpRequest, filing_id: DbId, payload: ReturnIn) -> dict[str, Any]:
     _acting(request, filing_id, side="reviewer")
     services.filing_return(
         by=request.user,
@@ -357,7 +358,7 @@ def filing_return(request: HttpRequest, filing_id: int, payload: ReturnIn) -> di
 
 
 @router.post("/{filing_id}/accept", response=FilingDetailOut, summary="审核通过 / accept (issues the number)")
-def filing_accept(request: HttpRequest, filing_id: int, payload: VersionIn) -> dict[str, Any]:
+def filing_accept(request: HttpRequest, filing_id: DbId, payload: VersionIn) -> dict[str, Any]:
     _acting(request, filing_id, side="reviewer")
     services.filing_accept(
         by=request.user, filing_id=filing_id, version=payload.version, comment=payload.comment
@@ -366,7 +367,7 @@ def filing_accept(request: HttpRequest, filing_id: int, payload: VersionIn) -> d
 
 
 @router.post("/{filing_id}/withdraw", response=FilingDetailOut, summary="撤回 / withdraw")
-def filing_withdraw(request: HttpRequest, filing_id: int, payload: VersionIn) -> dict[str, Any]:
+def filing_withdraw(request: HttpRequest, filing_id: DbId, payload: VersionIn) -> dict[str, Any]:
     _acting(request, filing_id, side="institution")
     services.filing_withdraw(
         by=request.user, filing_id=filing_id, version=payload.version, comment=payload.comment
@@ -378,9 +379,11 @@ def filing_withdraw(request: HttpRequest, filing_id: int, payload: VersionIn) ->
     "/{filing_id}/receipt.pdf",
     response={200: None},
     summary="备案回执PDF / the filing receipt (accepted filings only)",
-    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+    openapi_extra={
+        "responses": {200: {"content": {"application/pdf": {}}}, **problem_responses(503)["responses"]}
+    },
 )
-def filing_receipt(request: HttpRequest, filing_id: int) -> HttpResponse:
+def filing_receipt(request: HttpRequest, filing_id: DbId) -> HttpResponse:
     filing = selectors.filing_get(viewer=request.user, filing_id=filing_id)
     if not receipts.has_receipt(filing):
         raise Http404
@@ -424,7 +427,7 @@ class ChangesOut(Schema):
 
 
 class ChangesIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     changes: dict[str, dict[str, Any]] = Field(
         ...,
         description=(
@@ -437,7 +440,7 @@ class ChangesIn(Schema):
 
 
 class CancellationIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     settlement_plan: str = Field(..., max_length=5000, pattern=NO_NUL)
     stop_date: dt.date = Field(description="计划停止服务日期 / planned stop date")
     parents_notified: bool = Field(description="已书面告知家长 / the parents were notified in writing")
@@ -464,7 +467,7 @@ class NoticeOut(Schema):
 
 
 class NoticeIn(Schema):
-    institution_id: int
+    institution_id: DbId
     found_on: dt.date
     items: list[str] = Field(..., min_length=1, max_length=50)
     required_action: str = Field(..., min_length=1, max_length=5000, pattern=NO_NUL)
@@ -479,7 +482,7 @@ class NoticeIn(Schema):
 
 
 class NoticeResponseIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     response: str = Field(..., min_length=1, max_length=5000, pattern=NO_NUL)
 
 
@@ -505,7 +508,7 @@ def _changes_out(filing: Filing) -> dict[str, Any]:
     response=ChangesOut,
     summary="变更事项（现值→变更后） / a change filing's items as a diff",
 )
-def filing_changes(request: HttpRequest, filing_id: int) -> dict[str, Any]:
+def filing_changes(request: HttpRequest, filing_id: DbId) -> dict[str, Any]:
     filing = selectors.filing_get(viewer=request.user, filing_id=filing_id)
     if filing.kind != FilingKind.CHANGE:
         raise Http404
@@ -517,7 +520,7 @@ def filing_changes(request: HttpRequest, filing_id: int) -> dict[str, Any]:
     response=ChangesOut,
     summary="填写变更事项 / set a change filing's items (draft or returned)",
 )
-def filing_change_set(request: HttpRequest, filing_id: int, payload: ChangesIn) -> dict[str, Any]:
+def filing_change_set(request: HttpRequest, filing_id: DbId, payload: ChangesIn) -> dict[str, Any]:
     _acting(request, filing_id, side="institution")
     filing = services.filing_change_set(
         by=request.user, filing_id=filing_id, version=payload.version, changes=payload.changes
@@ -537,7 +540,7 @@ class FilingFormOut(Schema):
 
 
 class FilingFormIn(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     form: dict[str, dict[str, Any]] = Field(
         ...,
         description=(
@@ -576,7 +579,7 @@ def _form_out(filing: Filing) -> dict[str, Any]:
 
 
 @router.get("/{filing_id}/form", response=FilingFormOut, summary="备案书 / an initial filing's form")
-def filing_form(request: HttpRequest, filing_id: int) -> dict[str, Any]:
+def filing_form(request: HttpRequest, filing_id: DbId) -> dict[str, Any]:
     filing = selectors.filing_get(viewer=request.user, filing_id=filing_id)
     if filing.kind != FilingKind.INITIAL:
         raise Http404
@@ -588,7 +591,7 @@ def filing_form(request: HttpRequest, filing_id: int) -> dict[str, Any]:
     response=FilingFormOut,
     summary="填写备案书 / fill an initial filing's form (draft or returned)",
 )
-def filing_form_set(request: HttpRequest, filing_id: int, payload: FilingFormIn) -> dict[str, Any]:
+def filing_form_set(request: HttpRequest, filing_id: DbId, payload: FilingFormIn) -> dict[str, Any]:
     _acting(request, filing_id, side="institution")
     filing = services.filing_form_set(
         by=request.user, filing_id=filing_id, version=payload.version, form=payload.form
@@ -601,7 +604,7 @@ def filing_form_set(request: HttpRequest, filing_id: int, payload: FilingFormIn)
     response=FilingDetailOut,
     summary="注销：安置方案、停止日期、家长告知 / a cancellation's settlement plan (FIL-07)",
 )
-def filing_cancellation_set(request: HttpRequest, filing_id: int, payload: CancellationIn) -> dict[str, Any]:
+def filing_cancellation_set(request: HttpRequest, filing_id: DbId, payload: CancellationIn) -> dict[str, Any]:
     _acting(request, filing_id, side="institution")
     services.filing_cancellation_set(
         by=request.user,
@@ -645,11 +648,11 @@ def notice_issue(request: HttpRequest, payload: NoticeIn) -> Status:
 
 
 @notices_router.get("/{notice_id}", response=NoticeOut, summary="一份核查不符通知 / one notice")
-def notice_detail(request: HttpRequest, notice_id: int) -> Any:
+def notice_detail(request: HttpRequest, notice_id: DbId) -> Any:
     return selectors.notice_get(viewer=request.user, notice_id=notice_id)
 
 
-def _notice_acting(request: HttpRequest, notice_id: int, *, side: str) -> None:
+def _notice_acting(request: HttpRequest, notice_id: DbId, *, side: str) -> None:
     notice = selectors.notice_get(viewer=request.user, notice_id=notice_id)
     if side == "reviewer":
         allowed = selectors.can_manage_notice(viewer=request.user, notice=notice)
@@ -660,7 +663,7 @@ def _notice_acting(request: HttpRequest, notice_id: int, *, side: str) -> None:
 
 
 @notices_router.post("/{notice_id}/publish", response=NoticeOut, summary="公开通知 / publish a notice")
-def notice_publish(request: HttpRequest, notice_id: int, payload: VersionIn) -> Any:
+def notice_publish(request: HttpRequest, notice_id: DbId, payload: VersionIn) -> Any:
     _notice_acting(request, notice_id, side="reviewer")
     return services.notice_publish(by=request.user, notice_id=notice_id, version=payload.version)
 
@@ -668,7 +671,7 @@ def notice_publish(request: HttpRequest, notice_id: int, payload: VersionIn) -> 
 @notices_router.post(
     "/{notice_id}/respond", response=NoticeOut, summary="反馈整改情况 / the institution responds"
 )
-def notice_respond(request: HttpRequest, notice_id: int, payload: NoticeResponseIn) -> Any:
+def notice_respond(request: HttpRequest, notice_id: DbId, payload: NoticeResponseIn) -> Any:
     _notice_acting(request, notice_id, side="institution")
     return services.notice_respond(
         by=request.user, notice_id=notice_id, version=payload.version, response=payload.response
@@ -676,7 +679,7 @@ def notice_respond(request: HttpRequest, notice_id: int, payload: NoticeResponse
 
 
 @notices_router.post("/{notice_id}/close", response=NoticeOut, summary="办结通知 / close a notice")
-def notice_close(request: HttpRequest, notice_id: int, payload: VersionIn) -> Any:
+def notice_close(request: HttpRequest, notice_id: DbId, payload: VersionIn) -> Any:
     _notice_acting(request, notice_id, side="reviewer")
     return services.notice_close(
         by=request.user, notice_id=notice_id, version=payload.version, comment=payload.comment

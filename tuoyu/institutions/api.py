@@ -13,6 +13,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from tuoyu.accounts.models import Role
+from tuoyu.core.apitypes import DbId, PositiveSmallInt, SafeText, SmallInt, Version
 from tuoyu.core.masking import mask_mobile
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.scoping import get_scoped_or_404
@@ -102,7 +103,7 @@ class InstitutionFilters(Schema):
 def registration_push(
     request: HttpRequest,
     payload: RegistrationIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
+    idempotency_key: SafeText = Header("", alias="Idempotency-Key", max_length=100),  # noqa: B008 — ninja's style
 ):
     data = payload.dict()
     event_id = data.pop("source_event_id")
@@ -171,7 +172,7 @@ def institution_pending(request: HttpRequest):  # noqa: ANN201
 
 
 @router.get("/institutions/{institution_id}", response=InstitutionOut, summary="机构详情 / one institution")
-def institution_detail(request: HttpRequest, institution_id: int) -> Institution:
+def institution_detail(request: HttpRequest, institution_id: DbId) -> Institution:
     return selectors.institution_get(viewer=request.user, institution_id=institution_id)
 
 
@@ -219,7 +220,7 @@ class RevisionOut(Schema):
         "The health bureau invites the institution's admin; the one-time link is in this response only."
     ),
 )
-def institution_invite(request: HttpRequest, institution_id: int, payload: InvitationIn) -> Status:
+def institution_invite(request: HttpRequest, institution_id: DbId, payload: InvitationIn) -> Status:
     institution = get_scoped_or_404(request.user, "change", Institution, pk=institution_id)
     if not selectors.can_invite(viewer=request.user, institution=institution):
         raise Http404
@@ -249,7 +250,7 @@ def institution_invite(request: HttpRequest, institution_id: int, payload: Invit
     summary="变更历史 / the institution's change history (masked)",
 )
 @paginate(LimitOffset)
-def institution_revisions(request: HttpRequest, institution_id: int):  # noqa: ANN201
+def institution_revisions(request: HttpRequest, institution_id: DbId):  # noqa: ANN201
     institution = selectors.institution_get(viewer=request.user, institution_id=institution_id)
     return institution.revisions.select_related("changed_by").order_by("-version")
 
@@ -259,17 +260,17 @@ def institution_revisions(request: HttpRequest, institution_id: int):  # noqa: A
 
 class RoomIn(Schema):
     name: str = Field(..., max_length=50)
-    floor: int = Field(..., description="地上 1、2……，地下 -1、-2")
+    floor: SmallInt = Field(..., description="地上 1、2……，地下 -1、-2")
     below_ground: bool = False
     floor_area_m2: str = Field(..., max_length=12, description="使用面积（㎡），大于0")
     window_area_m2: str = Field("0", max_length=12, description="窗洞口面积（㎡），不小于0")
     use: str = Field(..., max_length=16, description="activity / sleep / activity_sleep / observation / …")
-    camera_count: int = 0
-    beds: int = 0
+    camera_count: PositiveSmallInt = 0
+    beds: PositiveSmallInt = 0
 
 
 class RoomUpdateIn(RoomIn):
-    version: int = Field(..., description="读取时的版本；已被他人修改时返回409 / the version read")
+    version: Version = Field(..., description="读取时的版本；已被他人修改时返回409 / the version read")
 
 
 class RoomOut(Schema):
@@ -299,12 +300,12 @@ class ClassIn(Schema):
     class_type: str = Field(
         ..., max_length=16, description="infant / toddler / older_toddler / mixed / home_group"
     )
-    room_id: int | None = None
-    planned_size: int
+    room_id: DbId | None = None
+    planned_size: PositiveSmallInt
 
 
 class ClassUpdateIn(ClassIn):
-    version: int
+    version: Version
 
 
 class ClassOut(Schema):
@@ -319,7 +320,7 @@ class ClassOut(Schema):
 
 
 class PremisesFilters(Schema):
-    institution_id: int | None = None
+    institution_id: DbId | None = None
 
 
 def _own_institution(request: HttpRequest) -> Institution:
@@ -363,7 +364,7 @@ def room_create(request: HttpRequest, payload: RoomIn) -> Status:
 
 
 @router.put("/rooms/{room_id}", response=RoomOut, summary="修改房间 / update a room (versioned)")
-def room_update(request: HttpRequest, room_id: int, payload: RoomUpdateIn):  # noqa: ANN201
+def room_update(request: HttpRequest, room_id: DbId, payload: RoomUpdateIn):  # noqa: ANN201
     from tuoyu.institutions.forms import RoomForm
     from tuoyu.institutions.models import Room
 
@@ -391,7 +392,7 @@ def class_create(request: HttpRequest, payload: ClassIn) -> Status:
 
 
 @router.put("/classes/{class_id}", response=ClassOut, summary="修改班级 / update a class (versioned)")
-def class_update(request: HttpRequest, class_id: int, payload: ClassUpdateIn):  # noqa: ANN201
+def class_update(request: HttpRequest, class_id: DbId, payload: ClassUpdateIn):  # noqa: ANN201
     from tuoyu.institutions.forms import CareClassForm
     from tuoyu.institutions.models import CareClass
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.notifications import selectors, services
 from tuoyu.notifications.models import Notification
@@ -47,5 +48,5 @@ def notification_read_all(request: HttpRequest) -> dict:
 
 
 @router.post("/{notification_id}/read", response=NotificationOut, summary="标为已读 / mark one read")
-def notification_read(request: HttpRequest, notification_id: int) -> Notification:
+def notification_read(request: HttpRequest, notification_id: DbId) -> Notification:
     return services.notification_mark_read(user=request.user, notification_id=notification_id)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from tuoyu.core.apitypes import DbId, Version
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.staff import indicators, selectors, services
@@ -65,7 +66,7 @@ class StaffRowOut(Schema):
 
 
 class StaffListQuery(Schema):
-    institution_id: int
+    institution_id: DbId
 
 
 class CertificateOut(Schema):
@@ -116,7 +117,7 @@ class PersonOut(Schema):
 
 
 class HireIn(Schema):
-    institution_id: int
+    institution_id: DbId
     name: str = Field(..., max_length=50, pattern=NO_NUL)
     id_number: str = Field(..., max_length=30, pattern=NO_NUL)
     sex: Sex | None = Field(None, description="可空：按身份证号确定；填写时须一致")
@@ -138,7 +139,7 @@ class HireOut(Schema):
 
 class EndIn(Schema):
     end_date: dt.date | None = Field(None, description="不填为今天")
-    version: int
+    version: Version
 
 
 class CertificateIn(Schema):
@@ -252,7 +253,7 @@ def staff_hire(request: HttpRequest, payload: HireIn) -> Status:
     summary="离职 / end an employment",
     description="仅机构管理员；须带version（过期返回409）。/ The admin; a stale version is a 409.",
 )
-def staff_end(request: HttpRequest, employment_id: int, payload: EndIn) -> Employment:
+def staff_end(request: HttpRequest, employment_id: DbId, payload: EndIn) -> Employment:
     try:
         return services.employment_end(
             by=request.user, employment_id=employment_id, end_date=payload.end_date, version=payload.version
@@ -391,14 +392,14 @@ def staff_indicators_institutions(request: HttpRequest, query: Query[IndicatorsQ
 
 
 @router.get("/{person_id}", response=PersonOut, summary="工作人员详情 / a person's record")
-def staff_detail(request: HttpRequest, person_id: int) -> dict:
+def staff_detail(request: HttpRequest, person_id: DbId) -> dict:
     return _person_out(request.user, selectors.person_get(viewer=request.user, person_id=person_id))
 
 
 @router.post(
     "/{person_id}/certificates", response={201: CertificateOut}, summary="添加资格证书 / add a certificate"
 )
-def staff_certificate_add(request: HttpRequest, person_id: int, payload: CertificateIn) -> Status:
+def staff_certificate_add(request: HttpRequest, person_id: DbId, payload: CertificateIn) -> Status:
     try:
         return Status(201, services.certificate_add(by=request.user, person_id=person_id, **payload.dict()))
     except DomainError as exc:
@@ -411,7 +412,7 @@ def staff_certificate_add(request: HttpRequest, person_id: int, payload: Certifi
     summary="添加健康证明 / add a health certificate",
 )
 def staff_health_certificate_add(
-    request: HttpRequest, person_id: int, payload: HealthCertificateIn
+    request: HttpRequest, person_id: DbId, payload: HealthCertificateIn
 ) -> Status:
     try:
         return Status(
@@ -426,7 +427,7 @@ def staff_health_certificate_add(
     response={201: BackgroundCheckOut},
     summary="添加背景审查 / add a background check",
 )
-def staff_background_check_add(request: HttpRequest, person_id: int, payload: BackgroundCheckIn) -> Status:
+def staff_background_check_add(request: HttpRequest, person_id: DbId, payload: BackgroundCheckIn) -> Status:
     try:
         return Status(
             201, services.background_check_add(by=request.user, person_id=person_id, **payload.dict())
@@ -436,7 +437,7 @@ def staff_background_check_add(request: HttpRequest, person_id: int, payload: Ba
 
 
 @router.post("/{person_id}/training", response={201: TrainingOut}, summary="添加培训记录 / add training")
-def staff_training_add(request: HttpRequest, person_id: int, payload: TrainingIn) -> Status:
+def staff_training_add(request: HttpRequest, person_id: DbId, payload: TrainingIn) -> Status:
     try:
         return Status(201, services.training_add(by=request.user, person_id=person_id, **payload.dict()))
     except DomainError as exc:

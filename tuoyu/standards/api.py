@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.standards import selectors
 from tuoyu.standards.catalogue import RULES_BY_ID
@@ -127,7 +128,7 @@ def rule_list(request: HttpRequest) -> dict:
     summary="机构合规评估 / one institution's evaluation",
     description="机构本身及辖区内的监管部门可查看；其他人404 / the institution and its regulators; others 404.",
 )
-def institution_evaluation(request: HttpRequest, institution_id: int) -> dict:
+def institution_evaluation(request: HttpRequest, institution_id: DbId) -> dict:
     e = selectors.evaluation_get(viewer=request.user, institution_id=institution_id)
     return {
         "institution_id": e.institution.pk,

@@ -271,7 +271,13 @@ def test_the_api_marks_one_read_and_all_read(cast: Any, login: Any) -> None:
     assert client.post("/api/v1/notifications/read-all").json() == {"marked": 0}
 
 
-@pytest.mark.parametrize("notification_id", ["theirs", "999999999", "99999999999999999999999"])
+def test_an_id_beyond_any_database_id_is_a_422_problem_naming_it(cast: Any, login: Any) -> None:
+    response = login(cast.sam).post("/api/v1/notifications/99999999999999999999999/read")
+    assert response.status_code == 422 and response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert [e["field"] for e in response.json()["errors"]] == ["notification_id"]
+
+
+@pytest.mark.parametrize("notification_id", ["theirs", "999999999", "9223372036854775807"])
 def test_the_api_answers_404_problem_for_another_users_or_a_missing_notification(
     cast: Any, login: Any, notification_id: str
 ) -> None:
