@@ -158,7 +158,10 @@ ERROR_STATUSES: dict[int, str] = {
     409: "冲突：记录已被他人修改或状态已变 / conflict: a stale version or a state that moved on",
     413: "请求体过大（不含上传文件）/ the request body (files aside) is over the limit",
     422: "输入有误，errors 列出各字段 / invalid input, each field in errors",
-    503: "暂不可用：服务器缺少生成文件所需的组件 / unavailable: the server cannot produce the document",
+    503: (
+        "暂不可用：数据库繁忙（按 Retry-After 重试），或服务器缺少生成文件所需的组件 / unavailable: the database "
+        "is busy (retry after Retry-After), or the server cannot produce the document"
+    ),
 }
 
 
@@ -191,6 +194,7 @@ def _applicable(method: str, operation: dict[str, Any]) -> list[int]:
         statuses.append(413)
     if has_input or writes:
         statuses.append(422)
+    statuses.append(503)  # a busy database (core.errors.is_database_busy): any operation, to be retried
     return statuses
 
 
