@@ -64,7 +64,7 @@ def test_an_admin_hires_a_caregiver_on_a_phone_and_sees_her_health_certificate_o
     row = phone.locator(f"[data-testid=staff-{person.pk}]")
     expect(row).to_contain_text("刘晓雪")
     expect(row).to_contain_text("保育人员")
-    expires = add_months(today, 12) - dt.timedelta(days=1)
+    expires = add_months(today, 12)  # STF-05: valid through the anniversary itself
     expect(row).to_contain_text(f"有效期至{expires.isoformat()}")
     expect(row.get_by_text("无健康证明")).to_have_count(0)
     expect(row.get_by_text("已过期")).to_have_count(0)

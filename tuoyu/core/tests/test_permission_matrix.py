@@ -2797,7 +2797,7 @@ MATRIX: dict[str, Check] = {
     "staff/<int:person_id>/reveal/<str:field>/": StaffReveal(),
     "staff/<int:person_id>/add/<str:kind>/": StaffWrite(
         "/staff/{person_id}/add/training/",
-        {"training-year": "2025", "training-hours": "4", "training-topic": "急救"},
+        {"training-year": "2025", "training-kind": "other", "training-hours": "4", "training-topic": "急救"},
     ),
     "staff/employments/<int:employment_id>/end/": StaffWrite(
         "/staff/employments/{employment_id}/end/",
