@@ -85,42 +85,10 @@ def _lock_chain() -> None:
     # SQLite: write transactions begin IMMEDIATE (settings), so appends are already serialised.
 
 
-def audit_record(
-    action: str,
-    *,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    outcome: str = Outcome.SUCCESS,
-    before: Any = None,
-    after: Any = None,
-    detail: Any = None,
-    actor: Any = None,
-    actor_username: str | None = None,
-    ip: str | None = None,
-) -> Event:
-    """Append one event to the chain. Actor and IP default to the current request's."""
-    event = audit_event(
-        action,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        outcome=outcome,
-        before=before,
-        after=after,
-        detail=detail,
-        actor=actor,
-        actor_username=actor_username,
-        ip=ip,
-    )
-    with transaction.atomic():
-        _lock_chain()
-        last, last_key = Event.objects.order_by("-id").values_list("hash", "mac_key").first() or (None, None)
-        event.prev_hash = last or GENESIS_HASH
-        event.seal()
-        event.save(force_insert=True)
-        _anchor_first_keyed(last_key)
-    return event
+def audit_record(action: str, **fields: Any) -> Event:
+    """Append one event to the chain (the fields of :func:`audit_event`; actor and IP default to the current
+    request's)."""
+    return audit_record_many([audit_event(action, **fields)])[0]
 
 
 def _anchor_first_keyed(last_key: str | None) -> None:
