@@ -156,15 +156,33 @@ def registration_problems(data: RegistrationData) -> list[tuple[str, str, str]]:
     return problems
 
 
-def clerk_may_register(user: User, data: RegistrationData) -> bool:
-    """A clerk registers only for their own authority and within their region."""
-    return any(
+def _clerk_covers(user: User, *, authority: str, region_prefix: str) -> bool:
+    return bool(authority) and any(
         m.role == Role.REGISTRATION_CLERK
-        and m.authority == data.authority
+        and m.authority == authority
         and m.region is not None
-        and data.region.prefix.startswith(m.region.prefix)
+        and region_prefix.startswith(m.region.prefix)
         for m in user.active_memberships()
     )
+
+
+def clerk_may_register(user: User, data: RegistrationData) -> bool:
+    """A clerk registers only for their own authority and within their region."""
+    return _clerk_covers(user, authority=data.authority, region_prefix=data.region.prefix)
+
+
+def clerk_may_change(user: User, institution: Institution) -> bool:
+    """A clerk changes only an institution their own authority registered, standing in their region: the
+    payload alone would let any clerk claim another city's institution by naming its code."""
+    return _clerk_covers(
+        user, authority=institution.registration_authority, region_prefix=institution.region_prefix
+    )
+
+
+def _not_yours() -> PermissionDenied:
+    # One answer for every registration that is not the clerk's, whatever the reason: it says nothing of
+    # another authority's or another city's record.
+    return PermissionDenied("not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority")
 
 
 def _changes(institution: Institution, values: dict[str, Any]) -> dict[str, Any]:
@@ -213,18 +231,24 @@ def registration_record(
     first result and changes nothing; the same key with different data is a conflict.
     """
     if not clerk_may_register(by, data):
-        raise PermissionDenied(
-            "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
-        )
+        raise _not_yours()
     fingerprint = data.fingerprint()
     previous = None
     if source_event_id:
-        previous = Registration.objects.filter(
-            authority=data.authority, source_event_id=source_event_id
-        ).first()
+        previous = (
+            Registration.objects.select_related("institution")
+            .filter(authority=data.authority, source_event_id=source_event_id)
+            .first()
+        )
     if previous is None and idempotency_key:
-        previous = Registration.objects.filter(recorded_by=by, idempotency_key=idempotency_key).first()
+        previous = (
+            Registration.objects.select_related("institution")
+            .filter(recorded_by=by, idempotency_key=idempotency_key)
+            .first()
+        )
     if previous is not None:
+        if not clerk_may_change(by, previous.institution):
+            raise _not_yours()
         if previous.payload_hash != fingerprint:
             raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
         return RegistrationResult(previous, previous.institution, previous.outcome, replayed=True)
@@ -236,6 +260,8 @@ def registration_record(
 
     values = _values(data)
     institution = Institution.objects.select_for_update().filter(uscc=data.uscc).first()
+    if institution is not None and not clerk_may_change(by, institution):
+        raise _not_yours()
     # The field validators run on every save below; uniqueness was just checked under the lock, and the
     # model's check constraints concern lease dates and ages, which a registration does not carry — so
     # they are not re-queried here (a query each, per imported row; the database still enforces them).

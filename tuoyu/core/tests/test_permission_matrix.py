@@ -633,20 +633,31 @@ class ApiRegistrationPush(Check):
         c = env.client(role)
         inside = registration_payload(seq=ROLES.index(role) * 2, region="430202001")
         outside = registration_payload(seq=ROLES.index(role) * 2 + 1, region="410611")
+        # An existing institution outside the clerk's reach, named with a region inside it (issue 9).
+        hebi = env.cast.inst_hebi
+        takeover = registration_payload(seq=ROLES.index(role) * 2 + 40, uscc=hebi.uscc, region="430202001")
         before = Institution.objects.count()
         r_in = c.post("/api/v1/registrations", inside, content_type="application/json")
         r_out = c.post("/api/v1/registrations", outside, content_type="application/json")
+        r_take = c.post("/api/v1/registrations", takeover, content_type="application/json")
+        hebi.refresh_from_db()
+        assert (hebi.region_id, hebi.name) == ("410611", "鹤壁市淇滨区乐育托育中心"), (
+            f"{role} moved inst_hebi"
+        )
         if role == "anonymous":
             problem(r_in, role, "push", 401)
             problem(r_out, role, "push", 401)
+            problem(r_take, role, "push", 401)
         elif role == "clerk":
             status_of(r_in, role, "push inside", 201)
             problem(r_out, role, "push outside", 403)
+            problem(r_take, role, "push over another city's institution", 403)
             assert Institution.objects.count() == before + 1
             return
         else:
             problem(r_in, role, "push inside", 403)
             problem(r_out, role, "push outside", 403)
+            problem(r_take, role, "push over another city's institution", 403)
         assert Institution.objects.count() == before, f"{role} created an institution"
 
 
