@@ -298,7 +298,8 @@ class Registration(models.Model):
     source_event_id = models.CharField(_("来源事件编号"), max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=100, blank=True)
     payload = models.JSONField(_("登记数据"))
-    payload_hash = models.CharField(max_length=64)
+    # A keyed fingerprint (core.crypto.fingerprint) of the record in full, to recognise a retry.
+    payload_hash = models.CharField(max_length=80)
     outcome = models.CharField(_("处理结果"), max_length=16, choices=RegistrationOutcome.choices)
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("接收时间"), auto_now_add=True)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_record
+from tuoyu.core import crypto
 from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.validators import validate_mobile
@@ -53,6 +54,7 @@ REGISTRATION_FIELDS = [
     "phone",
 ]
 ENCRYPTED_FIELDS = {"legal_rep_id_number", "director_id_number"}
+FINGERPRINT_PURPOSE = "institutions.Registration.payload_hash"
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,20 @@ class RegistrationData:
             "phone": self.phone,
         }
 
-    def fingerprint(self) -> str:
-        full = {**self.payload(), "legal_rep_id_number": self.legal_rep_id_number}
+    def _digest(self) -> str:
+        """SHA-256 of the record in full — never stored: it is the input of the keyed fingerprint (the same
+        canonical form as the unkeyed hashes of before, so migration 0007 could re-key those)."""
+        full = {**self.payload(), "legal_rep_id_number": self.legal_rep_id_number, "phone": self.phone}
         return hashlib.sha256(json.dumps(full, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def fingerprint(self) -> str:
+        """What ``Registration.payload_hash`` keeps: an HMAC under the field key, so the stored value is
+        no dictionary target for the ID number (or the phone) inside."""
+        return crypto.fingerprint(self._digest(), purpose=FINGERPRINT_PURPOSE)
+
+    def same_as(self, payload_hash: str) -> bool:
+        """Is this the data a stored fingerprint was made of (a retry of the same registration)?"""
+        return crypto.fingerprint_matches(payload_hash, self._digest(), purpose=FINGERPRINT_PURPOSE)
 
 
 @dataclass
@@ -232,7 +245,6 @@ def registration_record(
     """
     if not clerk_may_register(by, data):
         raise _not_yours()
-    fingerprint = data.fingerprint()
     previous = None
     if source_event_id:
         previous = (
@@ -249,7 +261,7 @@ def registration_record(
     if previous is not None:
         if not clerk_may_change(by, previous.institution):
             raise _not_yours()
-        if previous.payload_hash != fingerprint:
+        if not data.same_as(previous.payload_hash):
             raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
         return RegistrationResult(previous, previous.institution, previous.outcome, replayed=True)
 
@@ -300,7 +312,7 @@ def registration_record(
                 source_event_id=source_event_id,
                 idempotency_key=idempotency_key,
                 payload=data.payload(),
-                payload_hash=fingerprint,
+                payload_hash=data.fingerprint(),
                 outcome=outcome,
                 recorded_by=by,
             )
