@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
-from tuoyu.core.masking import mask_id_number
+from tuoyu.core.masking import is_mobile, mask_id_number, mask_phone
 from tuoyu.core.validators import normalize_id_number, validate_uscc
 
 
@@ -132,7 +132,8 @@ class Institution(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # A mobile number is a person's: sealed like the ID numbers, and masked wherever it shows (mask_phone).
+    phone = EncryptedTextField(_("联系电话"))
 
     offers_full_day = models.BooleanField(_("全日托"), default=False)
     offers_half_day = models.BooleanField(_("半日托"), default=False)
@@ -241,6 +242,14 @@ class Institution(models.Model):
     @property
     def director_id_masked(self) -> str:
         return mask_id_number(self.director_id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def phone_is_mobile(self) -> bool:
+        return is_mobile(self.phone)
 
     @property
     def service_types(self) -> list[str]:

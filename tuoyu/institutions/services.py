@@ -22,7 +22,7 @@ from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.core import crypto
 from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
-from tuoyu.core.masking import mask_id_number
+from tuoyu.core.masking import mask_id_number, mask_phone
 from tuoyu.core.validators import validate_mobile
 from tuoyu.institutions.models import (
     AUTHORITY_FOR_LEGAL_PERSON,
@@ -53,7 +53,8 @@ REGISTRATION_FIELDS = [
     "region",
     "phone",
 ]
-ENCRYPTED_FIELDS = {"legal_rep_id_number", "director_id_number"}
+# Sealed at rest: a change shows only as {"changed": True} in revisions and audit, never with its values.
+ENCRYPTED_FIELDS = {"legal_rep_id_number", "director_id_number", "phone"}
 FINGERPRINT_PURPOSE = "institutions.Registration.payload_hash"
 
 
@@ -76,7 +77,7 @@ class RegistrationData:
     phone: str = ""
 
     def payload(self) -> dict[str, Any]:
-        """What is kept of the record as received: the ID number only masked."""
+        """What is kept of the record as received: the ID number and a mobile phone only masked."""
         return {
             "name": self.name,
             "uscc": self.uscc,
@@ -90,7 +91,7 @@ class RegistrationData:
             "legal_rep_id_number": mask_id_number(self.legal_rep_id_number),
             "address": self.address,
             "region": self.region.code,
-            "phone": self.phone,
+            "phone": mask_phone(self.phone),
         }
 
     def _digest(self) -> str:

@@ -25,7 +25,7 @@ from tuoyu.institutions import imports, selectors, services
 from tuoyu.institutions.forms import InvitationAcceptForm, InvitationForm, RegistrationForm
 from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource, Room
 
-REVEALABLE = {"legal_rep_id_number", "director_id_number"}
+REVEALABLE = {"legal_rep_id_number", "director_id_number", "phone"}
 
 
 def _require_view(request: HttpRequest) -> None:
