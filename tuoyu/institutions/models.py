@@ -486,3 +486,77 @@ class CareClass(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- region transfers (跨辖区区划变更): a registration that moves an institution to another county --------
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    SUPERSEDED = "superseded", _("已被新登记取代")
+
+
+class RegionTransfer(models.Model):
+    """跨辖区区划变更申请: a registration stated a region in another county than the institution's, which
+    would move it, its children and its staff to another health bureau. The registration records everything
+    else; the region stays until a health-bureau user over both counties (the city) approves the move.
+
+    At most one request per institution is pending: a later registration supersedes it.
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="region_transfers", verbose_name=_("机构")
+    )
+    from_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("原区划")
+    )
+    to_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请变更为")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="region_transfers", verbose_name=_("登记信息")
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=TransferStatus.choices,
+        default=TransferStatus.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("区划变更申请")
+        verbose_name_plural = _("区划变更申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=models.Q(status="pending"),
+                name="institutions_regiontransfer_one_pending",
+                violation_error_message="该机构已有待审核的区划变更申请。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_region=models.F("to_region")),
+                name="institutions_regiontransfer_moves",
+                violation_error_message="区划变更申请的原区划与新区划相同。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}: {self.from_region_id} → {self.to_region_id}"

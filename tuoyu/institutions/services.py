@@ -31,8 +31,10 @@ from tuoyu.institutions.models import (
     InstitutionRevision,
     Invitation,
     LegalPersonKind,
+    RegionTransfer,
     Registration,
     RegistrationOutcome,
+    TransferStatus,
 )
 from tuoyu.regions.models import Region, RegionLevel
 
@@ -117,6 +119,18 @@ class RegistrationResult:
     outcome: str
     replayed: bool = False
     changes: dict[str, Any] = field(default_factory=dict)
+    # The move to another county this registration asked for, awaiting review (the region did not change).
+    region_transfer: RegionTransfer | None = None
+
+    @property
+    def notice(self) -> str:
+        """What the clerk is told besides the outcome: a region change that awaits review."""
+        t = self.region_transfer
+        if t is None or t.status != TransferStatus.PENDING:
+            return ""
+        return _(
+            "所在区划由%(from)s变更为%(to)s跨越监管辖区，须经卫生健康部门审核后生效；审核前机构仍在原区划。"
+        ) % {"from": t.from_region.name, "to": t.to_region.name}
 
 
 def scope_names_the_service(business_scope: str, kind: str) -> bool:
@@ -264,7 +278,10 @@ def registration_record(
             raise _not_yours()
         if not data.same_as(previous.payload_hash):
             raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
-        return RegistrationResult(previous, previous.institution, previous.outcome, replayed=True)
+        transfer = previous.region_transfers.select_related("from_region", "to_region").first()
+        return RegistrationResult(
+            previous, previous.institution, previous.outcome, replayed=True, region_transfer=transfer
+        )
 
     problems = registration_problems(data)
     if problems:
@@ -275,6 +292,10 @@ def registration_record(
     institution = Institution.objects.select_for_update().filter(uscc=data.uscc).first()
     if institution is not None and not clerk_may_change(by, institution):
         raise _not_yours()
+    move_to = None
+    if institution is not None and crosses_jurisdiction(institution.region, data.region):
+        # A move to another county is a separate, reviewed act: the rest is recorded, the region stays.
+        move_to, values["region"] = data.region, institution.region
     # The field validators run on every save below; uniqueness was just checked under the lock, and the
     # model's check constraints concern lease dates and ages, which a registration does not carry — so
     # they are not re-queried here (a query each, per imported row; the database still enforces them).
@@ -319,13 +340,220 @@ def registration_record(
             )
     except IntegrityError as exc:  # a concurrent retry won the race: it holds the record
         raise Conflict("registration_in_progress", _("同一登记正在处理，请稍后重试。")) from exc
+    transfer = None
+    if outcome != RegistrationOutcome.CREATED:
+        transfer = _region_transfer_follow(institution, registration=registration, to_region=move_to, by=by)
     audit_record(
         "registration.receive",
         obj=registration,
         actor=by,
-        detail={"outcome": outcome, "source": source, "event": source_event_id},
+        detail={
+            "outcome": outcome,
+            "source": source,
+            "event": source_event_id,
+            **({"region_transfer": transfer.pk} if transfer else {}),
+        },
     )
-    return RegistrationResult(registration, institution, outcome, changes=changes)
+    return RegistrationResult(registration, institution, outcome, changes=changes, region_transfer=transfer)
+
+
+# --- region transfers (跨辖区区划变更) -----------------------------------------------------------------
+
+# The workflow: a pending request is approved or rejected by the reviewer, or superseded by a later
+# registration of the same institution. Nothing leaves a decided state.
+TRANSFER_TRANSITIONS = {
+    "approve": (TransferStatus.PENDING, TransferStatus.APPROVED),
+    "reject": (TransferStatus.PENDING, TransferStatus.REJECTED),
+    "supersede": (TransferStatus.PENDING, TransferStatus.SUPERSEDED),
+}
+
+
+def crosses_jurisdiction(old: Region, new: Region) -> bool:
+    """Does moving from ``old`` to ``new`` change the county (the health bureau that files, inspects and keeps
+    the institution)? A move between streets of one county does not."""
+    return old.prefix[:6] != new.prefix[:6]
+
+
+def transfer_reviewers(transfer: RegionTransfer) -> list[User]:
+    """The city admins whose region holds both the old and the new region."""
+    from tuoyu.accounts.models import Membership
+
+    old, new = transfer.from_region.prefix, transfer.to_region.prefix
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.CITY_ADMIN, is_active=True, user__is_active=True
+        ).select_related("user", "region")
+        if m.region and old.startswith(m.region.prefix) and new.startswith(m.region.prefix)
+    ]
+
+
+def _transfer_move(transfer: RegionTransfer, action: str, *, by: User | None, comment: str = "") -> None:
+    source, target = TRANSFER_TRANSITIONS[action]
+    if transfer.status != source:
+        raise Conflict(
+            "transfer_decided",
+            _("该申请已处理（%(status)s），请刷新页面。") % {"status": TransferStatus(transfer.status).label},
+        )
+    transfer.status = target
+    transfer.decided_by = by
+    transfer.decided_at = timezone.now()
+    transfer.comment = comment
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    audit_record(
+        f"region_transfer.{action}",
+        obj=transfer,
+        actor=by,
+        before={"status": source},
+        after={"status": target},
+        detail={"institution": transfer.institution_id, "comment": comment[:500]},
+    )
+
+
+def _region_transfer_follow(
+    institution: Institution, *, registration: Registration, to_region: Region | None, by: User
+) -> RegionTransfer | None:
+    """A registration of an existing institution: keep, replace or withdraw its pending move.
+
+    The latest registration states where the institution is: a pending request for another region is
+    superseded (the same target keeps the request that is already waiting), and a new one is opened when
+    this registration names a region in another county.
+    """
+    from tuoyu.notifications.services import notify
+
+    pending = (
+        RegionTransfer.objects.select_for_update()
+        .select_related("from_region", "to_region")
+        .filter(institution=institution, status=TransferStatus.PENDING)
+        .first()
+    )
+    if pending is not None and to_region is not None and pending.to_region_id == to_region.pk:
+        return pending
+    if pending is not None:
+        _transfer_move(pending, "supersede", by=by, comment=_("新的登记信息取代了此申请。"))
+    if to_region is None:
+        return None
+    transfer = RegionTransfer.objects.create(
+        institution=institution,
+        from_region=institution.region,
+        to_region=to_region,
+        registration=registration,
+        requested_by=by,
+    )
+    audit_record(
+        "region_transfer.request",
+        obj=transfer,
+        actor=by,
+        after={
+            "institution": institution.pk,
+            "from_region": transfer.from_region_id,
+            "to_region": transfer.to_region_id,
+            "registration": registration.pk,
+        },
+    )
+    notify(
+        recipients=transfer_reviewers(transfer),
+        kind="region_transfer.requested",
+        title=_("区划变更待审核：%(name)s") % {"name": institution.name},
+        body=_("登记信息将机构所在区划由%(from)s变更为%(to)s，跨越监管辖区，请审核。")
+        % {"from": transfer.from_region.name, "to": to_region.name},
+        link="/institutions/region-transfers/",
+    )
+    return transfer
+
+
+def _transfer_for_review(by: User, transfer_id: int) -> RegionTransfer:
+    """The pending-or-not request, if ``by`` may decide it; 404 otherwise (missing and forbidden alike)."""
+    from tuoyu.core import scoping
+
+    qs = RegionTransfer.objects.select_for_update(of=("self",)).select_related(
+        "institution", "from_region", "to_region", "requested_by"
+    )
+    return scoping.get_scoped_or_404(by, "change", qs, pk=transfer_id)
+
+
+def _text(value: Any, limit: int = 2000) -> str:
+    return str(value or "").replace("\x00", "").strip()[:limit]
+
+
+@transaction.atomic
+def region_transfer_approve(*, by: User, transfer_id: int, comment: str = "") -> RegionTransfer:
+    """The city approves the move: the institution takes the new region, as a revision, and everything that
+    follows its jurisdiction (filings, notices, alerts, compliance results) follows it."""
+    from tuoyu.notifications.services import notify
+
+    transfer = _transfer_for_review(by, transfer_id)
+    comment = _text(comment)
+    institution = Institution.objects.select_for_update().get(pk=transfer.institution_id)
+    if transfer.status == TransferStatus.PENDING and institution.region_id != transfer.from_region_id:
+        raise Conflict("region_moved", _("机构所在区划已不是申请时的区划，请驳回此申请。"))
+    _transfer_move(transfer, "approve", by=by, comment=comment)
+    institution.region = transfer.to_region
+    institution.version += 1
+    institution.save()
+    _region_prefix_follow(institution)
+    changes = {"region": [transfer.from_region_id, transfer.to_region_id]}
+    InstitutionRevision.objects.create(
+        institution=institution,
+        version=institution.version,
+        changed_by=by,
+        source="region_transfer",
+        changes=changes,
+    )
+    audit_record(
+        "institution.region_transfer",
+        obj=institution,
+        actor=by,
+        before={"region": transfer.from_region_id},
+        after={"region": transfer.to_region_id},
+        detail={"transfer": transfer.pk, "version": institution.version},
+    )
+    notify(
+        recipients=[transfer.requested_by],
+        kind="region_transfer.approved",
+        title=_("区划变更已批准：%(name)s") % {"name": institution.name},
+        body=_("机构所在区划已由%(from)s变更为%(to)s。")
+        % {"from": transfer.from_region.name, "to": transfer.to_region.name},
+        link=f"/institutions/{institution.pk}/",
+    )
+    return transfer
+
+
+@transaction.atomic
+def region_transfer_reject(*, by: User, transfer_id: int, comment: str) -> RegionTransfer:
+    """The city rejects the move, saying why; the institution stays where it is."""
+    from tuoyu.notifications.services import notify
+
+    transfer = _transfer_for_review(by, transfer_id)
+    comment = _text(comment)
+    if not comment:
+        raise DomainError("comment_required", _("驳回须写明理由。"), field="comment")
+    _transfer_move(transfer, "reject", by=by, comment=comment)
+    notify(
+        recipients=[transfer.requested_by],
+        kind="region_transfer.rejected",
+        title=_("区划变更被驳回：%(name)s") % {"name": transfer.institution.name},
+        body=_("机构仍在%(from)s。驳回理由：%(comment)s")
+        % {"from": transfer.from_region.name, "comment": comment[:200]},
+        link=f"/institutions/{transfer.institution_id}/",
+    )
+    return transfer
+
+
+def _region_prefix_follow(institution: Institution) -> None:
+    """Rows that copy the institution's region prefix for jurisdiction follow it (without importing their
+    apps, which import this one): any model with an ``institution`` key to it and a ``region_prefix``."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model is Institution:
+            continue
+        names = {f.name: f for f in model._meta.concrete_fields}
+        key = names.get("institution")
+        if "region_prefix" in names and key is not None and key.related_model is Institution:
+            model._base_manager.filter(institution=institution).update(
+                region_prefix=institution.region_prefix
+            )
 
 
 def days_since(moment: dt.datetime | None, *, today: dt.date | None = None) -> int | None:
