@@ -140,7 +140,12 @@ def region_transfer_list(*, viewer: Any, action: str = "view", status: str | Non
     from tuoyu.institutions.models import RegionTransfer
 
     qs = scoped(viewer, action, RegionTransfer).select_related(
-        "institution", "from_region", "to_region", "requested_by", "decided_by", "registration"
+        "institution",
+        "from_region__parent",
+        "to_region__parent",
+        "requested_by",
+        "decided_by",
+        "registration",
     )
     if status:
         qs = qs.filter(status=status)

@@ -130,7 +130,7 @@ class RegistrationResult:
             return ""
         return _(
             "所在区划由%(from)s变更为%(to)s跨越监管辖区，须经卫生健康部门审核后生效；审核前机构仍在原区划。"
-        ) % {"from": t.from_region.name, "to": t.to_region.name}
+        ) % {"from": place(t.from_region), "to": place(t.to_region)}
 
 
 def scope_names_the_service(business_scope: str, kind: str) -> bool:
@@ -368,6 +368,13 @@ TRANSFER_TRANSITIONS = {
 }
 
 
+def place(region: Region) -> str:
+    """A region as people name it: a street with its county (月塘街道 alone names several places)."""
+    if region.level == RegionLevel.STREET and region.parent_id:
+        return f"{region.parent.name}{region.name}"
+    return region.name
+
+
 def crosses_jurisdiction(old: Region, new: Region) -> bool:
     """Does moving from ``old`` to ``new`` change the county (the health bureau that files, inspects and keeps
     the institution)? A move between streets of one county does not."""
@@ -456,7 +463,7 @@ def _region_transfer_follow(
         kind="region_transfer.requested",
         title=_("区划变更待审核：%(name)s") % {"name": institution.name},
         body=_("登记信息将机构所在区划由%(from)s变更为%(to)s，跨越监管辖区，请审核。")
-        % {"from": transfer.from_region.name, "to": to_region.name},
+        % {"from": place(transfer.from_region), "to": place(to_region)},
         link="/institutions/region-transfers/",
     )
     return transfer
@@ -513,7 +520,7 @@ def region_transfer_approve(*, by: User, transfer_id: int, comment: str = "") ->
         kind="region_transfer.approved",
         title=_("区划变更已批准：%(name)s") % {"name": institution.name},
         body=_("机构所在区划已由%(from)s变更为%(to)s。")
-        % {"from": transfer.from_region.name, "to": transfer.to_region.name},
+        % {"from": place(transfer.from_region), "to": place(transfer.to_region)},
         link=f"/institutions/{institution.pk}/",
     )
     return transfer
@@ -534,7 +541,7 @@ def region_transfer_reject(*, by: User, transfer_id: int, comment: str) -> Regio
         kind="region_transfer.rejected",
         title=_("区划变更被驳回：%(name)s") % {"name": transfer.institution.name},
         body=_("机构仍在%(from)s。驳回理由：%(comment)s")
-        % {"from": transfer.from_region.name, "comment": comment[:200]},
+        % {"from": place(transfer.from_region), "comment": comment[:200]},
         link=f"/institutions/{transfer.institution_id}/",
     )
     return transfer
