@@ -110,3 +110,22 @@ def test_the_clerk_still_updates_their_own_authoritys_institution_in_their_regio
     changed = registration_payload(seq=908, source_event_id="again-908", address="新华西路1号")
     response = push(client, changed)
     assert response.status_code == 200 and response.json()["outcome"] == "updated"
+
+
+def test_another_citys_event_id_in_the_excel_batch_reads_as_not_yours(cast, login, hebi):
+    from tuoyu.accounts.models import Role
+    from tuoyu.testing.fixtures import make_user
+
+    hebi_clerk = make_user(
+        "hebi-clerk", Role.REGISTRATION_CLERK, region="410600", authority="market_regulation"
+    )
+    theirs = registration_payload(seq=909, region="410611", uscc=hebi.uscc, name=hebi.name)
+    assert push(login(hebi_clerk), theirs).status_code == 200
+    ours = registration_payload(seq=910, source_event_id=theirs["source_event_id"])
+    html = (
+        login(cast.clerk)
+        .post("/institutions/registrations/import/", {"file": workbook([ours])})
+        .content.decode()
+    )
+    assert "未导入任何数据" in html and NOT_YOURS in html and "已用于另一份" not in html
+    assert not Institution.objects.filter(name="测试托育中心910号").exists()
