@@ -171,3 +171,28 @@ def is_current(stored: str) -> bool:
 def blind_index(value: str, *, context: str) -> str:
     """Deterministic HMAC of a normalised value, for exact lookups without decrypting."""
     return hmac.new(keyring().index_key, f"{context}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _fingerprint_hex(key: bytes, value: str, purpose: str) -> str:
+    # A sub-key per purpose, apart from the blind index's: a fingerprint cannot be matched against an index.
+    sub = hmac.new(key, b"tuoyu fingerprint v1\x00" + purpose.encode(), hashlib.sha256).digest()
+    return hmac.new(sub, value.encode(), hashlib.sha256).hexdigest()
+
+
+def fingerprint(value: str, *, purpose: str) -> str:
+    """A keyed fingerprint of data that holds personal data, to recognise the same data again (an
+    idempotent retry) without keeping anything a dictionary can be run against.
+
+    Stored form ``<key id>$<hex HMAC>``: it names its key, so it still matches after a key rotation (old
+    keys stay in the ring for reading); it cannot be recomputed without the data, so rotation leaves it.
+    """
+    ring = keyring()
+    return f"{ring.current_id}${_fingerprint_hex(ring.current, value, purpose)}"
+
+
+def fingerprint_matches(stored: str, value: str, *, purpose: str) -> bool:
+    kid, sep, digest = (stored or "").partition("$")
+    key = keyring().keys.get(kid) if sep else None
+    if key is None:  # a retired key (or no fingerprint): it cannot be recognised, so it is not the same
+        return False
+    return hmac.compare_digest(digest, _fingerprint_hex(key, value, purpose))

@@ -31,6 +31,24 @@ def mask_mobile(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def is_mobile(value: str | None) -> bool:
+    from tuoyu.core.validators import MOBILE_RE, normalize_mobile
+
+    return bool(value) and bool(MOBILE_RE.match(normalize_mobile(value or "")))
+
+
+def mask_phone(value: str | None) -> str:
+    """A contact number as it may show: a mobile number is a person's, so masked (139****5678); a landline
+    (0731-22881234) is an institution's business number and shows as it is."""
+    if not value:
+        return ""
+    if is_mobile(value):
+        from tuoyu.core.validators import normalize_mobile
+
+        return mask_mobile(normalize_mobile(value))
+    return value
+
+
 def mask_name(value: str | None) -> str:
     """张*明 — first character kept (and the last for names of three or more)."""
     if not value:

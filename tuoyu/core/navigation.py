@@ -49,6 +49,8 @@ def navigation_for(request: HttpRequest, *, unread: Any = 0) -> list[NavItem]:
         items.append(NavItem(_("托育机构"), reverse("institutions:list"), "institutions"))
     if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value}:
         items.append(NavItem(_("待备案"), reverse("institutions:pending"), "pending"))
+    if Role.CITY_ADMIN in roles:  # a move to another county: the city over both decides
+        items.append(NavItem(_("区划变更审核"), reverse("institutions:region_transfers"), "region-transfers"))
     if roles & {Role.CITY_ADMIN.value, Role.REGULATOR.value}:
         items.append(NavItem(_("备案审核"), reverse("filings:review"), "filing-review"))
         # change filing helper: FIL-05 non-compliance notices of the jurisdiction

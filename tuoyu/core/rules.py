@@ -11,7 +11,7 @@ from tuoyu.audit.models import Event
 from tuoyu.calendars.models import HolidayDate, HolidayYear
 from tuoyu.core.scoping import prefix_q, register
 from tuoyu.filings.models import Filing, NonComplianceNotice
-from tuoyu.institutions.models import CareClass, Institution, Registration, Room
+from tuoyu.institutions.models import CareClass, Institution, RegionTransfer, Registration, Room
 from tuoyu.notifications.models import Notification
 from tuoyu.regions.models import Region
 
@@ -113,6 +113,30 @@ def _registration(user: Any, action: str) -> Q | None:
     for m in user.active_memberships():
         if m.role == Role.REGISTRATION_CLERK and m.region_id and m.authority:
             term = Q(authority=m.authority, institution__region_prefix__startswith=m.region.prefix)
+            q = term if q is None else q | term
+    return q
+
+
+@register(RegionTransfer)
+def _region_transfer(user: Any, action: str) -> Q | None:
+    """A move of an institution to another county: decided (change) by a city admin whose region holds both
+    the old and the new region; read by the health bureau of either region and by the clerks of the
+    registering authority in their region."""
+    if action == "change":
+        q: Q | None = None
+        for p in region_prefixes(user, {Role.CITY_ADMIN.value}):
+            term = Q(from_region__prefix__startswith=p, to_region__prefix__startswith=p)
+            q = term if q is None else q | term
+        return q
+    if action != "view":
+        return None
+    prefixes = region_prefixes(user, {Role.CITY_ADMIN.value, Role.REGULATOR.value})
+    q = None
+    if prefixes:
+        q = prefix_q("from_region__prefix", prefixes) | prefix_q("to_region__prefix", prefixes)
+    for m in user.active_memberships():
+        if m.role == Role.REGISTRATION_CLERK and m.region_id and m.authority:
+            term = Q(registration__authority=m.authority, from_region__prefix__startswith=m.region.prefix)
             q = term if q is None else q | term
     return q
 

@@ -4,7 +4,8 @@ No login and no viewer: visibility here is a fixed rule, not a jurisdiction. ``p
 one queryset every public list (page, CSV, JSON, API) reads, and ``public_record`` is the one place that
 decides which fields are public — in particular that a home childcare point (家庭托育点) shows only its
 street-level location: no street address, no coordinates, no phone (as Ofsted and California withhold the
-addresses of childminders who care for children in their homes).
+addresses of childminders who care for children in their homes) — and that a centre's mobile number (a
+person's) shows masked, its landline (the business number) in full.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from tuoyu.core.masking import mask_phone
 from tuoyu.filings.models import Filing, FilingKind, FilingState
 from tuoyu.institutions.models import (
     FilingStatus,
@@ -221,7 +223,7 @@ def public_record(institution: Institution) -> PublicRecord:
         address=None if home else (institution.address or None),
         latitude=None if home else _coordinate(institution.latitude),
         longitude=None if home else _coordinate(institution.longitude),
-        phone=None if home else (institution.phone or None),
+        phone=None if home else (mask_phone(institution.phone) or None),
         service_types=[t.value for t in ServiceType if getattr(institution, f"offers_{t.value}")],
         min_age_months=institution.min_age_months,
         max_age_months=institution.max_age_months,

@@ -26,6 +26,7 @@ from tuoyu.institutions.models import (
     LegalPersonKind,
     RegistrationAuthority,
     RegistrationSource,
+    TransferStatus,
 )
 
 router = Router(tags=["institutions"])
@@ -74,12 +75,47 @@ class InstitutionOut(Schema):
     updated_at: dt.datetime
 
 
+class RegionTransferOut(Schema):
+    """A request to move an institution to another county (跨辖区区划变更), decided by the city."""
+
+    id: int
+    institution_id: int
+    institution_name: str = Field(..., alias="institution.name")
+    from_region: str = Field(..., alias="from_region_id", description="原区划代码")
+    to_region: str = Field(..., alias="to_region_id", description="申请变更为的区划代码")
+    registration_id: int
+    status: str = Field(
+        description="pending 待审核 / approved 已批准 / rejected 已驳回 / superseded 已被取代"
+    )
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    comment: str
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str:  # noqa: ANN001
+        return str(obj.requested_by)
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:  # noqa: ANN001
+        return str(obj.decided_by) if obj.decided_by else None
+
+
 class RegistrationOut(Schema):
     registration_id: int
     outcome: str
     replayed: bool
     changes: dict
     institution: InstitutionOut
+    region_transfer: RegionTransferOut | None = Field(
+        None,
+        description=(
+            "登记的区划跨越监管辖区时：待审核的区划变更申请，机构暂留原区划 / a move to another county, "
+            "awaiting the city's review; the institution stays where it was until then"
+        ),
+    )
+    notice: str = Field("", description="给登记人员的提示 / what the clerk is told besides the outcome")
 
 
 class InstitutionFilters(Schema):
@@ -129,6 +165,8 @@ def registration_push(
         "replayed": result.replayed,
         "changes": result.changes,
         "institution": result.institution,
+        "region_transfer": result.region_transfer,
+        "notice": result.notice,
     }
     created = result.outcome == "created" and not result.replayed
     return Status(201 if created else 200, body)
@@ -401,3 +439,43 @@ def class_update(request: HttpRequest, class_id: DbId, payload: ClassUpdateIn): 
     )
     values = _form_values(CareClassForm, _class_data(payload), institution=care_class.institution)
     return services.class_update(by=request.user, care_class=care_class, version=payload.version, **values)
+
+
+# --- region transfers (跨辖区区划变更) -----------------------------------------------------------------
+
+
+class RegionTransferFilters(Schema):
+    status: TransferStatus | None = None
+
+
+class RegionTransferDecisionIn(Schema):
+    comment: str = Field("", max_length=2000, description="审核意见；驳回时必填 / required to reject")
+
+
+@router.get(
+    "/region-transfers",
+    response=list[RegionTransferOut],
+    summary="区划变更申请 / requests to move an institution to another county",
+    description="卫生健康部门（原区划或新区划）与登记机关可见；最早的在前 / oldest first.",
+)
+@paginate(LimitOffset)
+def region_transfer_list(request: HttpRequest, filters: Query[RegionTransferFilters]):  # noqa: ANN201
+    return selectors.region_transfer_list(viewer=request.user, status=filters.status)
+
+
+@router.post(
+    "/region-transfers/{transfer_id}/approve",
+    response=RegionTransferOut,
+    summary="批准区划变更 / approve the move (the city over both regions)",
+)
+def region_transfer_approve(request: HttpRequest, transfer_id: int, payload: RegionTransferDecisionIn):  # noqa: ANN201
+    return services.region_transfer_approve(by=request.user, transfer_id=transfer_id, comment=payload.comment)
+
+
+@router.post(
+    "/region-transfers/{transfer_id}/reject",
+    response=RegionTransferOut,
+    summary="驳回区划变更 / reject the move, with a reason (the city over both regions)",
+)
+def region_transfer_reject(request: HttpRequest, transfer_id: int, payload: RegionTransferDecisionIn):  # noqa: ANN201
+    return services.region_transfer_reject(by=request.user, transfer_id=transfer_id, comment=payload.comment)

@@ -163,3 +163,18 @@ class CareClassForm(forms.ModelForm):
         else:
             allowed = [t for t in ClassType if t != ClassType.HOME_GROUP]
         self.fields["class_type"].choices = [(t.value, t.label) for t in allowed]
+
+
+# --- region transfers (跨辖区区划变更) -----------------------------------------------------------------
+
+
+class RegionTransferDecisionForm(forms.Form):
+    """The reviewer's opinion on one request; required to reject (the service says so)."""
+
+    comment = forms.CharField(
+        label=_("审核意见"),
+        max_length=2000,
+        required=False,
+        help_text=_("驳回时必填"),
+        widget=forms.TextInput(attrs={"maxlength": "2000"}),
+    )

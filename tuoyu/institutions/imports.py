@@ -4,8 +4,8 @@ Each row goes through the same RegistrationForm and rules as the web form and th
 same rows and audit events as ``registration_record``: new institutions are written in bulk (a 5,000-row
 file must not hold SQLite's single write lock for a minute), updates and replays through
 ``registration_record`` itself. The checks made before the write — ``RegistrationForm`` (which runs
-``registration_problems``), ``clerk_may_register``, the fingerprint of an earlier event — are the
-service's own functions, so a rule changed there applies here too.
+``registration_problems``), ``clerk_may_register``, ``clerk_may_change`` and the fingerprint of an earlier
+event — are the service's own functions, so a rule changed there applies here too.
 """
 
 from __future__ import annotations
@@ -42,7 +42,13 @@ from tuoyu.institutions.models import (
     RegistrationOutcome,
     RegistrationSource,
 )
-from tuoyu.institutions.services import RegistrationData, _values, clerk_may_register, registration_record
+from tuoyu.institutions.services import (
+    RegistrationData,
+    _values,
+    clerk_may_change,
+    clerk_may_register,
+    registration_record,
+)
 
 BATCH_SIZE = 500  # rows per INSERT: under SQLite's and PostgreSQL's bound-parameter limits
 
@@ -184,7 +190,12 @@ def registration_import(*, by: Any, file: Any) -> ImportOutcome:
             )
         event = row.get("source_event_id", "")
         previous = existing.events.get((registration.authority, event)) if event else None
-        if previous is not None and previous != registration.fingerprint():
+        if previous is not None and not clerk_may_change(by, previous.institution):
+            # Another city's (or authority's) event: the same answer as any registration not the clerk's.
+            raise PermissionDenied(
+                "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
+            )
+        if previous is not None and not registration.same_as(previous.payload_hash):
             raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
         create = previous is None and registration.uscc not in existing.usccs
         if not create:
@@ -210,22 +221,30 @@ def registration_import(*, by: Any, file: Any) -> ImportOutcome:
 @dataclass
 class _Existing:
     usccs: set[str]
-    events: dict[tuple[str, str], str]  # (authority, source event id) → payload hash
+    events: dict[tuple[str, str], Registration]  # (authority, source event id) → the registration
 
 
 def _existing(rows: list[Row]) -> _Existing:
     """Which of the rows' credit codes and event ids the database already holds: two queries per chunk."""
     usccs: set[str] = set()
-    events: dict[tuple[str, str], str] = {}
+    events: dict[tuple[str, str], Registration] = {}
     codes = [r.values["uscc"] for r in rows if r.values.get("uscc")]
     ids = [r.values["source_event_id"] for r in rows if r.values.get("source_event_id")]
     for chunk in _chunks(codes):
         usccs.update(Institution.objects.filter(uscc__in=chunk).values_list("uscc", flat=True))
     for chunk in _chunks(ids):
-        found = Registration.objects.filter(source_event_id__in=chunk)
-        events.update(
-            ((a, e), h) for a, e, h in found.values_list("authority", "source_event_id", "payload_hash")
+        found = (
+            Registration.objects.filter(source_event_id__in=chunk)
+            .select_related("institution")
+            .only(
+                "authority",
+                "source_event_id",
+                "payload_hash",
+                "institution__registration_authority",
+                "institution__region_prefix",
+            )
         )
+        events.update(((r.authority, r.source_event_id), r) for r in found)
     return _Existing(usccs, events)
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
-from tuoyu.core.masking import mask_id_number
+from tuoyu.core.masking import is_mobile, mask_id_number, mask_phone
 from tuoyu.core.validators import normalize_id_number, validate_uscc
 
 
@@ -132,7 +132,8 @@ class Institution(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # A mobile number is a person's: sealed like the ID numbers, and masked wherever it shows (mask_phone).
+    phone = EncryptedTextField(_("联系电话"))
 
     offers_full_day = models.BooleanField(_("全日托"), default=False)
     offers_half_day = models.BooleanField(_("半日托"), default=False)
@@ -243,6 +244,14 @@ class Institution(models.Model):
         return mask_id_number(self.director_id_number)
 
     @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def phone_is_mobile(self) -> bool:
+        return is_mobile(self.phone)
+
+    @property
     def service_types(self) -> list[str]:
         return [str(t.label) for t in ServiceType if getattr(self, f"offers_{t.value}")]
 
@@ -298,7 +307,8 @@ class Registration(models.Model):
     source_event_id = models.CharField(_("来源事件编号"), max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=100, blank=True)
     payload = models.JSONField(_("登记数据"))
-    payload_hash = models.CharField(max_length=64)
+    # A keyed fingerprint (core.crypto.fingerprint) of the record in full, to recognise a retry.
+    payload_hash = models.CharField(max_length=80)
     outcome = models.CharField(_("处理结果"), max_length=16, choices=RegistrationOutcome.choices)
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
@@ -476,3 +486,77 @@ class CareClass(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- region transfers (跨辖区区划变更): a registration that moves an institution to another county --------
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    SUPERSEDED = "superseded", _("已被新登记取代")
+
+
+class RegionTransfer(models.Model):
+    """跨辖区区划变更申请: a registration stated a region in another county than the institution's, which
+    would move it, its children and its staff to another health bureau. The registration records everything
+    else; the region stays until a health-bureau user over both counties (the city) approves the move.
+
+    At most one request per institution is pending: a later registration supersedes it.
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="region_transfers", verbose_name=_("机构")
+    )
+    from_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("原区划")
+    )
+    to_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请变更为")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="region_transfers", verbose_name=_("登记信息")
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=TransferStatus.choices,
+        default=TransferStatus.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("区划变更申请")
+        verbose_name_plural = _("区划变更申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=models.Q(status="pending"),
+                name="institutions_regiontransfer_one_pending",
+                violation_error_message="该机构已有待审核的区划变更申请。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_region=models.F("to_region")),
+                name="institutions_regiontransfer_moves",
+                violation_error_message="区划变更申请的原区划与新区划相同。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}: {self.from_region_id} → {self.to_region_id}"

@@ -129,3 +129,24 @@ def class_caregivers(*, care_class: Any) -> list[Any]:
         .select_related("employment__person")
         .order_by("employment__person__name", "id")
     ]
+
+
+# --- region transfers (跨辖区区划变更) -----------------------------------------------------------------
+
+
+def region_transfer_list(*, viewer: Any, action: str = "view", status: str | None = None) -> QuerySet[Any]:
+    """Requests to move an institution to another county: ``action="change"`` gives those the viewer
+    decides (the city over both regions), ``"view"`` those they may read. Oldest first."""
+    from tuoyu.institutions.models import RegionTransfer
+
+    qs = scoped(viewer, action, RegionTransfer).select_related(
+        "institution",
+        "from_region__parent",
+        "to_region__parent",
+        "requested_by",
+        "decided_by",
+        "registration",
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("requested_at", "id")

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_record
+from tuoyu.core import crypto
 from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
-from tuoyu.core.masking import mask_id_number
+from tuoyu.core.masking import mask_id_number, mask_phone
 from tuoyu.core.validators import validate_mobile
 from tuoyu.institutions.models import (
     AUTHORITY_FOR_LEGAL_PERSON,
@@ -30,8 +31,10 @@ from tuoyu.institutions.models import (
     InstitutionRevision,
     Invitation,
     LegalPersonKind,
+    RegionTransfer,
     Registration,
     RegistrationOutcome,
+    TransferStatus,
 )
 from tuoyu.regions.models import Region, RegionLevel
 
@@ -52,7 +55,9 @@ REGISTRATION_FIELDS = [
     "region",
     "phone",
 ]
-ENCRYPTED_FIELDS = {"legal_rep_id_number", "director_id_number"}
+# Sealed at rest: a change shows only as {"changed": True} in revisions and audit, never with its values.
+ENCRYPTED_FIELDS = {"legal_rep_id_number", "director_id_number", "phone"}
+FINGERPRINT_PURPOSE = "institutions.Registration.payload_hash"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class RegistrationData:
     phone: str = ""
 
     def payload(self) -> dict[str, Any]:
-        """What is kept of the record as received: the ID number only masked."""
+        """What is kept of the record as received: the ID number and a mobile phone only masked."""
         return {
             "name": self.name,
             "uscc": self.uscc,
@@ -88,12 +93,23 @@ class RegistrationData:
             "legal_rep_id_number": mask_id_number(self.legal_rep_id_number),
             "address": self.address,
             "region": self.region.code,
-            "phone": self.phone,
+            "phone": mask_phone(self.phone),
         }
 
-    def fingerprint(self) -> str:
-        full = {**self.payload(), "legal_rep_id_number": self.legal_rep_id_number}
+    def _digest(self) -> str:
+        """SHA-256 of the record in full — never stored: it is the input of the keyed fingerprint (the same
+        canonical form as the unkeyed hashes of before, so migration 0007 could re-key those)."""
+        full = {**self.payload(), "legal_rep_id_number": self.legal_rep_id_number, "phone": self.phone}
         return hashlib.sha256(json.dumps(full, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def fingerprint(self) -> str:
+        """What ``Registration.payload_hash`` keeps: an HMAC under the field key, so the stored value is
+        no dictionary target for the ID number (or the phone) inside."""
+        return crypto.fingerprint(self._digest(), purpose=FINGERPRINT_PURPOSE)
+
+    def same_as(self, payload_hash: str) -> bool:
+        """Is this the data a stored fingerprint was made of (a retry of the same registration)?"""
+        return crypto.fingerprint_matches(payload_hash, self._digest(), purpose=FINGERPRINT_PURPOSE)
 
 
 @dataclass
@@ -103,6 +119,18 @@ class RegistrationResult:
     outcome: str
     replayed: bool = False
     changes: dict[str, Any] = field(default_factory=dict)
+    # The move to another county this registration asked for, awaiting review (the region did not change).
+    region_transfer: RegionTransfer | None = None
+
+    @property
+    def notice(self) -> str:
+        """What the clerk is told besides the outcome: a region change that awaits review."""
+        t = self.region_transfer
+        if t is None or t.status != TransferStatus.PENDING:
+            return ""
+        return _(
+            "所在区划由%(from)s变更为%(to)s跨越监管辖区，须经卫生健康部门审核后生效；审核前机构仍在原区划。"
+        ) % {"from": place(t.from_region), "to": place(t.to_region)}
 
 
 def scope_names_the_service(business_scope: str, kind: str) -> bool:
@@ -156,15 +184,33 @@ def registration_problems(data: RegistrationData) -> list[tuple[str, str, str]]:
     return problems
 
 
-def clerk_may_register(user: User, data: RegistrationData) -> bool:
-    """A clerk registers only for their own authority and within their region."""
-    return any(
+def _clerk_covers(user: User, *, authority: str, region_prefix: str) -> bool:
+    return bool(authority) and any(
         m.role == Role.REGISTRATION_CLERK
-        and m.authority == data.authority
+        and m.authority == authority
         and m.region is not None
-        and data.region.prefix.startswith(m.region.prefix)
+        and region_prefix.startswith(m.region.prefix)
         for m in user.active_memberships()
     )
+
+
+def clerk_may_register(user: User, data: RegistrationData) -> bool:
+    """A clerk registers only for their own authority and within their region."""
+    return _clerk_covers(user, authority=data.authority, region_prefix=data.region.prefix)
+
+
+def clerk_may_change(user: User, institution: Institution) -> bool:
+    """A clerk changes only an institution their own authority registered, standing in their region: the
+    payload alone would let any clerk claim another city's institution by naming its code."""
+    return _clerk_covers(
+        user, authority=institution.registration_authority, region_prefix=institution.region_prefix
+    )
+
+
+def _not_yours() -> PermissionDenied:
+    # One answer for every registration that is not the clerk's, whatever the reason: it says nothing of
+    # another authority's or another city's record.
+    return PermissionDenied("not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority")
 
 
 def _changes(institution: Institution, values: dict[str, Any]) -> dict[str, Any]:
@@ -213,21 +259,29 @@ def registration_record(
     first result and changes nothing; the same key with different data is a conflict.
     """
     if not clerk_may_register(by, data):
-        raise PermissionDenied(
-            "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
-        )
-    fingerprint = data.fingerprint()
+        raise _not_yours()
     previous = None
     if source_event_id:
-        previous = Registration.objects.filter(
-            authority=data.authority, source_event_id=source_event_id
-        ).first()
+        previous = (
+            Registration.objects.select_related("institution")
+            .filter(authority=data.authority, source_event_id=source_event_id)
+            .first()
+        )
     if previous is None and idempotency_key:
-        previous = Registration.objects.filter(recorded_by=by, idempotency_key=idempotency_key).first()
+        previous = (
+            Registration.objects.select_related("institution")
+            .filter(recorded_by=by, idempotency_key=idempotency_key)
+            .first()
+        )
     if previous is not None:
-        if previous.payload_hash != fingerprint:
+        if not clerk_may_change(by, previous.institution):
+            raise _not_yours()
+        if not data.same_as(previous.payload_hash):
             raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
-        return RegistrationResult(previous, previous.institution, previous.outcome, replayed=True)
+        transfer = previous.region_transfers.select_related("from_region", "to_region").first()
+        return RegistrationResult(
+            previous, previous.institution, previous.outcome, replayed=True, region_transfer=transfer
+        )
 
     problems = registration_problems(data)
     if problems:
@@ -236,6 +290,12 @@ def registration_record(
 
     values = _values(data)
     institution = Institution.objects.select_for_update().filter(uscc=data.uscc).first()
+    if institution is not None and not clerk_may_change(by, institution):
+        raise _not_yours()
+    move_to = None
+    if institution is not None and crosses_jurisdiction(institution.region, data.region):
+        # A move to another county is a separate, reviewed act: the rest is recorded, the region stays.
+        move_to, values["region"] = data.region, institution.region
     # The field validators run on every save below; uniqueness was just checked under the lock, and the
     # model's check constraints concern lease dates and ages, which a registration does not carry — so
     # they are not re-queried here (a query each, per imported row; the database still enforces them).
@@ -274,19 +334,233 @@ def registration_record(
                 source_event_id=source_event_id,
                 idempotency_key=idempotency_key,
                 payload=data.payload(),
-                payload_hash=fingerprint,
+                payload_hash=data.fingerprint(),
                 outcome=outcome,
                 recorded_by=by,
             )
     except IntegrityError as exc:  # a concurrent retry won the race: it holds the record
         raise Conflict("registration_in_progress", _("同一登记正在处理，请稍后重试。")) from exc
+    transfer = None
+    if outcome != RegistrationOutcome.CREATED:
+        transfer = _region_transfer_follow(institution, registration=registration, to_region=move_to, by=by)
     audit_record(
         "registration.receive",
         obj=registration,
         actor=by,
-        detail={"outcome": outcome, "source": source, "event": source_event_id},
+        detail={
+            "outcome": outcome,
+            "source": source,
+            "event": source_event_id,
+            **({"region_transfer": transfer.pk} if transfer else {}),
+        },
     )
-    return RegistrationResult(registration, institution, outcome, changes=changes)
+    return RegistrationResult(registration, institution, outcome, changes=changes, region_transfer=transfer)
+
+
+# --- region transfers (跨辖区区划变更) -----------------------------------------------------------------
+
+# The workflow: a pending request is approved or rejected by the reviewer, or superseded by a later
+# registration of the same institution. Nothing leaves a decided state.
+TRANSFER_TRANSITIONS = {
+    "approve": (TransferStatus.PENDING, TransferStatus.APPROVED),
+    "reject": (TransferStatus.PENDING, TransferStatus.REJECTED),
+    "supersede": (TransferStatus.PENDING, TransferStatus.SUPERSEDED),
+}
+
+
+def place(region: Region) -> str:
+    """A region as people name it: a street with its county (月塘街道 alone names several places)."""
+    if region.level == RegionLevel.STREET and region.parent_id:
+        return f"{region.parent.name}{region.name}"
+    return region.name
+
+
+def crosses_jurisdiction(old: Region, new: Region) -> bool:
+    """Does moving from ``old`` to ``new`` change the county (the health bureau that files, inspects and keeps
+    the institution)? A move between streets of one county does not."""
+    return old.prefix[:6] != new.prefix[:6]
+
+
+def transfer_reviewers(transfer: RegionTransfer) -> list[User]:
+    """The city admins whose region holds both the old and the new region."""
+    from tuoyu.accounts.models import Membership
+
+    old, new = transfer.from_region.prefix, transfer.to_region.prefix
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.CITY_ADMIN, is_active=True, user__is_active=True
+        ).select_related("user", "region")
+        if m.region and old.startswith(m.region.prefix) and new.startswith(m.region.prefix)
+    ]
+
+
+def _transfer_move(transfer: RegionTransfer, action: str, *, by: User | None, comment: str = "") -> None:
+    source, target = TRANSFER_TRANSITIONS[action]
+    if transfer.status != source:
+        raise Conflict(
+            "transfer_decided",
+            _("该申请已处理（%(status)s），请刷新页面。") % {"status": TransferStatus(transfer.status).label},
+        )
+    transfer.status = target
+    transfer.decided_by = by
+    transfer.decided_at = timezone.now()
+    transfer.comment = comment
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    audit_record(
+        f"region_transfer.{action}",
+        obj=transfer,
+        actor=by,
+        before={"status": source},
+        after={"status": target},
+        detail={"institution": transfer.institution_id, "comment": comment[:500]},
+    )
+
+
+def _region_transfer_follow(
+    institution: Institution, *, registration: Registration, to_region: Region | None, by: User
+) -> RegionTransfer | None:
+    """A registration of an existing institution: keep, replace or withdraw its pending move.
+
+    The latest registration states where the institution is: a pending request for another region is
+    superseded (the same target keeps the request that is already waiting), and a new one is opened when
+    this registration names a region in another county.
+    """
+    from tuoyu.notifications.services import notify
+
+    pending = (
+        RegionTransfer.objects.select_for_update()
+        .select_related("from_region", "to_region")
+        .filter(institution=institution, status=TransferStatus.PENDING)
+        .first()
+    )
+    if pending is not None and to_region is not None and pending.to_region_id == to_region.pk:
+        return pending
+    if pending is not None:
+        _transfer_move(pending, "supersede", by=by, comment=_("新的登记信息取代了此申请。"))
+    if to_region is None:
+        return None
+    transfer = RegionTransfer.objects.create(
+        institution=institution,
+        from_region=institution.region,
+        to_region=to_region,
+        registration=registration,
+        requested_by=by,
+    )
+    audit_record(
+        "region_transfer.request",
+        obj=transfer,
+        actor=by,
+        after={
+            "institution": institution.pk,
+            "from_region": transfer.from_region_id,
+            "to_region": transfer.to_region_id,
+            "registration": registration.pk,
+        },
+    )
+    notify(
+        recipients=transfer_reviewers(transfer),
+        kind="region_transfer.requested",
+        title=_("区划变更待审核：%(name)s") % {"name": institution.name},
+        body=_("登记信息将机构所在区划由%(from)s变更为%(to)s，跨越监管辖区，请审核。")
+        % {"from": place(transfer.from_region), "to": place(to_region)},
+        link="/institutions/region-transfers/",
+    )
+    return transfer
+
+
+def _transfer_for_review(by: User, transfer_id: int) -> RegionTransfer:
+    """The pending-or-not request, if ``by`` may decide it; 404 otherwise (missing and forbidden alike)."""
+    from tuoyu.core import scoping
+
+    qs = RegionTransfer.objects.select_for_update(of=("self",)).select_related(
+        "institution", "from_region", "to_region", "requested_by"
+    )
+    return scoping.get_scoped_or_404(by, "change", qs, pk=transfer_id)
+
+
+def _text(value: Any, limit: int = 2000) -> str:
+    return str(value or "").replace("\x00", "").strip()[:limit]
+
+
+@transaction.atomic
+def region_transfer_approve(*, by: User, transfer_id: int, comment: str = "") -> RegionTransfer:
+    """The city approves the move: the institution takes the new region, as a revision, and everything that
+    follows its jurisdiction (filings, notices, alerts, compliance results) follows it."""
+    from tuoyu.notifications.services import notify
+
+    transfer = _transfer_for_review(by, transfer_id)
+    comment = _text(comment)
+    institution = Institution.objects.select_for_update().get(pk=transfer.institution_id)
+    if transfer.status == TransferStatus.PENDING and institution.region_id != transfer.from_region_id:
+        raise Conflict("region_moved", _("机构所在区划已不是申请时的区划，请驳回此申请。"))
+    _transfer_move(transfer, "approve", by=by, comment=comment)
+    institution.region = transfer.to_region
+    institution.version += 1
+    institution.save()
+    _region_prefix_follow(institution)
+    changes = {"region": [transfer.from_region_id, transfer.to_region_id]}
+    InstitutionRevision.objects.create(
+        institution=institution,
+        version=institution.version,
+        changed_by=by,
+        source="region_transfer",
+        changes=changes,
+    )
+    audit_record(
+        "institution.region_transfer",
+        obj=institution,
+        actor=by,
+        before={"region": transfer.from_region_id},
+        after={"region": transfer.to_region_id},
+        detail={"transfer": transfer.pk, "version": institution.version},
+    )
+    notify(
+        recipients=[transfer.requested_by],
+        kind="region_transfer.approved",
+        title=_("区划变更已批准：%(name)s") % {"name": institution.name},
+        body=_("机构所在区划已由%(from)s变更为%(to)s。")
+        % {"from": place(transfer.from_region), "to": place(transfer.to_region)},
+        link=f"/institutions/{institution.pk}/",
+    )
+    return transfer
+
+
+@transaction.atomic
+def region_transfer_reject(*, by: User, transfer_id: int, comment: str) -> RegionTransfer:
+    """The city rejects the move, saying why; the institution stays where it is."""
+    from tuoyu.notifications.services import notify
+
+    transfer = _transfer_for_review(by, transfer_id)
+    comment = _text(comment)
+    if not comment:
+        raise DomainError("comment_required", _("驳回须写明理由。"), field="comment")
+    _transfer_move(transfer, "reject", by=by, comment=comment)
+    notify(
+        recipients=[transfer.requested_by],
+        kind="region_transfer.rejected",
+        title=_("区划变更被驳回：%(name)s") % {"name": transfer.institution.name},
+        body=_("机构仍在%(from)s。驳回理由：%(comment)s")
+        % {"from": place(transfer.from_region), "comment": comment[:200]},
+        link=f"/institutions/{transfer.institution_id}/",
+    )
+    return transfer
+
+
+def _region_prefix_follow(institution: Institution) -> None:
+    """Rows that copy the institution's region prefix for jurisdiction follow it (without importing their
+    apps, which import this one): any model with an ``institution`` key to it and a ``region_prefix``."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model is Institution:
+            continue
+        names = {f.name: f for f in model._meta.concrete_fields}
+        key = names.get("institution")
+        if "region_prefix" in names and key is not None and key.related_model is Institution:
+            model._base_manager.filter(institution=institution).update(
+                region_prefix=institution.region_prefix
+            )
 
 
 def days_since(moment: dt.datetime | None, *, today: dt.date | None = None) -> int | None:

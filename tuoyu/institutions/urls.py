@@ -14,6 +14,17 @@ urlpatterns = [
         views.registration_import_report,
         name="registration_import_report",
     ),
+    path("region-transfers/", views.region_transfers, name="region_transfers"),
+    path(
+        "region-transfers/<int:transfer_id>/approve/",
+        views.region_transfer_approve,
+        name="region_transfer_approve",
+    ),
+    path(
+        "region-transfers/<int:transfer_id>/reject/",
+        views.region_transfer_reject,
+        name="region_transfer_reject",
+    ),
     path("<int:institution_id>/", views.institution_detail, name="detail"),
     path("<int:institution_id>/reveal/<str:field>/", views.institution_reveal, name="reveal"),
     path("<int:institution_id>/invite/", views.institution_invite, name="invite"),

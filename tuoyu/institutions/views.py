@@ -10,22 +10,35 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
-from tuoyu.core.errors import DomainError
+from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.fees import selectors as fee_selectors
 from tuoyu.institutions import imports, selectors, services
-from tuoyu.institutions.forms import InvitationAcceptForm, InvitationForm, RegistrationForm
-from tuoyu.institutions.models import FilingStatus, Institution, RegistrationSource, Room
+from tuoyu.institutions.forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    RegionTransferDecisionForm,
+    RegistrationForm,
+)
+from tuoyu.institutions.models import (
+    FilingStatus,
+    Institution,
+    RegionTransfer,
+    RegistrationSource,
+    Room,
+    TransferStatus,
+)
 
-REVEALABLE = {"legal_rep_id_number", "director_id_number"}
+REVEALABLE = {"legal_rep_id_number", "director_id_number", "phone"}
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -93,6 +106,8 @@ def registration_create(request: HttpRequest) -> HttpResponse:
                 request,
                 _("登记信息已推送：%(outcome)s。") % {"outcome": result.registration.get_outcome_display()},
             )
+            if result.notice:
+                messages.warning(request, result.notice)
             return redirect("institutions:detail", institution_id=result.institution.pk)
     return render(request, "institutions/registration_form.html", {"form": form})
 
@@ -177,9 +192,18 @@ def registration_import(request: HttpRequest) -> HttpResponse:
         if upload is None:
             context["file_error"] = _("请选择要上传的Excel文件（.xlsx）。")
         else:
+            started = timezone.now()
             outcome = imports.registration_import(by=request.user, file=upload)
             context["outcome"] = outcome
             if outcome.committed:
+                # The rows that asked to move an institution to another county: recorded, awaiting review.
+                context["transfers"] = list(
+                    selectors.region_transfer_list(viewer=request.user, status=TransferStatus.PENDING).filter(
+                        requested_by=request.user,
+                        registration__source=RegistrationSource.EXCEL,
+                        registration__recorded_at__gte=started,
+                    )
+                )
                 audit_record(
                     "registration.import",
                     object_type="institutions.registration",
@@ -348,3 +372,85 @@ def class_close(request: HttpRequest, class_id: int) -> HttpResponse:
         return redirect("institutions:class_edit", class_id=care_class.pk)
     messages.success(request, _("班级已撤销。"))
     return redirect("institutions:classes")
+
+
+# --- region transfers (跨辖区区划变更): the city's review --------------------------------------------------
+
+
+def _require_reviewer(request: HttpRequest) -> None:
+    if not request.user.has_role(Role.CITY_ADMIN):
+        raise Http404
+
+
+def _transfers_page(
+    request: HttpRequest,
+    *,
+    failed: int | None = None,
+    form: RegionTransferDecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The pending requests the viewer decides, each with its opinion form (the refused one shows its error
+    next to the field), and the last decisions."""
+    pending = list(
+        selectors.region_transfer_list(viewer=request.user, action="change", status=TransferStatus.PENDING)[
+            :500
+        ]
+    )
+    rows = [
+        {
+            "transfer": t,
+            "form": form
+            if t.pk == failed and form is not None
+            else RegionTransferDecisionForm(prefix=f"t{t.pk}"),
+        }
+        for t in pending
+    ]
+    decided = (
+        selectors.region_transfer_list(viewer=request.user, action="change")
+        .exclude(status=TransferStatus.PENDING)
+        .order_by("-decided_at", "-id")[:20]
+    )
+    return render(
+        request, "institutions/region_transfers.html", {"rows": rows, "decided": decided}, status=status
+    )
+
+
+def _decide(request: HttpRequest, transfer_id: int, *, approve: bool) -> HttpResponse:
+    _require_reviewer(request)
+    transfer = get_scoped_or_404(request.user, "change", RegionTransfer, pk=transfer_id)
+    form = RegionTransferDecisionForm(request.POST, prefix=f"t{transfer.pk}")
+    status = 400
+    if form.is_valid():
+        comment = form.cleaned_data["comment"]
+        try:
+            if approve:
+                services.region_transfer_approve(by=request.user, transfer_id=transfer.pk, comment=comment)
+            else:
+                services.region_transfer_reject(by=request.user, transfer_id=transfer.pk, comment=comment)
+        except DomainError as exc:
+            form.add_error("comment", exc.message)
+            status = 409 if isinstance(exc, Conflict) else 400
+        else:
+            done = _("已批准区划变更：%(name)s。") if approve else _("已驳回区划变更：%(name)s。")
+            messages.success(request, done % {"name": transfer.institution.name})
+            return redirect("institutions:region_transfers")
+    return _transfers_page(request, failed=transfer.pk, form=form, status=status)
+
+
+@login_required
+def region_transfers(request: HttpRequest) -> HttpResponse:
+    """The city's list of requests to move an institution to another county, with approve and reject."""
+    _require_reviewer(request)
+    return _transfers_page(request)
+
+
+@login_required
+@require_POST
+def region_transfer_approve(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    return _decide(request, transfer_id, approve=True)
+
+
+@login_required
+@require_POST
+def region_transfer_reject(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    return _decide(request, transfer_id, approve=False)

@@ -183,3 +183,25 @@ def sign_in(page: Any, base_url: str, user: User, password: str = PASSWORD) -> N
         page.fill("input[name=code]", device_code(user))
         submit(page)
     assert "/accounts/" not in page.url, f"sign-in did not finish: {page.url}"
+
+
+# axe-core (npm, a dev dependency installed by `make assets`): the accessibility engine the architecture names.
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.1 AA, as GB/T 37668-2019 asks
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core on the page as it stands and fail on any WCAG 2.1 A/AA violation, naming each rule and
+    the elements it found. The engine is evaluated through the DevTools protocol, so the page's CSP (no
+    inline scripts) needs no exception."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core not found at {AXE_SCRIPT}: run `make assets` (npm ci)")
+    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map("
+        "v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
+        AXE_TAGS,
+    )
+    assert not violations, "accessibility violations (axe-core):\n" + "\n".join(
+        f"- {v['id']}: {v['help']} — {', '.join(v['nodes'])}" for v in violations
+    )

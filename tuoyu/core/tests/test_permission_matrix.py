@@ -633,21 +633,164 @@ class ApiRegistrationPush(Check):
         c = env.client(role)
         inside = registration_payload(seq=ROLES.index(role) * 2, region="430202001")
         outside = registration_payload(seq=ROLES.index(role) * 2 + 1, region="410611")
+        # An existing institution outside the clerk's reach, named with a region inside it (issue 9).
+        hebi = env.cast.inst_hebi
+        takeover = registration_payload(seq=ROLES.index(role) * 2 + 40, uscc=hebi.uscc, region="430202001")
         before = Institution.objects.count()
         r_in = c.post("/api/v1/registrations", inside, content_type="application/json")
         r_out = c.post("/api/v1/registrations", outside, content_type="application/json")
+        r_take = c.post("/api/v1/registrations", takeover, content_type="application/json")
+        hebi.refresh_from_db()
+        assert (hebi.region_id, hebi.name) == ("410611", "鹤壁市淇滨区乐育托育中心"), (
+            f"{role} moved inst_hebi"
+        )
         if role == "anonymous":
             problem(r_in, role, "push", 401)
             problem(r_out, role, "push", 401)
+            problem(r_take, role, "push", 401)
         elif role == "clerk":
             status_of(r_in, role, "push inside", 201)
             problem(r_out, role, "push outside", 403)
+            problem(r_take, role, "push over another city's institution", 403)
             assert Institution.objects.count() == before + 1
             return
         else:
             problem(r_in, role, "push inside", 403)
             problem(r_out, role, "push outside", 403)
+            problem(r_take, role, "push over another city's institution", 403)
         assert Institution.objects.count() == before, f"{role} created an institution"
+
+
+# --- region transfers (跨辖区区划变更): the city over both regions decides ----------------------------
+
+# Who reads the requests: the health bureau of the old or the new region, and the registering authority's
+# clerks of the old region. Who decides: the city admin whose region holds both.
+TRANSFER_SIGHT: dict[str, set[str]] = {
+    "zhou": {"inside"},
+    "alice": {"inside"},
+    "bob": {"inside"},
+    "carol": {"outside"},
+    "clerk": {"inside"},
+}
+TRANSFER_DECIDE: dict[str, set[str]] = {"zhou": {"inside"}, "carol": {"outside"}}
+
+
+def region_transfers(env: Env) -> dict[str, Any]:
+    """A pending move inside 株洲 (inst_a, 荷塘区 → 芦淞区) and one inside 鹤壁 (inst_hebi, 淇滨区 → 鹤山区)."""
+    from tuoyu.institutions.models import RegionTransfer, Registration, TransferStatus
+
+    out = {}
+    for name, inst, to in (("inside", env.cast.inst_a, "430203"), ("outside", env.cast.inst_hebi, "410602")):
+        RegionTransfer.objects.filter(institution=inst, status=TransferStatus.PENDING).update(
+            status=TransferStatus.SUPERSEDED
+        )
+        Institution.objects.filter(pk=inst.pk).update(
+            region_id=inst.region_id, region_prefix=inst.region_prefix
+        )
+        registration = Registration.objects.create(
+            institution=inst,
+            authority="market_regulation",
+            source="api",
+            payload={"region": to},
+            payload_hash="-",
+            outcome="unchanged",
+            recorded_by=env.cast.clerk,
+        )
+        out[name] = RegionTransfer.objects.create(
+            institution=inst,
+            from_region=inst.region,
+            to_region=Region.objects.get(code=to),
+            registration=registration,
+            requested_by=env.cast.clerk,
+        )
+    return out
+
+
+def _transfer_status(transfer: Any) -> str:
+    transfer.refresh_from_db()
+    return transfer.status
+
+
+class RegionTransferPage(Check):
+    """/institutions/region-transfers/: the city admins, each with the requests over their city only."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        transfers = region_transfers(env)
+        response = env.client(role).get("/institutions/region-transfers/")
+        path = "/institutions/region-transfers/"
+        if role == "anonymous":
+            to_login(response, role, path)
+            return
+        status_of(response, role, path, 200 if role in TRANSFER_DECIDE else 404)
+        if response.status_code == 200:
+            no_foreign(response, role, path, env)
+            text = response.content.decode()
+            for name, t in transfers.items():
+                shown = f'id="transfer-{t.pk}"' in text
+                assert shown == (name in TRANSFER_DECIDE[role]), f"{role} {path}: {name} shown={shown}"
+
+
+@dataclass
+class RegionTransferDecideWeb(Check):
+    """POST /institutions/region-transfers/<id>/approve|reject/: the city over both regions; else 404."""
+
+    action: str
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name, t in region_transfers(env).items():
+            url = f"/institutions/region-transfers/{t.pk}/{self.action}/"
+            response = c.post(url, {f"t{t.pk}-comment": "经核实"})
+            if role == "anonymous":
+                to_login(response, role, url)
+            else:
+                allowed = name in TRANSFER_DECIDE.get(role, ())
+                status_of(response, role, f"POST {url}", 302 if allowed else 404)
+            expected = "pending"
+            if role in TRANSFER_DECIDE and name in TRANSFER_DECIDE[role]:
+                expected = "approved" if self.action == "approve" else "rejected"
+            assert _transfer_status(t) == expected, f"{role} {self.action} {name}"
+        if role != "anonymous":
+            status_of(c.get(f"/institutions/region-transfers/{t.pk}/{self.action}/"), role, "GET", 405)
+
+
+class ApiRegionTransferList(Check):
+    """GET /api/v1/region-transfers: exactly the requests in reach; anonymous 401."""
+
+    def __call__(self, env: Env, role: str) -> None:
+        transfers = region_transfers(env)
+        response = env.client(role).get("/api/v1/region-transfers?status=pending&limit=200")
+        if role == "anonymous":
+            problem(response, role, "GET region-transfers", 401)
+            return
+        status_of(response, role, "GET region-transfers", 200)
+        listed = {i["id"] for i in response.json()["items"]}
+        expected = {transfers[n].pk for n in TRANSFER_SIGHT.get(role, set())}
+        assert listed == expected, f"{role} GET /api/v1/region-transfers: {listed} != {expected}"
+
+
+@dataclass
+class ApiRegionTransferDecide(Check):
+    """POST /api/v1/region-transfers/{id}/approve|reject: the city over both regions; 404 problem else."""
+
+    action: str
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        for name, t in region_transfers(env).items():
+            path = f"/api/v1/region-transfers/{t.pk}/{self.action}"
+            response = c.post(path, {"comment": "经核实"}, content_type="application/json")
+            allowed = name in TRANSFER_DECIDE.get(role, ())
+            if role == "anonymous":
+                problem(response, role, path, 401)
+            elif allowed:
+                status_of(response, role, path, 200)
+            else:
+                problem(response, role, path, 404)
+            expected = "pending"
+            if allowed and role != "anonymous":
+                expected = "approved" if self.action == "approve" else "rejected"
+            assert _transfer_status(t) == expected, f"{role} {self.action} {name}"
 
 
 # --- notifications: everyone's inbox is their own ----------------------------------------------------
@@ -2672,6 +2815,12 @@ MATRIX: dict[str, Check] = {
         "/institutions/registrations/import/template.xlsx", ("clerk",)
     ),
     "institutions/registrations/import/report.xlsx": ImportReport(),
+    "institutions/region-transfers/": RegionTransferPage(),
+    "institutions/region-transfers/<int:transfer_id>/approve/": RegionTransferDecideWeb("approve"),
+    "institutions/region-transfers/<int:transfer_id>/reject/": RegionTransferDecideWeb("reject"),
+    "GET /api/v1/region-transfers": ApiRegionTransferList(),
+    "POST /api/v1/region-transfers/{transfer_id}/approve": ApiRegionTransferDecide("approve"),
+    "POST /api/v1/region-transfers/{transfer_id}/reject": ApiRegionTransferDecide("reject"),
     "invitations/<str:token>/": InvitationLink(),
     # the holiday table (节假日安排): regulators read, the system admin changes
     "calendar/": CalendarRead("/calendar/"),

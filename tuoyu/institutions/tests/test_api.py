@@ -90,7 +90,7 @@ def test_the_change_history_masks_phone_and_id_numbers(cast):
     record(changed)
     body = bearer(cast.alice).get(f"/api/v1/institutions/{institution.pk}/revisions").json()
     (revision,) = body["items"]
-    assert revision["changes"]["phone"] == ["138****5678", "139****4321"]
+    assert revision["changes"]["phone"] == {"changed": True}  # a mobile is sealed, like the ID numbers
     assert revision["changes"]["legal_rep_id_number"] == {"changed": True}
     assert revision["changed_by"] == str(cast.clerk)
     assert bearer(cast.bob).get(f"/api/v1/institutions/{institution.pk}/revisions").status_code == 404
