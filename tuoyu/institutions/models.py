@@ -49,6 +49,13 @@ class ServiceType(models.TextChoices):
     TEMPORARY = "temporary", _("临时托")
 
 
+class SettingMode(models.TextChoices):
+    """设置方式 (托育机构设置标准（试行）): set up on its own, or within a host."""
+
+    INDEPENDENT = "independent", _("独立设置")
+    ATTACHED = "attached", _("附设（依托幼儿园、用人单位、社区等）")
+
+
 class PremisesTenure(models.TextChoices):
     OWN = "own", _("自有")
     LEASED = "leased", _("租赁")
@@ -180,6 +187,18 @@ class Institution(models.Model):
         validators=[MinValueValidator(0)],
     )
     has_observation_room = models.BooleanField(_("设有观察室"), default=False)
+    # SIT-06: the setting standard lets an institution without enough outdoor space of its own use safe public
+    # space nearby (a park, a community square) for outdoor activity.
+    uses_public_outdoor_space = models.BooleanField(_("利用周边安全的公共场地开展户外活动"), default=False)
+    # STF-04: the setting standard asks a guard of an independently set up (独立设置) institution; one set up
+    # within a kindergarten, an employer or a community centre shares its host's security.
+    setting_mode = models.CharField(
+        _("设置方式"),
+        max_length=12,
+        choices=SettingMode.choices,
+        blank=True,
+        help_text=_("未填写时按独立设置核查保安配备。"),
+    )
 
     # Surveillance (视频监控), attested by the institution: coverage and retention (≥ 90 days, 管理规范 art. 32).
     camera_count = models.PositiveSmallIntegerField(_("摄像头数量"), null=True, blank=True)

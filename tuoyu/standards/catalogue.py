@@ -39,6 +39,7 @@ from tuoyu.institutions.models import (
     RegistrationAuthority,
     Room,
     RoomUse,
+    SettingMode,
 )
 
 PASS, FAIL, WARN, NOT_APPLICABLE = "pass", "fail", "warn", "not_applicable"
@@ -275,6 +276,8 @@ def _sit01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
 
 def _sit06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     area = ctx.institution.outdoor_area_m2
+    if ctx.institution.uses_public_outdoor_space and not area:
+        return _o(PASS, _("利用周边安全的公共场地开展户外活动。"))
     if area is None:
         return _o(NOT_APPLICABLE, _("尚未填写室外活动面积。"), _("请在备案书“场地”部分填写室外活动面积。"))
     if area <= 0:
@@ -285,7 +288,7 @@ def _sit06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         )
     per_child = Decimal(str(p["per_child_m2"]))
     capacity = ctx.institution.capacity
-    if per_child > 0 and capacity:
+    if per_child > 0 and capacity and not ctx.institution.uses_public_outdoor_space:
         needed = per_child * capacity
         if area < needed:
             return _o(
@@ -877,6 +880,11 @@ def _stf04(ctx: Context, p: Mapping[str, Any]) -> Outcome:
 
     if ctx.institution.kind == InstitutionKind.HOME_POINT:
         return _centres_only()
+    if ctx.institution.setting_mode == SettingMode.ATTACHED:
+        return _o(
+            NOT_APPLICABLE,
+            _("机构为附设（%(mode)s），保安由依托单位配备。") % {"mode": SettingMode.ATTACHED.label},
+        )
     if not ctx.employments:
         return _no_staff()
     guards = ctx.staff_with(StaffRole.GUARD)

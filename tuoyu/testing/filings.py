@@ -40,6 +40,7 @@ FORM: dict[str, dict[str, Any]] = {
         "uses_basement": False,
         "indoor_area_m2": Decimal("420.0"),
         "outdoor_area_m2": Decimal("120.0"),
+        "uses_public_outdoor_space": False,
         "has_observation_room": True,
     },
     "surveillance": {

@@ -129,7 +129,10 @@ def form_values(institution: Institution, rng: random.Random) -> dict[str, dict[
             "uses_basement": False,
             "indoor_area_m2": Decimal(capacity * rng.choice([4, 5, 6]) + (20 if home else 80)),
             "outdoor_area_m2": Decimal(0 if home else capacity * rng.choice([2, 3])),
+            # a home point takes its children to a park or square nearby (SIT-06 allows it)
+            "uses_public_outdoor_space": home,
             "has_observation_room": not home,
+            "setting_mode": "" if home else rng.choice(["independent"] * 5 + ["attached"]),
         },
         "surveillance": {
             "camera_count": rng.randint(2, 4) if home else rng.randint(8, 30),

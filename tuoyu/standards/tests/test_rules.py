@@ -247,6 +247,13 @@ def test_sit06_outdoor_area() -> None:
     assert check("SIT-06", inst()).status == NOT_APPLICABLE
 
 
+def test_sit06_safe_public_space_nearby_counts_as_the_outdoor_area() -> None:
+    # The setting standard lets an institution use safe public space nearby; recording it passes SIT-06.
+    public = check("SIT-06", inst(outdoor_area_m2=Decimal("0"), uses_public_outdoor_space=True))
+    assert public.status == PASS and "公共场地" in public.evidence
+    assert check("SIT-06", inst(uses_public_outdoor_space=True)).status == PASS
+
+
 # --- SAF-01, SAF-02 --------------------------------------------------------------------------------
 
 

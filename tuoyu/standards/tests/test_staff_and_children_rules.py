@@ -451,6 +451,16 @@ def test_stf04_a_centre_needs_a_licensed_guard_and_names_one_without(cast) -> No
     assert outcome(cast.inst_a, "STF-04").status == NOT_APPLICABLE
 
 
+def test_stf04_binds_an_independently_set_up_centre_not_one_attached_to_a_host(cast) -> None:
+    staff(cast.inst_a, "保育甲")
+    assert outcome(cast.inst_a, "STF-04").status == FAIL  # not stated: read as independent
+    Institution.objects.filter(pk=cast.inst_a.pk).update(setting_mode="independent")
+    assert outcome(cast.inst_a, "STF-04").status == FAIL
+    Institution.objects.filter(pk=cast.inst_a.pk).update(setting_mode="attached")
+    attached = outcome(cast.inst_a, "STF-04")
+    assert attached.status == NOT_APPLICABLE and "依托单位" in attached.evidence
+
+
 def test_stf07_cooks_one_per_50_children_only_when_meals_are_served(cast) -> None:
     care_class = make_class(cast.inst_a, class_type=ClassType.OLDER_TODDLER, name="大班", planned_size=20)
     many_children(care_class, 50)
