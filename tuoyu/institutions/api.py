@@ -468,7 +468,7 @@ def region_transfer_list(request: HttpRequest, filters: Query[RegionTransferFilt
     response=RegionTransferOut,
     summary="批准区划变更 / approve the move (the city over both regions)",
 )
-def region_transfer_approve(request: HttpRequest, transfer_id: int, payload: RegionTransferDecisionIn):  # noqa: ANN201
+def region_transfer_approve(request: HttpRequest, transfer_id: DbId, payload: RegionTransferDecisionIn):  # noqa: ANN201
     return services.region_transfer_approve(by=request.user, transfer_id=transfer_id, comment=payload.comment)
 
 
@@ -477,5 +477,5 @@ def region_transfer_approve(request: HttpRequest, transfer_id: int, payload: Reg
     response=RegionTransferOut,
     summary="驳回区划变更 / reject the move, with a reason (the city over both regions)",
 )
-def region_transfer_reject(request: HttpRequest, transfer_id: int, payload: RegionTransferDecisionIn):  # noqa: ANN201
+def region_transfer_reject(request: HttpRequest, transfer_id: DbId, payload: RegionTransferDecisionIn):  # noqa: ANN201
     return services.region_transfer_reject(by=request.user, transfer_id=transfer_id, comment=payload.comment)

@@ -45,6 +45,19 @@ def audit_checkpoint_file(settings: Any, tmp_path_factory: pytest.TempPathFactor
     return settings.AUDIT_CHECKPOINT_FILE
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Each test starts in the site's language: a request through the test client activates the user's
+    language for the thread and leaves it active, so a test that follows an English page would otherwise
+    see English in code that runs outside a request (imports, services)."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
