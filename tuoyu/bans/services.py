@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.bans.models import AlertKind, Ban, BanAlert, BanScope
-from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.validators import validate_id_number
 from tuoyu.institutions.models import Institution
@@ -181,8 +181,7 @@ def ban_update(*, by: User, ban_id: int, version: int, data: BanData) -> Ban:
     if ban is None:
         raise Http404
     _check_can_change(by, ban)
-    if ban.version != version:
-        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
+    check_version(ban, version)
     if not ban.is_active:
         raise DomainError("lifted", _("该禁入记录已解除，不能修改。"), field="version")
     values = _clean(data)
@@ -204,8 +203,7 @@ def ban_lift(*, by: User, ban_id: int, version: int, reason: str) -> Ban:
     if ban is None:
         raise Http404
     _check_can_change(by, ban)
-    if ban.version != version:
-        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
+    check_version(ban, version)
     if not ban.is_active:
         raise DomainError("lifted", _("该禁入记录已解除。"), field="reason")
     reason = (reason or "").strip()

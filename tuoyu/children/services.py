@@ -28,7 +28,7 @@ from tuoyu.children.models import (
     age_in_months,
 )
 from tuoyu.children.policy import age_band, class_size_cap, oldest_months
-from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
 from tuoyu.institutions.models import CareClass, ClassType, Institution
 
@@ -166,8 +166,7 @@ def child_update(
     id_number: str = "",
 ) -> Child:
     child = Child.objects.select_for_update().get(pk=child.pk)
-    if version is not None and version != child.version:
-        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
+    check_version(child, version)
     # A child who has grown past the service's ages while enrolled may still be corrected: only a birth date
     # that makes them older than six is surely wrong.
     _check_child_basics(name=name, sex=sex, birth_date=birth_date, today=timezone.localdate(), max_months=72)

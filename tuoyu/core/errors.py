@@ -25,6 +25,24 @@ class PermissionDenied(DomainError):
     status = 403
 
 
+class StaleVersion(Conflict):
+    """Optimistic locking's one refusal: the record changed since the caller read it (its ``version`` moved
+    on). Every versioned record answers it with the same code, ``stale_version``, naming the ``version``
+    field."""
+
+    def __init__(self, message: str | None = None) -> None:
+        from django.utils.translation import gettext as _
+
+        super().__init__("stale_version", message or _("该记录已被他人修改，请刷新后重试。"), field="version")
+
+
+def check_version(record: object, seen: int | None, *, message: str | None = None) -> None:
+    """Refuse a write made from a stale read: ``seen`` is the version the caller read (``None``: the caller
+    does not lock, e.g. an import that reads and writes in one transaction)."""
+    if seen is not None and seen != record.version:  # type: ignore[attr-defined]
+        raise StaleVersion(message)
+
+
 # SQLSTATEs of a PostgreSQL database that is busy rather than broken: serialization_failure,
 # deadlock_detected, lock_not_available (lock_timeout). Retrying later succeeds.
 BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})

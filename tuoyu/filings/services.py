@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.core import scoping
-from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.filings import changes as change_groups
 from tuoyu.filings.models import (
     Filing,
@@ -122,8 +122,7 @@ def _editable(
         raise DomainError(*wrong_kind)
     if filing.state not in (FilingState.DRAFT, FilingState.RETURNED):
         raise Conflict("not_editable", not_editable)
-    if version is not None and version != filing.version:
-        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    check_version(filing, version, message=_("该备案已被他人处理或修改，请刷新后再操作。"))
     return filing
 
 
@@ -159,8 +158,7 @@ def _notify(filing: Filing, recipients: list[User], *, kind: str, title: str, bo
 
 def _move(filing: Filing, *, action: str, by: User, version: int, comment: str = "") -> FilingEvent:
     transition = TRANSITIONS[action]
-    if filing.version != version:
-        raise Conflict("stale_version", _("该备案已被他人处理或修改，请刷新后再操作。"))
+    check_version(filing, version, message=_("该备案已被他人处理或修改，请刷新后再操作。"))
     if filing.state not in transition.sources:
         raise Conflict(
             "wrong_state",
@@ -704,8 +702,7 @@ def _notice_locked(by: User, notice_id: int, *, side: str) -> NonComplianceNotic
 
 
 def _notice_version(notice: NonComplianceNotice, version: int) -> None:
-    if notice.version != version:
-        raise Conflict("stale_version", _("该通知已被他人处理或修改，请刷新后再操作。"))
+    check_version(notice, version, message=_("该通知已被他人处理或修改，请刷新后再操作。"))
     if notice.is_closed:
         raise Conflict("notice_closed", _("该通知已办结。"))
 
@@ -802,8 +799,7 @@ def notice_issue(
 def notice_publish(*, by: User, notice_id: int, version: int) -> NonComplianceNotice:
     """Make the notice public (FIL-05 requires notices to be made public)."""
     notice = _notice_locked(by, notice_id, side="reviewer")
-    if notice.version != version:
-        raise Conflict("stale_version", _("该通知已被他人处理或修改，请刷新后再操作。"))
+    check_version(notice, version, message=_("该通知已被他人处理或修改，请刷新后再操作。"))
     if notice.is_published:
         raise Conflict("already_published", _("该通知已公开。"))
     notice.published_at = timezone.now()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.core import crypto
-from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
+from tuoyu.core.errors import Conflict, DomainError, PermissionDenied, check_version
 from tuoyu.core.masking import mask_id_number, mask_phone
 from tuoyu.core.validators import validate_mobile
 from tuoyu.institutions.models import (
@@ -756,11 +756,6 @@ def _validated(obj: Any) -> None:
         ) from None
 
 
-def _check_version(obj: Any, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"), field="version")
-
-
 def _room_values(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k in ROOM_FIELDS}
 
@@ -784,7 +779,7 @@ def room_update(*, by: User, room: Any, version: int | None, **values: Any) -> A
     from tuoyu.institutions.models import Room
 
     room = Room.objects.select_for_update().get(pk=room.pk)
-    _check_version(room, version)
+    check_version(room, version)
     before = model_snapshot(room, ROOM_FIELDS)
     for k, v in _room_values(values).items():
         setattr(room, k, v)
@@ -863,7 +858,7 @@ def class_update(*, by: User, care_class: Any, version: int | None, **values: An
     from tuoyu.institutions.models import CareClass
 
     care_class = CareClass.objects.select_for_update().select_related("institution").get(pk=care_class.pk)
-    _check_version(care_class, version)
+    check_version(care_class, version)
     if care_class.closed_on:
         raise Conflict("class_closed", _("该班级已撤销，不能修改。"))
     before = _class_snapshot(care_class)
@@ -884,7 +879,7 @@ def class_close(*, by: User, care_class: Any, on: dt.date | None = None, version
     from tuoyu.institutions.models import CareClass
 
     care_class = CareClass.objects.select_for_update().get(pk=care_class.pk)
-    _check_version(care_class, version)
+    check_version(care_class, version)
     if care_class.closed_on:
         raise Conflict("class_closed", _("该班级已撤销。"))
     on = on or timezone.localdate()

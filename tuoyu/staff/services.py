@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_record
-from tuoyu.core.errors import Conflict, DomainError
+from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.scoping import get_scoped_or_404
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
@@ -245,18 +245,13 @@ def staff_hire_write(*, by: User, institution: Institution, values: dict[str, An
     return HireResult(person=person, employment=employment, active_elsewhere=elsewhere)
 
 
-def _check_version(obj: Any, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        raise Conflict("stale", _("该记录已被他人修改，请刷新后重试。"))
-
-
 @transaction.atomic
 def employment_end(
     *, by: User, employment_id: int, end_date: dt.date | None = None, version: int | None = None
 ) -> Employment:
     """End an employment (离职): it closes at once, with the person's class assignments there."""
     employment = get_scoped_or_404(by, "change", Employment.objects.select_for_update(), pk=employment_id)
-    _check_version(employment, version)
+    check_version(employment, version)
     end = _date(end_date, field_name="end_date", label=_("离职日期"), required=False) or _today()
     _not_future(end, field_name="end_date", label=_("离职日期"))
     if end < employment.start_date:
