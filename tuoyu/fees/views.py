@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role
+from tuoyu.core.acting import acting_context, acting_institution_id
 from tuoyu.core.errors import DomainError
+from tuoyu.core.rules import institution_ids
 from tuoyu.fees import selectors, services
 from tuoyu.fees.forms import ItemFormSet, ScheduleForm
 from tuoyu.institutions.models import Institution
 
 
+def _admin_ids(request: HttpRequest) -> list[int]:
+    return institution_ids(request.user, {Role.INSTITUTION_ADMIN})
+
+
 def _own_institution(request: HttpRequest) -> Institution:
-    ids = [m.institution_id for m in request.user.active_memberships() if m.role == Role.INSTITUTION_ADMIN]
-    if not ids:
-        raise Http404
-    return Institution.objects.get(pk=ids[0])
+    """The institution whose fees the admin publishes: the one chosen in the header, if they keep several."""
+    return Institution.objects.get(pk=acting_institution_id(request, _admin_ids(request)))
 
 
 @login_required
@@ -55,5 +59,6 @@ def fee_schedule(request: HttpRequest) -> HttpResponse:
         "form": form,
         "items": items,
         "prepay_limit": services.prepay_limit(institution),
+        **acting_context(request, _admin_ids(request), institution.pk),
     }
     return render(request, "fees/schedule.html", context)

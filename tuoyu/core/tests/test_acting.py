@@ -110,3 +110,14 @@ def test_the_compliance_page_follows_the_chosen_institution(two: Cast, login: An
     assert two.inst_b.name in head
     assert ann.get(f"/standards/?institution={two.inst_hebi.pk}").status_code == 404
     assert 'data-testid="acting-institution"' not in login(two.stacy).get("/standards/").content.decode()
+
+
+def test_the_fee_page_follows_the_chosen_institution(two: Cast, login: Any) -> None:
+    # The fee page once always showed the first institution, whatever the header said (issue 10 §2).
+    ann = login(two.ann)
+    text = ann.get("/fees/").content.decode()
+    assert f"收费标准 · {two.inst_a.name}" in text and 'data-testid="acting-institution"' in text
+    text = ann.get(f"/fees/?institution={two.inst_b.pk}").content.decode()
+    assert f"收费标准 · {two.inst_b.name}" in text
+    assert f"收费标准 · {two.inst_b.name}" in ann.get("/fees/").content.decode()  # remembered
+    assert ann.get(f"/fees/?institution={two.inst_hebi.pk}").status_code == 404
