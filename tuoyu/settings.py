@@ -279,6 +279,10 @@ AUDIT_KEY_FILE = Path(os.environ.get("TUOYU_AUDIT_KEY_FILE", VAR_DIR / "audit.ke
 AUDIT_CHECKPOINT_FILE = Path(
     os.environ.get("TUOYU_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
 )
+# Every audit action is declared by its app (<app>/actions.py). Strict: writing an undeclared one raises
+# (the test run, so a forgotten declaration fails the suite). Off: it is recorded all the same and logged
+# as a warning — an audit event is never lost, nor a request failed, over its label.
+AUDIT_STRICT_ACTIONS = env_bool("TUOYU_AUDIT_STRICT_ACTIONS", False)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

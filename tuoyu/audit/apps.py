@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class AuditConfig(AppConfig):
     name = "tuoyu.audit"
     label = "audit"
     verbose_name = _("审计")
+
+    def ready(self) -> None:
+        # Every app declares the audit actions it writes in its own actions.py (an AuditAction enumeration).
+        from tuoyu.audit import registry
+
+        autodiscover_modules(registry.ACTIONS_MODULE)
+        registry.collect()

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.audit import registry
 from tuoyu.core.crypto import audit_mac
 
 GENESIS_HASH = "0" * 64
@@ -94,6 +96,11 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("audit events cannot be deleted")
+
+    @property
+    def action_label(self) -> str | Promise | None:
+        """What the action is called, in the active language (None for a code no app declares)."""
+        return registry.label(self.action)
 
     def canonical(self) -> bytes:
         body = {

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from tuoyu.audit import registry
 from tuoyu.audit.checkpoints import checkpoint_append, checkpoint_read
 from tuoyu.audit.models import GENESIS_HASH, Event, Outcome
 from tuoyu.core import context
@@ -26,6 +28,8 @@ from tuoyu.core.masking import mask_id_number, mask_mobile
 from tuoyu.core.validators import id_check_character
 
 _LOCK_KEY = 727_701  # pg advisory lock id for appending to the chain
+
+logger = logging.getLogger(__name__)
 
 
 def _jsonable(value: Any) -> Any:
@@ -114,7 +118,18 @@ def audit_event(
     at: dt.datetime | None = None,
 ) -> Event:
     """An event not yet in the chain (no hashes), for :func:`audit_record_many`. Same defaults as
-    :func:`audit_record`."""
+    :func:`audit_record`.
+
+    ``action`` is one an app declares in its ``actions.py`` (tuoyu.audit.registry). An undeclared one is
+    refused with UnknownAuditAction when ``settings.AUDIT_STRICT_ACTIONS`` is on (tests); otherwise it is
+    recorded as given and logged as a warning."""
+    action = str(action)  # an AuditAction member is stored as its code
+    if not registry.is_registered(action):
+        if settings.AUDIT_STRICT_ACTIONS:
+            raise registry.UnknownAuditAction(
+                f"audit action {action!r} is not declared in any app's actions.py (AuditAction)"
+            )
+        logger.warning("audit action %r is not declared in any app's actions.py; recorded as given", action)
     ctx = context.current()
     actor = actor if actor is not None else ctx.user
     if actor is not None and not getattr(actor, "is_authenticated", False):

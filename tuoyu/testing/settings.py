@@ -10,6 +10,7 @@ os.environ.setdefault("TUOYU_FIELD_KEY", "4PAzh9nHcw1FuB8sZ8ulDJ0H6cItKbz9p8J1M6
 os.environ.setdefault("TUOYU_AUDIT_KEY", "Jt0kqVxY3m8c1Rr6n2cZ5o9sW4eH7uLpQaGbXyDfE0U")
 os.environ.setdefault("TUOYU_FAST_HASHER", "1")  # argon2 costs ~50 ms a password; tests make hundreds
 os.environ.setdefault("TUOYU_MFA", "on")
+os.environ.setdefault("TUOYU_AUDIT_STRICT_ACTIONS", "on")  # an undeclared audit action fails the test
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 from tuoyu.settings import *  # noqa: E402, F403

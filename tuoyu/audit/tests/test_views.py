@@ -29,7 +29,7 @@ def trail(cast: Any, monkeypatch: Any) -> dict[str, Event]:
     long_ago = timezone.now() - dt.timedelta(days=40)
     with monkeypatch.context() as m:
         m.setattr(timezone, "now", lambda: long_ago)
-        old = audit_record("institution.update", obj=cast.inst_b, actor=cast.bob)
+        old = audit_record("institution.registration_update", obj=cast.inst_b, actor=cast.bob)
     return {
         "old": old,
         "alice_filing": audit_record(
@@ -37,7 +37,7 @@ def trail(cast: Any, monkeypatch: Any) -> dict[str, Event]:
         ),
         "alice_reveal": audit_record("user.phone_reveal", obj=cast.alice, actor=cast.alice),
         "zhou_update": audit_record(
-            "institution.update",
+            "institution.registration_update",
             obj=cast.inst_a,
             actor=cast.zhou,
             before={"name": "旧"},
@@ -65,7 +65,7 @@ def test_auditor_searches_by_actor(cast: Any, trail: dict[str, Event], login: Ca
 
 
 def test_auditor_searches_by_action(cast: Any, trail: dict[str, Event], login: Callable) -> None:
-    ids = listed(login(cast.audrey).get("/audit/", {"action": "institution.update"}))
+    ids = listed(login(cast.audrey).get("/audit/", {"action": "institution.registration_update"}))
     assert set(ids) == {trail["zhou_update"].id, trail["old"].id}
 
 
@@ -131,7 +131,7 @@ def read_csv(response: Any) -> tuple[bytes, list[list[str]]]:
 def test_csv_export_has_a_bom_and_the_matching_rows(
     cast: Any, trail: dict[str, Event], login: Callable
 ) -> None:
-    response = login(cast.audrey).get("/audit/export.csv", {"action": "institution.update"})
+    response = login(cast.audrey).get("/audit/export.csv", {"action": "institution.registration_update"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="audit-')
