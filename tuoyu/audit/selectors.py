@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from tuoyu.audit import registry
 from tuoyu.audit.models import Event
 from tuoyu.core.scoping import scoped
 
@@ -19,7 +20,7 @@ def event_list(
     if f.get("actor"):
         qs = qs.filter(actor_username__icontains=f["actor"])
     if f.get("action"):
-        qs = qs.filter(action__startswith=f["action"])
+        qs = qs.filter(_action_q(f["action"]))
     if f.get("object_type"):
         qs = qs.filter(object_type=f["object_type"])
     if f.get("object_id"):
@@ -33,8 +34,16 @@ def event_list(
     return qs.order_by("-id")
 
 
-def event_actions(*, viewer: Any) -> list[str]:
-    return list(scoped(viewer, "view", Event).order_by("action").values_list("action", flat=True).distinct())
+def _action_q(value: str) -> Q:
+    """The action filter (audit.forms): one declared action exactly, every action one app declares
+    (``app:<label>``), or those no app declares (``undeclared``). Never a prefix: ``institution.`` actions come from two
+    apps, and a code is not a search term."""
+    if value == registry.UNDECLARED:
+        return ~Q(action__in=registry.values())
+    if value.startswith(registry.APP_PREFIX):
+        group = registry.group(value.removeprefix(registry.APP_PREFIX))
+        return Q(action__in=group.values if group else [])
+    return Q(action=value)
 
 
 def default_since(today: dt.date) -> dt.date:

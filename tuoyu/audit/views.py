@@ -1,4 +1,5 @@
-"""The auditor's view of the trail: search and CSV export (the export is itself audited)."""
+"""The auditor's view of the trail: search and CSV export (the export is itself audited). Actions read by
+their label, with the code beside it (tuoyu.audit.registry)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from tuoyu.audit import selectors
+from tuoyu.audit import registry, selectors
 from tuoyu.audit.forms import EventFilterForm
 from tuoyu.audit.models import Event
 from tuoyu.audit.services import audit_record
@@ -25,6 +26,7 @@ CSV_COLUMNS = [
     "actor_username",
     "ip",
     "action",
+    "action_label",  # what the action is called, in the language of the one exporting
     "object_type",
     "object_id",
     "outcome",
@@ -66,7 +68,9 @@ def events(request: HttpRequest) -> HttpResponse:
 JSON_COLUMNS = {"before", "after", "detail"}
 
 
-def _cell(event: Event, column: str) -> str:
+def _cell(event: Event, column: str, labels: dict[str, str]) -> str:
+    if column == "action_label":
+        return labels.get(event.action, "")
     value: Any = getattr(event, column)
     if column == "at":
         return value.isoformat()
@@ -88,7 +92,9 @@ def events_export(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data
     qs = selectors.event_list(viewer=request.user, filters=filters, action="export")
     audit_record("audit.export", object_type="audit.event", detail={"filters": filters, "rows": qs.count()})
-    rows = ([_cell(e, c) for c in CSV_COLUMNS] for e in qs.iterator(chunk_size=2000))
+    # Labels now, in the request's language: the rows are written after the view has returned.
+    labels = registry.labels()
+    rows = ([_cell(e, c, labels) for c in CSV_COLUMNS] for e in qs.iterator(chunk_size=2000))
     response = StreamingHttpResponse(csv_lines(CSV_COLUMNS, rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from tuoyu.audit import registry
 from tuoyu.audit.models import Event, Outcome
 from tuoyu.audit.services import audit_record, audit_verify
 
@@ -67,6 +69,80 @@ def test_auditor_searches_by_actor(cast: Any, trail: dict[str, Event], login: Ca
 def test_auditor_searches_by_action(cast: Any, trail: dict[str, Event], login: Callable) -> None:
     ids = listed(login(cast.audrey).get("/audit/", {"action": "institution.registration_update"}))
     assert set(ids) == {trail["zhou_update"].id, trail["old"].id}
+
+
+def test_the_action_is_matched_exactly_not_as_a_prefix(
+    cast: Any, trail: dict[str, Event], login: Callable
+) -> None:
+    client = login(cast.audrey)
+    assert listed(client.get("/audit/", {"action": "user.phone_reveal"})) == [trail["alice_reveal"].id]
+    assert listed(client.get("/audit/", {"action": "filing.submit"})) == [trail["alice_filing"].id]
+
+
+def test_auditor_searches_by_all_actions_of_one_app(
+    cast: Any, trail: dict[str, Event], login: Callable
+) -> None:
+    client = login(cast.audrey)
+    ids = listed(client.get("/audit/", {"action": "app:institutions"}))
+    assert set(ids) == {trail["zhou_update"].id, trail["old"].id}
+    # filing.submit is the filings app's; institution.change_filing too, though it starts "institution."
+    later = audit_record("institution.change_filing", obj=cast.inst_a, actor=cast.zhou)
+    ids = listed(client.get("/audit/", {"action": "app:filings"}))
+    assert set(ids) == {trail["alice_filing"].id, later.id}
+    ids = listed(client.get("/audit/", {"action": "app:accounts"}))
+    assert trail["alice_reveal"].id in ids and trail["denied"].id in ids
+    assert trail["zhou_update"].id not in ids
+
+
+def test_auditor_finds_the_events_of_actions_no_app_declares(
+    cast: Any, trail: dict[str, Event], login: Callable, settings: Any
+) -> None:
+    settings.AUDIT_STRICT_ACTIONS = False  # as in production: recorded, with a warning
+    stray = audit_record("institution.update", obj=cast.inst_a, actor=cast.zhou)
+    client = login(cast.audrey)
+    assert listed(client.get("/audit/", {"action": "undeclared"})) == [stray.id]
+    html = client.get("/audit/", {"action": "undeclared"}).content.decode()
+    assert re.search(r"未登记的操作</span> <code[^>]*>institution.update</code>", html)
+
+
+def test_an_action_that_is_not_offered_is_explained_next_to_the_field(
+    cast: Any, trail: dict[str, Event], login: Callable
+) -> None:
+    client = login(cast.audrey)
+    for bad in ["institution.", "institution.update", "app:nosuchapp", "x" * 200]:
+        response = client.get("/audit/", {"action": bad})
+        assert response.status_code == 200, bad
+        assert response.context["form"].errors["action"], bad
+        assert listed(response) == [], bad  # a refused search lists nothing rather than everything
+    response = client.get("/audit/export.csv", {"action": "institution."})
+    assert response.status_code == 400
+    assert not Event.objects.filter(action="audit.export").exists()
+
+
+def test_the_action_select_offers_every_declared_action_grouped_by_app(
+    cast: Any, trail: dict[str, Event], login: Callable
+) -> None:
+    html = login(cast.audrey).get("/audit/", {"action": "staff.hire"}).content.decode()
+    select = re.search(r'<select[^>]*name="action".*?</select>', html, re.S).group(0)
+    assert '<optgroup label="工作人员"><option value="app:staff">工作人员：全部操作</option>' in select
+    assert '<option value="staff.hire" selected>录用工作人员</option>' in select
+    assert '<option value="access.denied">越权访问被拒绝</option>' in select  # core's, kept by audit
+    assert '<option value="undeclared">未登记的操作</option>' in select
+    offered = set(re.findall(r'<option value="([^"]+)"', select))
+    assert set(registry.values()) <= offered
+
+
+def test_actions_read_in_the_viewers_language_with_the_code_beside(
+    cast: Any, trail: dict[str, Event], login: Callable
+) -> None:
+    client = login(cast.audrey)
+    html = client.get("/audit/", {"action": "user.phone_reveal"}).content.decode()
+    assert '查看账号手机号明文 <code class="small">user.phone_reveal</code>' in html
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/audit/", {"action": "user.phone_reveal"}).content.decode()
+    assert 'Reveal an account&#x27;s mobile number <code class="small">user.phone_reveal</code>' in html
+    assert '<optgroup label="Staff"><option value="app:staff">Staff: all actions</option>' in html
+    assert '<option value="staff.hire">Hire a staff member</option>' in html
 
 
 def test_auditor_searches_by_object_type_and_id(cast: Any, trail: dict[str, Event], login: Callable) -> None:
@@ -138,12 +214,29 @@ def test_csv_export_has_a_bom_and_the_matching_rows(
     body, rows = read_csv(response)
     assert body.startswith(b"\xef\xbb\xbf")
     header, *data = rows
-    assert header[:5] == ["id", "at", "actor_username", "ip", "action"]
+    assert header[:6] == ["id", "at", "actor_username", "ip", "action", "action_label"]
+    assert data[0][4:6] == ["institution.registration_update", "按登记信息更新机构"]
     assert [int(r[0]) for r in data] == [trail["zhou_update"].id, trail["old"].id]
     assert data[0][2] == "zhou"
     assert json.loads(data[0][header.index("after")]) == {"name": "新"}
     assert data[0][header.index("hash")] == trail["zhou_update"].hash
     assert data[0][header.index("mac_key")] == trail["zhou_update"].mac_key
+
+
+def test_csv_export_labels_actions_in_the_exporters_language(
+    cast: Any, trail: dict[str, Event], login: Callable, settings: Any
+) -> None:
+    settings.AUDIT_STRICT_ACTIONS = False
+    audit_record("institution.update", obj=cast.inst_a)
+    client = login(cast.audrey)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    _body, rows = read_csv(client.get("/audit/export.csv", {"action": "app:accounts"}))
+    header, *data = rows
+    labels = {r[header.index("action")]: r[header.index("action_label")] for r in data}
+    assert labels["user.phone_reveal"] == "Reveal an account's mobile number"
+    assert labels["api_token.reject"] == "Refuse an invalid API token"
+    _body, rows = read_csv(client.get("/audit/export.csv", {"action": "undeclared"}))
+    assert [(r[4], r[5]) for r in rows[1:]] == [("institution.update", "")]
 
 
 def test_csv_export_defuses_spreadsheet_formulas(cast: Any, login: Any) -> None:
