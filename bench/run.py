@@ -541,6 +541,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary var dir (database, gunicorn log)"
     )
+    parser.add_argument(
+        "--var-dir",
+        type=Path,
+        help="use this var dir (kept); when it already holds a database the setup (demo, generator, "
+        "evaluation) is skipped — the same seed gives the same data, so two commits compare on one database",
+    )
     args = parser.parse_args(argv)
     if args.requests < 1 or args.seconds <= 0 or args.rounds < 1:
         parser.error("--requests, --seconds and --rounds must be positive")
@@ -549,7 +555,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
 
     scale = SCALES[args.scale]
-    var_dir = Path(tempfile.mkdtemp(prefix=f"tuoyu-bench-{scale.name}-"))
+    var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix=f"tuoyu-bench-{scale.name}-"))
+    reuse = args.var_dir is not None and (var_dir / "tuoyu.sqlite3").exists()
+    keep = args.keep or args.var_dir is not None
     env = bench_env(var_dir)
     port = free_port()
     server = Server(env, port, var_dir / "gunicorn.log")
@@ -559,17 +567,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     timings: dict[str, float] = {}
     try:
         cli = [sys.executable, "-m", "tuoyu.cli"]
-        timings["demo"] = step("tuoyu demo (migrate, regions, demo accounts)", [*cli, "demo"], env)
-        timings["generate"] = step(
-            f"bench data at scale {scale.name}",
-            [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--seed", str(args.seed)],
-            env,
-        )
-        timings["evaluate"] = step(
-            "compliance evaluation (the nightly evaluate_all), so the risk list has its results",
-            [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--evaluate"],
-            env,
-        )
+        if reuse:
+            print(f"· reusing the database in {var_dir} (migrate only)", flush=True)
+            timings["migrate"] = step("migrate", [*cli, "migrate", "--noinput", "-v0"], env)
+        else:
+            timings["demo"] = step("tuoyu demo (migrate, regions, demo accounts)", [*cli, "demo"], env)
+            timings["generate"] = step(
+                f"bench data at scale {scale.name}",
+                [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--seed", str(args.seed)],
+                env,
+            )
+            timings["evaluate"] = step(
+                "compliance evaluation (the nightly evaluate_all), so the risk list has its results",
+                [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--evaluate"],
+                env,
+            )
         facts = generated_facts(env, scale.name)
         eps = endpoints(facts)
         timings["collectstatic"] = step("collectstatic", [*cli, "collectstatic", "--noinput", "-v0"], env)
@@ -607,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         server.stop()
-        if not args.keep:
+        if not keep:
             shutil.rmtree(var_dir, ignore_errors=True)
 
     finished = datetime.now(UTC)
