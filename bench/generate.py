@@ -1457,8 +1457,34 @@ def bench_facts(scale: str | Scale) -> dict[str, Any]:
             region_id__in=[county, city],
         ).values_list("region_id", "user__username")
     )
+    # The rosters are read by an institution's admin: the filed institution of that county with the most
+    # children (ties: the lowest id).
+    from django.db.models import Count
+
+    from tuoyu.children.models import Child
+
+    busiest_roster = (
+        Child.objects.filter(institution__in=filed.filter(region_prefix__startswith=county))
+        .values("institution_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "institution_id")
+        .first()
+    )
+    roster_admin = ""
+    if busiest_roster:
+        roster_admin = (
+            Membership.objects.filter(
+                role=Role.INSTITUTION_ADMIN, institution_id=busiest_roster["institution_id"], is_active=True
+            )
+            .values_list("user__username", flat=True)
+            .order_by("user__username")
+            .first()
+            or ""
+        )
     return {
         "scale": sc.name,
+        "roster_admin": roster_admin,
+        "roster_children": busiest_roster["n"] if busiest_roster else 0,
         "risk_county": admins.get(county, ""),
         "risk_county_filed": counties.get(county, 0),
         "risk_city": admins.get(city, ""),

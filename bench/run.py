@@ -55,6 +55,10 @@ WORKERS, THREADS = 2, 4
 # Who an endpoint is requested as ("" = anonymous): zz-city, the busiest reviewer, and for the risk list the
 # regulators of the county and of the city with the most filed institutions.
 CITY, REVIEWER, RISK_COUNTY, RISK_CITY = "city", "reviewer", "risk-county", "risk-city"
+ROSTER = "roster"  # the admin of the institution with the most children in the risk county
+# The minimal pages (bench/minimal): one indexed query and a bare template — the ceiling of a public page
+# and of a signed-in page; every endpoint is also compared with its kind's.
+MINIMAL_PUBLIC, MINIMAL_SIGNED_IN = "minimal-public", "minimal-signed-in"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Endpoint:
     what: str
     marker: str = ""  # a string the body must contain (checked once before measuring)
     optional: bool = False  # skipped with a note when it answers 404 (not built yet in this checkout)
+    minimal: str = ""  # the minimal page it is compared with: MINIMAL_PUBLIC, MINIMAL_SIGNED_IN or ""
 
 
 def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
@@ -78,9 +83,44 @@ def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
         Endpoint("ping", "/ping", "", "framework ceiling: a minimal view through the whole middleware stack"),
         Endpoint("healthz", "/healthz", "", "health check: one SELECT 1", '"ok"'),
         Endpoint(
-            "api-regions", "/api/v1/regions", CITY, "API: first page of regions in jurisdiction", '"items"'
+            MINIMAL_PUBLIC,
+            "/bench/minimal/public/",
+            "",
+            "minimal public page: the newest 30 filed institutions by the primary key, a bare template",
+            "<li>",
         ),
-        Endpoint("home", "/", CITY, "the city regulator's home page (counts, region children)", "株洲"),
+        Endpoint(
+            MINIMAL_SIGNED_IN,
+            "/bench/minimal/signed-in/",
+            CITY,
+            "minimal signed-in page: session, user, memberships, 30 institutions of the region by the "
+            "region_prefix index, a bare template",
+            "<li>",
+        ),
+        Endpoint(
+            "api-regions",
+            "/api/v1/regions",
+            CITY,
+            "API: first page of regions in jurisdiction",
+            '"items"',
+            minimal=MINIMAL_SIGNED_IN,
+        ),
+        Endpoint(
+            "api-institutions",
+            "/api/v1/institutions",
+            CITY,
+            "API: first page of institutions in jurisdiction (the city regulator)",
+            '"items"',
+            minimal=MINIMAL_SIGNED_IN,
+        ),
+        Endpoint(
+            "home",
+            "/",
+            CITY,
+            "the city regulator's home page (counts, region children)",
+            "株洲",
+            minimal=MINIMAL_SIGNED_IN,
+        ),
         Endpoint(
             "public-api-list",
             "/api/v1/public/institutions?limit=20",
@@ -88,6 +128,7 @@ def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
             "public API, anonymous: first page of filed institutions (newest filing first)",
             '"items"',
             optional=True,
+            minimal=MINIMAL_PUBLIC,
         ),
         Endpoint(
             "public-api-search",
@@ -96,6 +137,7 @@ def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
             "public API, anonymous: name part + county + full-day care",
             '"items"',
             optional=True,
+            minimal=MINIMAL_PUBLIC,
         ),
         Endpoint(
             "public-list",
@@ -103,6 +145,7 @@ def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
             "",
             "public HTML list page, anonymous: filter form and first page",
             optional=True,
+            minimal=MINIMAL_PUBLIC,
         ),
     ]
     if facts.get("reviewer"):
@@ -113,6 +156,7 @@ def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
                 REVIEWER,
                 f"the reviewer queue of {facts['reviewer']} ({facts.get('reviewer_queue')} submitted filings)",
                 "备案审核",
+                minimal=MINIMAL_SIGNED_IN,
             )
         )
     for login, key in ((RISK_COUNTY, "risk_county"), (RISK_CITY, "risk_city")):
@@ -125,8 +169,29 @@ def endpoints(facts: dict[str, Any]) -> list[Endpoint]:
                     f"the compliance risk list of {facts[key]} ({facts.get(key + '_filed')} filed institutions, "
                     "first page, highest risk first)",
                     "合规风险排序",
+                    minimal=MINIMAL_SIGNED_IN,
                 )
             )
+    if facts.get("roster_admin"):
+        eps += [
+            Endpoint(
+                "staff-roster",
+                "/staff/",
+                ROSTER,
+                f"the staff roster of {facts['roster_admin']}'s institution",
+                "<table",
+                minimal=MINIMAL_SIGNED_IN,
+            ),
+            Endpoint(
+                "children-roster",
+                "/children/",
+                ROSTER,
+                f"the children roster of {facts['roster_admin']}'s institution "
+                f"({facts.get('roster_children')} children)",
+                "<table",
+                minimal=MINIMAL_SIGNED_IN,
+            ),
+        ]
     return eps
 
 
@@ -137,6 +202,7 @@ def login_users(facts: dict[str, Any]) -> dict[str, str]:
         REVIEWER: facts.get("reviewer", ""),
         RISK_COUNTY: facts.get("risk_county", ""),
         RISK_CITY: facts.get("risk_city", ""),
+        ROSTER: facts.get("roster_admin", ""),
     }
 
 
@@ -152,7 +218,7 @@ def bench_env(var_dir: Path) -> dict[str, str]:
         TUOYU_DEBUG="off",
         TUOYU_HTTPS="off",
         TUOYU_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SETTINGS_MODULE="tuoyu.settings",
+        DJANGO_SETTINGS_MODULE="bench.minimal.settings",  # tuoyu's, plus the minimal pages
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -367,6 +433,12 @@ def summarise(
             }
             ratios = [x["throughput"] / ping[x["round"], c] for x in mine if ping.get((x["round"], c))]
             row["ratio_to_ping"] = statistics.median(ratios) if ratios else None
+            floor = {
+                (x["round"], x["clients"]): x["throughput"] for x in cells if x["endpoint"] == ep.minimal
+            }
+            mins = [x["throughput"] / floor[x["round"], c] for x in mine if floor.get((x["round"], c))]
+            row["minimal"] = ep.minimal
+            row["ratio_to_minimal"] = statistics.median(mins) if mins else None
             rows.append(row)
     return rows
 
@@ -380,25 +452,30 @@ def markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         f"{meta['facts'].get('reviewer_queue', 0)} submitted filings), and for the risk list (evaluated "
         f"beforehand by the nightly `evaluate_all`) the county regulator `{meta['facts'].get('risk_county') or '–'}` "
         f"({meta['facts'].get('risk_county_filed', 0)} filed institutions) and the city admin "
-        f"`{meta['facts'].get('risk_city') or '–'}` ({meta['facts'].get('risk_city_filed', 0)}); "
-        "the public endpoints are anonymous. "
+        f"`{meta['facts'].get('risk_city') or '–'}` ({meta['facts'].get('risk_city_filed', 0)}); the rosters "
+        f"as `{meta['facts'].get('roster_admin') or '–'}`, admin of that county's institution with the most "
+        f"children ({meta['facts'].get('roster_children', 0)}); the public endpoints are anonymous. "
+        "**× minimal** divides by the minimal page of the endpoint's kind in the same round (`pub` "
+        "`/bench/minimal/public/`, `sig` `/bench/minimal/signed-in/`: one indexed query, a bare template). "
         f"gunicorn gthread {WORKERS} workers × {THREADS} threads, SQLite (WAL), on 127.0.0.1; "
         f"{meta['cpus']} CPUs shared with the load generator. Per cell: at most {meta['requests']} requests "
         f"or {meta['seconds']:g} s, {meta['rounds']} round(s) (medians). Load average before/after: "
         f"{meta['loadavg_before']} / {meta['loadavg_after']}. Commit `{meta['commit']}`.",
         "",
-        "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors | × /ping |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors | × /ping | × minimal |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     shared = {
         p for p in (r["path"] for r in rows) if len({x["endpoint"] for x in rows if x["path"] == p}) > 1
     }
     for r in rows:
         ratio = f"{r['ratio_to_ping']:.2f}" if r["ratio_to_ping"] is not None else "–"
+        floor = r.get("ratio_to_minimal")
+        minimal = f"{floor:.2f} ({'pub' if r['minimal'] == MINIMAL_PUBLIC else 'sig'})" if floor else "–"
         who = f" ({r['endpoint']})" if r["path"] in shared else ""  # one page requested as several users
         lines.append(
             f"| `{urllib.parse.unquote(r['path'])}`{who} | {r['clients']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
-            f"| {r['p99_ms']:.1f} | {r['errors']}/{r['requests']} | {ratio} |"
+            f"| {r['p99_ms']:.1f} | {r['errors']}/{r['requests']} | {ratio} | {minimal} |"
         )
     lines.append("")
     for path in meta.get("skipped", []):
@@ -464,6 +541,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary var dir (database, gunicorn log)"
     )
+    parser.add_argument(
+        "--var-dir",
+        type=Path,
+        help="use this var dir (kept); when it already holds a database the setup (demo, generator, "
+        "evaluation) is skipped — the same seed gives the same data, so two commits compare on one database",
+    )
     args = parser.parse_args(argv)
     if args.requests < 1 or args.seconds <= 0 or args.rounds < 1:
         parser.error("--requests, --seconds and --rounds must be positive")
@@ -472,7 +555,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
 
     scale = SCALES[args.scale]
-    var_dir = Path(tempfile.mkdtemp(prefix=f"tuoyu-bench-{scale.name}-"))
+    var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix=f"tuoyu-bench-{scale.name}-"))
+    reuse = args.var_dir is not None and (var_dir / "tuoyu.sqlite3").exists()
+    keep = args.keep or args.var_dir is not None
     env = bench_env(var_dir)
     port = free_port()
     server = Server(env, port, var_dir / "gunicorn.log")
@@ -482,17 +567,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     timings: dict[str, float] = {}
     try:
         cli = [sys.executable, "-m", "tuoyu.cli"]
-        timings["demo"] = step("tuoyu demo (migrate, regions, demo accounts)", [*cli, "demo"], env)
-        timings["generate"] = step(
-            f"bench data at scale {scale.name}",
-            [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--seed", str(args.seed)],
-            env,
-        )
-        timings["evaluate"] = step(
-            "compliance evaluation (the nightly evaluate_all), so the risk list has its results",
-            [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--evaluate"],
-            env,
-        )
+        if reuse:
+            print(f"· reusing the database in {var_dir} (migrate only)", flush=True)
+            timings["migrate"] = step("migrate", [*cli, "migrate", "--noinput", "-v0"], env)
+        else:
+            timings["demo"] = step("tuoyu demo (migrate, regions, demo accounts)", [*cli, "demo"], env)
+            timings["generate"] = step(
+                f"bench data at scale {scale.name}",
+                [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--seed", str(args.seed)],
+                env,
+            )
+            timings["evaluate"] = step(
+                "compliance evaluation (the nightly evaluate_all), so the risk list has its results",
+                [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--evaluate"],
+                env,
+            )
         facts = generated_facts(env, scale.name)
         eps = endpoints(facts)
         timings["collectstatic"] = step("collectstatic", [*cli, "collectstatic", "--noinput", "-v0"], env)
@@ -530,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         server.stop()
-        if not args.keep:
+        if not keep:
             shutil.rmtree(var_dir, ignore_errors=True)
 
     finished = datetime.now(UTC)

@@ -37,6 +37,20 @@ GLOBAL_ROLES = {Role.AUDITOR, Role.SYSTEM_ADMIN}
 MFA_ROLES = {Role.CITY_ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.AUDITOR, Role.SYSTEM_ADMIN}
 
 
+# Institution columns a membership does not load (``User.active_memberships``).
+MEMBERSHIP_INSTITUTION_DEFERRED = (
+    "business_scope",
+    "legal_rep_id_number",
+    "legal_rep_id_index",
+    "director_id_number",
+    "director_id_index",
+    "phone",
+    "director_training_certificate",
+    "food_licence_number",
+    "insurance_policy_number",
+)
+
+
 class User(AbstractUser):
     """A person who signs in: regulator, institution staff, parent, auditor or administrator."""
 
@@ -68,7 +82,13 @@ class User(AbstractUser):
     def active_memberships(self) -> list[Membership]:
         cache = getattr(self, "_membership_cache", None)
         if cache is None:
-            cache = list(self.memberships.filter(is_active=True).select_related("region", "institution"))
+            # The institution's sealed and long columns are deferred: every signed-in request loads the
+            # memberships, and none of it reads them (a page that does loads them when it reads them).
+            cache = list(
+                self.memberships.filter(is_active=True)
+                .select_related("region", "institution")
+                .defer(*(f"institution__{name}" for name in MEMBERSHIP_INSTITUTION_DEFERRED))
+            )
             self._membership_cache = cache
         return cache
 

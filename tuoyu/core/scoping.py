@@ -104,11 +104,33 @@ def get_scoped_or_404(user: Any, action: str, model_or_qs: type[M] | models.Quer
     raise Http404
 
 
+def _next_digits(prefix: str) -> str | None:
+    """The smallest digit string greater than every string starting with ``prefix`` ("4302" → "4303",
+    "4309" → "431"), or None when there is none ("99")."""
+    head = prefix.rstrip("9")
+    if not head:
+        return None
+    return head[:-1] + chr(ord(head[-1]) + 1)
+
+
 def prefix_q(field: str, prefixes: list[str]) -> Q | None:
-    """Q matching rows whose ``field`` starts with any of the prefixes (a region subtree)."""
+    """Q matching rows whose ``field`` starts with any of the prefixes (a region subtree).
+
+    A digit prefix (every region prefix) is a range, ``field >= "4302" AND field < "4303"``: SQLite uses no
+    index for ``LIKE '4302%' ESCAPE '\\'`` (Django's ``startswith``) but searches one for a range, and so
+    does PostgreSQL under any collation (``LIKE`` needs ``varchar_pattern_ops`` outside the C collation).
+    The upper bound is the next digit string, never a sentinel character: a collation may ignore U+FFFF or
+    punctuation. Anything else falls back to ``startswith``.
+    """
     q: Q | None = None
     for p in prefixes:
-        term = Q(**{f"{field}__startswith": p})
+        if p.isascii() and p.isdigit():
+            upper = _next_digits(p)
+            term = Q(**{f"{field}__gte": p})
+            if upper is not None:
+                term &= Q(**{f"{field}__lt": upper})
+        else:
+            term = Q(**{f"{field}__startswith": p})
         q = term if q is None else q | term
     return q
 

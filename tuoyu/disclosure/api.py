@@ -100,7 +100,7 @@ class _Records(Sequence):
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return [selectors.public_record(i) for i in self.qs[index]]
+            return selectors.public_records(self.qs[index])
         return selectors.public_record(self.qs[index])
 
 

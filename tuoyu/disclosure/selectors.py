@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from tuoyu.core.masking import mask_phone
+from tuoyu.core.scoping import prefix_q
 from tuoyu.filings.models import Filing, FilingKind, FilingState
 from tuoyu.institutions.models import (
     FilingStatus,
@@ -63,30 +65,59 @@ def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first()
 
 
+# The columns a public record reads (``public_record``): the others — in particular the legal representative's
+# and the director's ID numbers, sealed columns the public never sees — are neither loaded nor decrypted.
+PUBLIC_COLUMNS = (
+    "id",
+    "name",
+    "uscc",
+    "kind",
+    "legal_person_kind",
+    "is_for_profit",
+    "is_public",
+    "is_affordable",
+    "region",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    *(f"offers_{t.value}" for t in ServiceType),
+    "min_age_months",
+    "max_age_months",
+    "capacity",
+    "opening_hours",
+    "serves_meals",
+)
+
+
+def _initial_filings() -> QuerySet[Filing]:
+    return Filing.objects.filter(kind=FilingKind.INITIAL, state=FilingState.ACCEPTED)
+
+
 def public_institutions(*, filters: dict[str, Any] | None = None) -> QuerySet[Institution]:
-    """Filed institutions with their region chain and initial filing's number and date, filtered and sorted.
+    """Filed institutions with their region chain and initial filing's date, filtered and sorted; only the
+    public columns are loaded. Their filing numbers are read for the rows shown (``public_records``): a
+    second correlated subquery would be computed for every filed institution before the sort.
 
     ``filters`` (all optional, already validated): ``q`` (name contains), ``region`` (a Region, any level:
     its descendants match), ``service_type``, ``affordable``, ``kind``, ``age`` (months), ``min_capacity``,
     ``sort`` (a key of SORTS).
     """
     f = filters or {}
-    initial = Filing.objects.filter(
-        institution=OuterRef("pk"), kind=FilingKind.INITIAL, state=FilingState.ACCEPTED
-    ).order_by("-decided_at", "-id")
+    sort = f.get("sort") or DEFAULT_SORT
     qs = (
         Institution.objects.filter(filing_status=FilingStatus.FILED)
         .select_related("region__parent__parent__parent")
-        .annotate(
-            filing_number=Subquery(initial.values("number")[:1]),
-            filed_at=Subquery(initial.values("decided_at")[:1]),
-        )
+        .only(*PUBLIC_COLUMNS)
     )
+    if sort in ("filed_on", "-filed_on"):  # the filing date is only computed when it is the sort key
+        initial = _initial_filings().filter(institution=OuterRef("pk")).order_by("-decided_at", "-id")
+        qs = qs.annotate(filed_at=Subquery(initial.values("decided_at")[:1]))
     if f.get("q"):
         qs = qs.filter(name__contains=f["q"])
     region = f.get("region")
     if region is not None:
-        qs = qs.filter(region_prefix__startswith=region.prefix)
+        qs = qs.filter(prefix_q("region_prefix", [region.prefix]))
     if f.get("service_type") in SERVICE_TYPES:
         qs = qs.filter(**{f"offers_{f['service_type']}": True})
     if f.get("affordable") is not None:
@@ -97,7 +128,7 @@ def public_institutions(*, filters: dict[str, Any] | None = None) -> QuerySet[In
         qs = qs.filter(min_age_months__lte=f["age"], max_age_months__gte=f["age"])
     if f.get("min_capacity") is not None:
         qs = qs.filter(capacity__gte=f["min_capacity"])
-    return qs.order_by(*SORTS[f.get("sort") or DEFAULT_SORT])
+    return qs.order_by(*SORTS[sort])
 
 
 def public_institution_get(*, institution_id: int) -> Institution:
@@ -108,10 +139,45 @@ def public_institution_get(*, institution_id: int) -> Institution:
     return institution
 
 
+def _initial_filing_facts(ids: list[int]) -> dict[int, tuple[str, dt.datetime | None]]:
+    """Each institution's latest accepted initial filing: (number, decided_at), in one query."""
+    facts: dict[int, tuple[str, dt.datetime | None]] = {}
+    rows = (
+        _initial_filings()
+        .filter(institution_id__in=ids)
+        .order_by("institution_id", "-decided_at", "-id")
+        .values_list("institution_id", "number", "decided_at")
+    )
+    for institution_id, number, decided_at in rows:
+        facts.setdefault(institution_id, (number, decided_at))
+    return facts
+
+
+def public_records(institutions: Iterable[Institution]) -> list[PublicRecord]:
+    """The public records of some institutions (from ``public_institutions``), their filing numbers and
+    dates read in one query."""
+    institutions = list(institutions)
+    facts = _initial_filing_facts([i.pk for i in institutions])
+    return [public_record(i, facts.get(i.pk, ("", None))) for i in institutions]
+
+
+def iter_public_records(qs: QuerySet[Institution], chunk_size: int = 1000) -> Iterable[PublicRecord]:
+    """Every institution of the queryset as a public record, a chunk at a time (the open-data files)."""
+    chunk: list[Institution] = []
+    for institution in qs.iterator(chunk_size=chunk_size):
+        chunk.append(institution)
+        if len(chunk) == chunk_size:
+            yield from public_records(chunk)
+            chunk = []
+    if chunk:
+        yield from public_records(chunk)
+
+
 def filter_regions() -> list[Region]:
     """The cities, counties and streets that hold at least one filed institution, in code order."""
     prefixes = set(
         Institution.objects.filter(filing_status=FilingStatus.FILED)
+        .order_by()  # the model's ordering (name, id) would leak into DISTINCT: a row per institution
         .values_list("region_prefix", flat=True)
         .distinct()
     )
@@ -199,12 +265,17 @@ def _coordinate(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def public_record(institution: Institution) -> PublicRecord:
-    """The public fields of a filed institution (from ``public_institutions``). A home childcare point keeps
-    its street-level location only: address, coordinates and phone are None."""
+def public_record(
+    institution: Institution, initial: tuple[str, dt.datetime | None] | None = None
+) -> PublicRecord:
+    """The public fields of a filed institution (from ``public_institutions``) and its initial filing's
+    (number, decided_at) — read here when not given (one institution). A home childcare point keeps its
+    street-level location only: address, coordinates and phone are None."""
+    if initial is None:
+        initial = _initial_filing_facts([institution.pk]).get(institution.pk, ("", None))
     home = institution.kind == InstitutionKind.HOME_POINT
     labels = _labels(get_language())
-    filed_at = getattr(institution, "filed_at", None)
+    filing_number, filed_at = initial
     return PublicRecord(
         id=institution.pk,
         name=institution.name,
@@ -216,7 +287,7 @@ def public_record(institution: Institution) -> PublicRecord:
         is_for_profit=institution.is_for_profit,
         is_public=institution.is_public,
         is_affordable=institution.is_affordable,
-        filing_number=getattr(institution, "filing_number", None) or None,
+        filing_number=filing_number or None,
         filed_on=timezone.localdate(filed_at) if filed_at else None,
         region_code=institution.region_id,
         location=location_name(institution.region),

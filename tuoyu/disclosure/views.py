@@ -40,8 +40,31 @@ def _query(request: HttpRequest, *, drop: tuple[str, ...] = ("page",)) -> str:
     return query.urlencode()
 
 
-def _row(record: selectors.PublicRecord) -> dict[str, Any]:
-    return {"record": record, "services": [ServiceType(v).label for v in record.service_types]}
+def _rows(records: list[selectors.PublicRecord]) -> list[dict[str, Any]]:
+    """What each result shows, formatted here once rather than by ``{% url %}``, ``|date`` and
+    ``{% blocktranslate %}`` in the template's row loop (45–90 µs a use, thirty rows a page)."""
+    placeholder = 2**62
+    detail = reverse("disclosure:detail", kwargs={"institution_id": placeholder}).replace(
+        str(placeholder), "{}"
+    )
+    labels = {t.value: str(t.label) for t in ServiceType}
+    rows = []
+    for r in records:
+        facts = ["、".join(labels[v] for v in r.service_types)]
+        if r.min_age_months is not None and r.max_age_months is not None:
+            facts.append(_("%(a)s–%(b)s个月") % {"a": r.min_age_months, "b": r.max_age_months})
+        if r.capacity is not None:
+            facts.append(_("托位 %(n)s 个") % {"n": r.capacity})
+        if r.filed_on:
+            facts.append(_("%(d)s 备案") % {"d": r.filed_on.isoformat()})
+        rows.append({"record": r, "url": detail.format(r.id), "facts": " · ".join(f for f in facts if f)})
+    return rows
+
+
+def _region_options(regions: list[Any], selected: Any) -> list[tuple[str, str, bool]]:
+    """(code, indented name, selected) for the region filter: some 300 options, built once here."""
+    indent = {"street": "\u3000\u3000", "county": "\u3000", "functional_zone": "\u3000"}
+    return [(r.code, indent.get(r.level, "") + r.name, r.code == selected) for r in regions]
 
 
 @require_safe
@@ -57,8 +80,8 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [_row(selectors.public_record(i)) for i in page],
-        "regions": selectors.filter_regions(),
+        "rows": _rows(selectors.public_records(page)),
+        "region_options": _region_options(selectors.filter_regions(), form["region"].value()),
         "select_fields": [form[name] for name in ("service_type", "kind", "affordable", "sort")],
         "query": _query(request),
     }
@@ -92,7 +115,7 @@ def institution_qr(request: HttpRequest, institution_id: int) -> HttpResponse:
 
 def _records(form: PublicFilterForm) -> Any:
     qs = selectors.public_institutions(filters=form.filters())
-    return (selectors.public_record(i) for i in qs.iterator(chunk_size=1000))
+    return selectors.iter_public_records(qs)
 
 
 @require_safe

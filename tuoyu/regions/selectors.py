@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
+from tuoyu.core.scoping import get_scoped_or_404, prefix_q, scope_filter, scoped
 from tuoyu.regions.models import Region, RegionPopulation
 
 POP_PREFETCH = Prefetch("populations", queryset=RegionPopulation.objects.order_by("-year"))
@@ -26,7 +26,7 @@ def region_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QueryS
         qs = qs.filter(parent_id=filters["parent"])
     if filters.get("within"):
         within = Region.objects.filter(code=filters["within"]).values_list("prefix", flat=True).first()
-        qs = qs.filter(prefix__startswith=within) if within else qs.none()
+        qs = qs.filter(prefix_q("prefix", [within])) if within else qs.none()
     if filters.get("q"):
         qs = qs.filter(name__contains=filters["q"])
     return qs.order_by("code")

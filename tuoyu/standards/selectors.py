@@ -99,7 +99,7 @@ def risk_list(*, viewer: Any, rule: str = "", region: str = "") -> QuerySet[Comp
         )
         if prefix is None:
             return qs.none()
-        qs = qs.filter(region_prefix__startswith=prefix)
+        qs = qs.filter(scoping.prefix_q("region_prefix", [prefix]))
     return qs.order_by("-risk_score", "institution_id")
 
 

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.acting import acting_context, acting_institution_id
@@ -29,6 +31,16 @@ from tuoyu.standards.catalogue import (
 from tuoyu.standards.engine import Evaluation
 
 PAGE_SIZE = 30
+RISK_COLUMNS = (
+    "institution",
+    "region_prefix",
+    "risk_score",
+    "failing_rules",
+    "evaluated_at",
+    "institution__name",
+    "institution__region",
+    "institution__region__name",
+)
 
 
 STATUS_LABELS = {
@@ -81,10 +93,28 @@ def institution(request: HttpRequest, institution_id: int) -> HttpResponse:
 def risk(request: HttpRequest) -> HttpResponse:
     rule = request.GET.get("rule", "").strip()[:10]
     region = request.GET.get("region", "").strip()[:12]
-    qs = selectors.risk_list(viewer=request.user, rule=rule, region=region)
+    # The page shows an institution's name and region only: its other columns (sealed ID numbers among
+    # them) are not loaded, and the links and dates are formatted here, not per row in the template.
+    qs = selectors.risk_list(viewer=request.user, rule=rule, region=region).only(*RISK_COLUMNS)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    placeholder = 2**62
+    link = reverse("standards:institution", args=[placeholder]).replace(str(placeholder), "{}")
+    rows = [
+        {
+            "url": link.format(r.institution_id),
+            "name": r.institution.name,
+            "region": r.institution.region.name,
+            "risk_score": r.risk_score,
+            "failing_rules": r.failing_rules,
+            "evaluated_at": timezone.localtime(r.evaluated_at).strftime("%Y-%m-%d %H:%M")
+            if r.evaluated_at
+            else "",
+        }
+        for r in page
+    ]
     context = {
         "page": page,
+        "rows": rows,
         "rule": rule,
         "region": region,
         "rules": RULES,

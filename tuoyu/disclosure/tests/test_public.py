@@ -312,29 +312,80 @@ def test_the_api_needs_no_token_and_caps_the_page(world):
 # --- speed ------------------------------------------------------------------------------------------
 
 
-def test_query_counts_do_not_grow_with_the_list(world, cast, django_assert_max_num_queries):
+def test_query_counts_do_not_grow_with_the_list(world, cast, django_assert_num_queries):
     for i in range(60):
         make_filed(by=cast.alice, name=f"批量托育{i:02d}", region="430202001" if i % 2 else "430203")
     c = Client()
-    # list: count, page, and the region select (prefixes in use, their regions)
-    with django_assert_max_num_queries(4):
+    # list: count, page, the page's filing numbers, and the region select (prefixes in use, their regions)
+    with django_assert_num_queries(5):
         assert c.get("/public/institutions/").status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(6):  # + the region filter's region
         assert c.get("/public/institutions/?region=430202&sort=-capacity&page=2").status_code == 200
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(3):  # count, page, the page's filing numbers
         assert c.get("/api/v1/public/institutions?limit=100").status_code == 200
-    with django_assert_max_num_queries(3):
+    with django_assert_num_queries(4):
         assert c.get("/api/v1/public/institutions?limit=100&region=430202").status_code == 200
-    with django_assert_max_num_queries(1):
+    with django_assert_num_queries(2):  # the institutions, their filing numbers (per 1,000)
         assert c.get("/public/institutions.json").status_code == 200
-    with django_assert_max_num_queries(1):
+    with django_assert_num_queries(2):
         b"".join(c.get("/public/institutions.csv").streaming_content)
-    # detail: the institution, its fee schedule and the schedule's items
+    # detail: the institution, its filing number, its fee schedule and the schedule's items
     publish_fees(institution=world["sun"], by=cast.ann)
-    with django_assert_max_num_queries(4):  # + the published notices
+    with django_assert_num_queries(5):  # + the published notices
         assert c.get(f"/public/institutions/{world['sun'].pk}/").status_code == 200
-    with django_assert_max_num_queries(3):
+    with django_assert_num_queries(4):
         assert c.get(f"/api/v1/public/institutions/{world['sun'].pk}").status_code == 200
+
+
+def test_the_public_list_never_loads_sealed_personal_data(world, cast, django_assert_num_queries):
+    """The ID numbers of the legal representative and the director are not shown: not even selected."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_filed(by=cast.alice, name="公示托育", region="430203")
+    for url in ("/public/institutions/", "/api/v1/public/institutions", "/public/institutions.csv"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = Client().get(url)
+            if url.endswith(".csv"):
+                b"".join(response.streaming_content)
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert "id_number" not in sql and "business_scope" not in sql, url
+
+
+def test_filter_regions_has_no_duplicates(world, cast, django_assert_num_queries):
+    from tuoyu.disclosure.selectors import filter_regions
+
+    for i in range(6):
+        make_filed(by=cast.alice, name=f"同街托育{i}", region="430202001")
+    with django_assert_num_queries(2):
+        regions = filter_regions()
+    codes = [r.code for r in regions]
+    assert len(codes) == len(set(codes))
+    # the one prefix in use (430202001) and its ancestors below the province, whatever else world filed
+    assert {"430200", "430202", "430202001"} <= set(codes)
+    assert codes == sorted(codes)
+
+
+def test_filter_regions_reads_one_row_per_prefix(world, cast):
+    """DISTINCT over region_prefix only: the model's ordering (name, id) must not widen it to a row per
+    institution."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuoyu.disclosure.selectors import filter_regions
+    from tuoyu.institutions.models import FilingStatus, Institution
+
+    for i in range(5):
+        make_filed(by=cast.alice, name=f"同街托育{i}", region="430202001")
+    with CaptureQueriesContext(connection) as ctx:
+        filter_regions()
+    distinct = ctx.captured_queries[0]["sql"]
+    assert "DISTINCT" in distinct and "ORDER BY" not in distinct and '"name"' not in distinct
+    prefixes = Institution.objects.filter(filing_status=FilingStatus.FILED).values("region_prefix")
+    with connection.cursor() as cursor:
+        cursor.execute(distinct)
+        rows = cursor.fetchall()
+    assert len(rows) == len({p["region_prefix"] for p in prefixes})
 
 
 def test_everyone_finds_the_public_list_in_the_navigation(cast, login):

@@ -157,3 +157,36 @@ def test_the_rule_catalogue_shows_parameter_labels_in_english_and_the_api_keeps_
     assert "最高楼层" not in page
     rat01 = next(r for r in client.get("/api/v1/standards/rules").json()["rules"] if r["id"] == "RAT-01")
     assert rat01["params"][0]["label"] == "乳儿班每名保育人员最多（人）"  # a stable shape for other systems
+
+
+def test_the_risk_page_queries_do_not_grow_with_the_list(
+    cast: Cast, login: Any, django_assert_num_queries: Any
+) -> None:
+    """Session, user, memberships, count, the page (institution and region joined, its sealed columns not
+    loaded), the filter's regions, the unread notifications badge — for 5 results as for 35."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.alice)
+    client.get("/standards/risk/")  # the session's first request renews it (a write): not counted
+    for n in range(35):
+        inst = Institution.objects.create(
+            name=f"计数机构{n:02d}", uscc=f"91430202MA4L{n:04d}X", region=cast.inst_a.region
+        )
+        compliant(inst)
+        if n == 4:
+            evaluate_all()
+            with django_assert_num_queries(8):
+                assert client.get("/standards/risk/").status_code == 200
+    evaluate_all()
+    with django_assert_num_queries(8):
+        text = client.get("/standards/risk/").content.decode()
+    assert text.count("计数机构") == 30
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/standards/risk/?region=430202")
+    page = next(
+        q["sql"]
+        for q in ctx.captured_queries
+        if "standards_complianceresult" in q["sql"] and "LIMIT" in q["sql"]
+    )
+    assert "id_number" not in page and "business_scope" not in page
