@@ -338,6 +338,7 @@ def _profile(rng: random.Random, *, kind: str, earliest: dt.date, filed_facts: b
     """Registration facts (always) and filing facts (service, ages, capacity, premises…) when the
     institution has started its filing."""
     from tuoyu.core.demo.people import chinese_name, mobile
+
     from tuoyu.institutions.models import (
         InstitutionKind,
         LegalPersonKind,
@@ -483,8 +484,8 @@ def _historic_timestamps(*fields: Any) -> Iterator[None]:
 def _stored_pdf(by: Any) -> Any:
     """One small real PDF, stored through the files service like any upload; every material refers to it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-
     from tuoyu.core.demo.institutions import DEMO_PDF
+
     from tuoyu.files.services import file_store
 
     upload = SimpleUploadedFile("备案材料（基准测试）.pdf", DEMO_PDF, content_type="application/pdf")
@@ -568,10 +569,10 @@ def _filings(
 
     Returns (filings by state, institution admins, materials, fee schedules)."""
     from django.contrib.auth.hashers import make_password
-
-    from tuoyu.accounts.models import Membership, Role, User
     from tuoyu.core.demo.accounts import DEMO_PASSWORD
     from tuoyu.core.demo.people import chinese_name
+
+    from tuoyu.accounts.models import Membership, Role, User
     from tuoyu.fees.models import FeeItem, FeeSchedule
     from tuoyu.fees.services import prepay_limit
     from tuoyu.filings.models import (
@@ -1037,6 +1038,7 @@ def _staff(
     (3 % expired, STF-02), 97 % of guards their licence (STF-04), and 95 % of directors their 60 hours of
     post training (STF-08)."""
     from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
+
     from tuoyu.staff.models import (
         BackgroundCheck,
         Certificate,
@@ -1246,9 +1248,10 @@ def _children(
     6 months old and the institution was filed. 85 % of the guardians consented (basic and health): those
     children have a valid ID number (encrypted, blind-indexed); the rest only the minimum (PIPL art. 31).
     """
+    from tuoyu.core.demo.people import chinese_name, id_number, mobile
+
     from tuoyu.accounts.models import Membership, Role
     from tuoyu.children.models import Child, Consent, Enrollment, Guardian
-    from tuoyu.core.demo.people import chinese_name, id_number, mobile
 
     rng = random.Random(f"bench:{scale.name}:{seed}:children")
     today = _localdate(now)
@@ -1322,11 +1325,11 @@ def _regulators(
     scale: Scale, seed: int, nodes: dict[str, _Node], progress: ProgressFn | None
 ) -> tuple[int, int]:
     from django.contrib.auth.hashers import make_password
+    from tuoyu.core.demo.accounts import DEMO_PASSWORD
+    from tuoyu.core.demo.people import chinese_name, mobile
 
     from tuoyu.accounts.models import Role, User
     from tuoyu.accounts.services import membership_grant, user_create
-    from tuoyu.core.demo.accounts import DEMO_PASSWORD
-    from tuoyu.core.demo.people import chinese_name, mobile
     from tuoyu.regions.models import Region, RegionLevel
 
     rng = random.Random(f"bench:{scale.name}:{seed}:regulators")

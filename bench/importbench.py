@@ -85,9 +85,9 @@ def _rows(n: int, seed: int) -> list[dict[str, Any]]:
     import random
 
     from django.utils import timezone
+    from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
 
     from bench.generate import BRANDS, SUFFIX, _load_tree, spread, uscc_for
-    from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
 
     rng = random.Random(f"bench:import:{seed}")
     nodes = _load_tree(PROVINCE)

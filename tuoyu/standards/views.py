@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.core.acting import acting_context, acting_institution_id
+from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.standards import selectors
 from tuoyu.standards.catalogue import (
     BLOCK,

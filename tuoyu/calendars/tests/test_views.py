@@ -7,7 +7,7 @@ import pytest
 from tuoyu.audit.models import Event
 from tuoyu.calendars import services
 from tuoyu.calendars.models import HolidayDate, HolidayYear
-from tuoyu.core import workdays
+from tuoyu.calendars import workdays
 
 pytestmark = pytest.mark.django_db
 
