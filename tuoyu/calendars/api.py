@@ -9,9 +9,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from tuoyu.calendars import selectors
+from tuoyu.calendars import selectors, workdays
 from tuoyu.calendars.models import FIRST_YEAR, LAST_YEAR
-from tuoyu.calendars import workdays
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.registry import ApiMount
 

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.registry import menu_entry
 from tuoyu.core.scoping import allows
-from tuoyu.filings.models import Filing
 from tuoyu.institutions import scoping
 from tuoyu.institutions.models import RegionTransfer, Room
 
@@ -17,7 +16,7 @@ menu_entry(
 )
 # The unfiled institutions of the jurisdiction: the health bureau that reviews filings chases them.
 menu_entry(
-    name="pending", label=_("待备案"), url="institutions:pending", order=50, allowed=allows(Filing, "change")
+    name="pending", label=_("待备案"), url="institutions:pending", order=50, allowed=scoping.bureau_of_region
 )
 # A move to another county: the city over both decides.
 menu_entry(

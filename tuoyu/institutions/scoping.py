@@ -11,6 +11,17 @@ from tuoyu.accounts.scoping import institution_ids, region_prefixes
 from tuoyu.core.scoping import prefix_q, register
 from tuoyu.institutions.models import CareClass, Institution, RegionTransfer, Registration, Room
 
+# The roles that read the institutions of their region (the list page); the institution's own people read
+# only their own (through the rule below), from their home page.
+REGION_READERS = {
+    Role.CITY_ADMIN.value,
+    Role.REGULATOR.value,
+    Role.INSPECTOR.value,
+    Role.REGISTRATION_CLERK.value,
+}
+# The health bureau: it changes (and reveals) the institutions of its region.
+BUREAU = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
+
 
 @register(Institution)
 def _institution(user: Any, action: str) -> Q | None:
@@ -18,7 +29,7 @@ def _institution(user: Any, action: str) -> Q | None:
     if action == "view":
         regulators = REGION_READERS
     if action in {"reveal", "change"}:  # the health bureau; partner inspectors read only
-        regulators = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
+        regulators = BUREAU
     q = (
         prefix_q("region_prefix", region_prefixes(user, regulators))
         if action in {"view", "change", "reveal"}
@@ -100,6 +111,12 @@ REGION_READERS = {
     Role.INSPECTOR.value,
     Role.REGISTRATION_CLERK.value,
 }
+
+
+def bureau_of_region(user: Any) -> bool:
+    """The health bureau of a region (a city admin or a regulator): it changes the region's institutions —
+    reviews their filings, chases the unfiled."""
+    return bool(region_prefixes(user, BUREAU))
 
 
 def reads_region_institutions(user: Any) -> bool:

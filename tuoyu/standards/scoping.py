@@ -11,6 +11,9 @@ from tuoyu.accounts.scoping import institution_ids, region_prefixes
 from tuoyu.core.scoping import prefix_q, register
 from tuoyu.standards.models import ComplianceResult
 
+REGION_READERS = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
+OWN_READERS = {Role.INSTITUTION_ADMIN.value, Role.INSTITUTION_STAFF.value, Role.HEALTH_WORKER.value}
+
 
 @register(ComplianceResult)
 def _compliance_result(user: Any, action: str) -> Q | None:
@@ -23,10 +26,6 @@ def _compliance_result(user: Any, action: str) -> Q | None:
     if ids:
         q = Q(institution_id__in=ids) if q is None else q | Q(institution_id__in=ids)
     return q
-
-
-REGION_READERS = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
-OWN_READERS = {Role.INSTITUTION_ADMIN.value, Role.INSTITUTION_STAFF.value, Role.HEALTH_WORKER.value}
 
 
 def reads_region_compliance(user: Any) -> bool:

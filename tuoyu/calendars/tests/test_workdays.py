@@ -7,10 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuoyu.calendars import services
+from tuoyu.calendars import services, workdays
 from tuoyu.calendars.models import HolidayYear
 from tuoyu.calendars.workdays import Calendar, Count, Deadline, calendar_from_rows
-from tuoyu.calendars import workdays
 
 D = dt.date
 BUILTIN = Calendar()  # chinese-calendar only: no table years
