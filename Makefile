@@ -40,6 +40,7 @@ install-test: $(UV) assets
 lint: install-test
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 
 # The suite runs on every core (pytest-xdist; each worker has its own test database and files):
 # PYTEST_WORKERS=0 runs it in one process.
@@ -47,6 +48,7 @@ PYTEST_WORKERS ?= auto
 test: install-test
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 	$(UV) run --frozen pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # make bench: the load benchmark, then the registration import benchmark (about 5 minutes together). The issue's

@@ -337,7 +337,7 @@ def _draw_times(rng: random.Random, state: str, now: dt.datetime) -> tuple[Any, 
 def _profile(rng: random.Random, *, kind: str, earliest: dt.date, filed_facts: bool) -> dict[str, Any]:
     """Registration facts (always) and filing facts (service, ages, capacity, premises…) when the
     institution has started its filing."""
-    from tuoyu.core.demo.people import chinese_name, mobile
+    from tuoyu.demo.people import chinese_name, mobile
     from tuoyu.institutions.models import (
         InstitutionKind,
         LegalPersonKind,
@@ -484,7 +484,7 @@ def _stored_pdf(by: Any) -> Any:
     """One small real PDF, stored through the files service like any upload; every material refers to it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tuoyu.core.demo.institutions import DEMO_PDF
+    from tuoyu.demo.institutions import DEMO_PDF
     from tuoyu.files.services import file_store
 
     upload = SimpleUploadedFile("备案材料（基准测试）.pdf", DEMO_PDF, content_type="application/pdf")
@@ -570,8 +570,8 @@ def _filings(
     from django.contrib.auth.hashers import make_password
 
     from tuoyu.accounts.models import Membership, Role, User
-    from tuoyu.core.demo.accounts import DEMO_PASSWORD
-    from tuoyu.core.demo.people import chinese_name
+    from tuoyu.demo.accounts import DEMO_PASSWORD
+    from tuoyu.demo.people import chinese_name
     from tuoyu.fees.models import FeeItem, FeeSchedule
     from tuoyu.fees.services import prepay_limit
     from tuoyu.filings.models import (
@@ -1036,7 +1036,7 @@ def _staff(
     handful; 93 % of caregivers are qualified (保育师/育婴员), health workers have their training certificate
     (3 % expired, STF-02), 97 % of guards their licence (STF-04), and 95 % of directors their 60 hours of
     post training (STF-08)."""
-    from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
+    from tuoyu.demo.people import adult_birth_date, chinese_name, id_number, mobile
     from tuoyu.staff.models import (
         BackgroundCheck,
         Certificate,
@@ -1248,7 +1248,7 @@ def _children(
     """
     from tuoyu.accounts.models import Membership, Role
     from tuoyu.children.models import Child, Consent, Enrollment, Guardian
-    from tuoyu.core.demo.people import chinese_name, id_number, mobile
+    from tuoyu.demo.people import chinese_name, id_number, mobile
 
     rng = random.Random(f"bench:{scale.name}:{seed}:children")
     today = _localdate(now)
@@ -1325,8 +1325,8 @@ def _regulators(
 
     from tuoyu.accounts.models import Role, User
     from tuoyu.accounts.services import membership_grant, user_create
-    from tuoyu.core.demo.accounts import DEMO_PASSWORD
-    from tuoyu.core.demo.people import chinese_name, mobile
+    from tuoyu.demo.accounts import DEMO_PASSWORD
+    from tuoyu.demo.people import chinese_name, mobile
     from tuoyu.regions.models import Region, RegionLevel
 
     rng = random.Random(f"bench:{scale.name}:{seed}:regulators")

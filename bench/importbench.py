@@ -87,7 +87,7 @@ def _rows(n: int, seed: int) -> list[dict[str, Any]]:
     from django.utils import timezone
 
     from bench.generate import BRANDS, SUFFIX, _load_tree, spread, uscc_for
-    from tuoyu.core.demo.people import adult_birth_date, chinese_name, id_number, mobile
+    from tuoyu.demo.people import adult_birth_date, chinese_name, id_number, mobile
 
     rng = random.Random(f"bench:import:{seed}")
     nodes = _load_tree(PROVINCE)

@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 HOST = "127.0.0.1"
 USERNAME = "zz-city"
-PASSWORD = "Demo-Tuoyu-2026"  # tuoyu.core.demo.accounts.DEMO_PASSWORD (not imported: no Django here)
+PASSWORD = "Demo-Tuoyu-2026"  # tuoyu.demo.accounts.DEMO_PASSWORD (not imported: no Django here)
 WORKERS, THREADS = 2, 4
 
 

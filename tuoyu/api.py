@@ -20,7 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from tuoyu.accounts.services import api_token_authenticate
-from tuoyu.core import context
+from tuoyu.core import context, registry
 from tuoyu.core.apitypes import BODY_PARAM, InputParser, document_errors
 from tuoyu.core.errors import DomainError, is_database_busy
 from tuoyu.core.problems import PROBLEM_CONTENT_TYPE, problem_response, too_big_problem
@@ -225,63 +225,9 @@ def api_urls() -> tuple[list[Any], str, str]:
 
 
 def _routers() -> None:
-    from tuoyu.accounts.api import router as accounts_router
-    from tuoyu.calendars.api import router as calendars_router
-    from tuoyu.institutions.api import router as institutions_router
-    from tuoyu.notifications.api import router as notifications_router
-    from tuoyu.regions.api import router as regions_router
-
-    api.add_router("/", accounts_router)
-    api.add_router("/regions", regions_router)
-    api.add_router("/calendar", calendars_router)
-    api.add_router("/notifications", notifications_router)
-    api.add_router("/", institutions_router)
-
-    # filings and fees (filingapi)
-    from tuoyu.fees.api import router as fees_router
-    from tuoyu.filings.api import router as filings_router
-
-    api.add_router("/filings", filings_router)
-    api.add_router("/fees", fees_router)
-    # end filings and fees
-
-    # FIL-05 non-compliance notices (change filing helper)
-    from tuoyu.filings.api import notices_router
-
-    api.add_router("/notices", notices_router)
-    # end FIL-05 notices
-
-    # compliance engine (standards)
-    from tuoyu.standards.api import router as standards_router
-
-    api.add_router("/standards", standards_router)
-    # end compliance engine
-
-    # lifetime bans (bans)
-    from tuoyu.bans.api import alerts_router as ban_alerts_router
-    from tuoyu.bans.api import router as bans_router
-
-    api.add_router("/bans", bans_router)
-    api.add_router("/ban-alerts", ban_alerts_router)
-    # end lifetime bans
-
-    # staff register (staff)
-    from tuoyu.staff.api import router as staff_router
-
-    api.add_router("/staff", staff_router)
-    # end staff register
-
-    # public disclosure (信息公示), no authentication
-    from tuoyu.disclosure.api import router as disclosure_router
-
-    api.add_router("/public", disclosure_router)
-    # end public disclosure
-
-    # children (幼儿)
-    from tuoyu.children.api import router as children_router
-
-    api.add_router("/children", children_router)
-    # end children
+    """Every app's routers, where each app says (``api_mounts`` in its ``api.py``)."""
+    for mount in registry.api_mounts():
+        api.add_router(mount.prefix, mount.router)
 
 
 _routers()

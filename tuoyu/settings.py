@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "tuoyu.bans",  # lifetime bans (终身禁入)
     "tuoyu.children",  # children, guardians, consent, enrollments (幼儿)
     "tuoyu.staff",  # staff register (工作人员)
+    # faces: they read the apps above; nothing imports them
+    "tuoyu.workbench",  # each role's home and the menu (工作台)
+    "tuoyu.demo",  # the demo world (tuoyu demo)
 ]
 
 MIDDLEWARE = [
@@ -131,7 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tuoyu.core.context_processors.tuoyu",
+                "tuoyu.workbench.context_processors.tuoyu",
             ],
         },
     },

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tuoyu.accounts.models import Role
-from tuoyu.core.workdays import add_workdays
+from tuoyu.calendars.workdays import add_workdays
 from tuoyu.filings.models import Filing, MaterialKind
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region

@@ -12,6 +12,7 @@ from tuoyu.accounts import selectors, services
 from tuoyu.accounts.models import ApiToken
 from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 
 router = Router(tags=["accounts"])
 
@@ -125,3 +126,9 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 def token_revoke(request: HttpRequest, token_id: DbId) -> Status:
     services.api_token_revoke(user=request.user, token_id=token_id)
     return Status(204, None)
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/", router, order=10),
+]

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
 from tuoyu.core.masking import mask_id_number, mask_mobile
 from tuoyu.core.validators import normalize_id_number, normalize_mobile
-from tuoyu.institutions.models import RegistrationAuthority
 
 
 class Role(models.TextChoices):
@@ -35,6 +34,15 @@ INSTITUTION_ROLES = {Role.INSTITUTION_ADMIN, Role.INSTITUTION_STAFF, Role.HEALTH
 GLOBAL_ROLES = {Role.AUDITOR, Role.SYSTEM_ADMIN}
 # Roles that must pass a second factor (等保2.0 三级: 双因素认证 for privileged users).
 MFA_ROLES = {Role.CITY_ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.AUDITOR, Role.SYSTEM_ADMIN}
+
+
+class RegistrationAuthority(models.TextChoices):
+    """The authority that registers an institution (登记机关); a registration clerk's membership names one.
+    Here, not in institutions, because a membership (this app) holds it and accounts sits below institutions."""
+
+    STAFFING_OFFICE = "staffing_office", _("机构编制部门")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政部门")
+    MARKET_REGULATION = "market_regulation", _("市场监管部门")
 
 
 # Institution columns a membership does not load (``User.active_memberships``).

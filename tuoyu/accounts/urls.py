@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tuoyu.accounts import views
 
 app_name = "accounts"
+mount = "accounts/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -16,3 +17,6 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]
+
+# Account management (the system admin) has its own namespace, under /users/.
+root_urlpatterns = [path("users/", include("tuoyu.accounts.user_urls"))]

@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts import services
-from tuoyu.accounts.models import Membership, Role, User
+from tuoyu.accounts.models import Membership, RegistrationAuthority, Role, User
 from tuoyu.core.errors import DomainError
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
 from tuoyu.core.validators import validate_id_number, validate_mobile
-from tuoyu.institutions.models import Institution, RegistrationAuthority
 from tuoyu.regions.models import Region
 
 
@@ -73,11 +72,13 @@ class AccountForm(forms.Form):
             raise ValidationError(_("没有这个区划代码。"), code="unknown_region")
         return region
 
-    def clean_institution(self) -> Institution | None:
+    def clean_institution(self) -> Any:
         pk = self.cleaned_data.get("institution")
         if not pk:
             return None
-        inst = Institution.objects.filter(pk=pk).first()
+        # The membership's own foreign key names the model: accounts sits below institutions.
+        institution_model = Membership._meta.get_field("institution").related_model
+        inst = institution_model._default_manager.filter(pk=pk).first()
         if inst is None:
             raise ValidationError(_("没有这个机构。"), code="unknown_institution")
         return inst

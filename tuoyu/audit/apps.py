@@ -10,7 +10,10 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app declares the audit actions it writes in its own actions.py (an AuditAction enumeration).
-        from tuoyu.audit import registry
+        from tuoyu.audit import (
+            receivers,  # noqa: F401  (answers core's access_denied and audit_requested)
+            registry,
+        )
 
         autodiscover_modules(registry.ACTIONS_MODULE)
         registry.collect()

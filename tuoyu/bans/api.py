@@ -17,6 +17,7 @@ from tuoyu.bans.models import AlertKind, Ban, BanScope
 from tuoyu.core.apitypes import DbId, Version
 from tuoyu.core.errors import DomainError
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.core.scoping import get_scoped_or_404
 
 router = Router(tags=["bans"])
@@ -223,3 +224,10 @@ def alert_get(request: HttpRequest, alert_id: DbId):  # noqa: ANN201
 def alert_acknowledge(request: HttpRequest, alert_id: DbId):  # noqa: ANN201
     services.alert_acknowledge(by=request.user, alert_id=alert_id)
     return selectors.alert_get(viewer=request.user, alert_id=alert_id)
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/bans", router, order=100),
+    ApiMount("/ban-alerts", alerts_router, order=110),
+]

@@ -1,4 +1,4 @@
-"""Reading the ban list and its alerts, always through the jurisdiction rules (tuoyu/core/rules.py)."""
+"""Reading the ban list and its alerts, always through the jurisdiction rules (tuoyu/bans/scoping.py)."""
 
 from __future__ import annotations
 

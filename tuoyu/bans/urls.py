@@ -3,6 +3,7 @@ from django.urls import path
 from tuoyu.bans import views
 
 app_name = "bans"
+mount = "bans/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 urlpatterns = [
     path("", views.ban_list, name="list"),
     path("new/", views.ban_create, name="create"),

@@ -9,10 +9,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from tuoyu.calendars import selectors
+from tuoyu.calendars import selectors, workdays
 from tuoyu.calendars.models import FIRST_YEAR, LAST_YEAR
-from tuoyu.core import workdays
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 
 router = Router(tags=["calendar"])
 
@@ -80,3 +80,9 @@ def year_list(request: HttpRequest):  # noqa: ANN201
         }
         for r in selectors.year_rows(viewer=request.user)
     ]
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/calendar", router, order=30),
+]

@@ -2,7 +2,7 @@
 workdays (调休上班), entered by the system admin for the years ``chinese-calendar`` does not ship.
 
 A year counts once it is published; until then its dates are a draft that no deadline uses. A published
-year replaces the built-in schedule of that year as a whole (see ``tuoyu.core.workdays``).
+year replaces the built-in schedule of that year as a whole (see ``tuoyu.calendars.workdays``).
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.http import Http404
 
+from tuoyu.calendars import workdays
 from tuoyu.calendars.models import FIRST_YEAR, LAST_YEAR, DayKind, HolidayDate, HolidayYear
-from tuoyu.core import workdays
 from tuoyu.core.scoping import scope_filter, scoped
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from tuoyu.calendars import views
 
 app_name = "calendars"
+mount = "calendar/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 urlpatterns = [
     path("", views.calendar_index, name="index"),
     path("<int:year>/", views.year_detail, name="year"),

@@ -16,6 +16,7 @@ from tuoyu.children.models import Child, ConsentScope, Relationship, Sex
 from tuoyu.core.apitypes import DbId
 from tuoyu.core.errors import DomainError
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.institutions.models import CareClass
 
 router = Router(tags=["children"])
@@ -232,3 +233,9 @@ def enrollment_leave(request: HttpRequest, child_id: DbId, payload: LeaveIn) -> 
     child = selectors.child_get(viewer=request.user, child_id=child_id, action="change")
     services.enrollment_end(by=request.user, child=child, end_date=payload.end_date)
     return _detail(request, child_id)
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/children", router, order=140),
+]

@@ -1,4 +1,4 @@
-"""Reads of children, scoped to the viewer (core/rules.py ``_child``)."""
+"""Reads of children, scoped to the viewer (children/scoping.py ``_child``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from tuoyu.accounts.scoping import institution_ids
 from tuoyu.children.models import Child, Enrollment
-from tuoyu.core.rules import institution_ids
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
 from tuoyu.institutions.models import CareClass, Institution
 
@@ -63,7 +63,7 @@ def admin_institution_ids(viewer: Any) -> list[int]:
 
 def admin_institution(viewer: Any) -> Institution | None:
     """The (first) institution whose children the viewer keeps (an institution admin), if any. Pages let
-    an admin of several choose: tuoyu.core.acting."""
+    an admin of several choose: tuoyu.institutions.acting."""
     ids = admin_institution_ids(viewer)
     return Institution.objects.filter(pk=ids[0]).first() if ids else None
 

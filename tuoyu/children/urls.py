@@ -3,6 +3,7 @@ from django.urls import path
 from tuoyu.children import views
 
 app_name = "children"
+mount = "children/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 urlpatterns = [
     path("", views.child_list, name="list"),
     path("new/", views.child_new, name="new"),

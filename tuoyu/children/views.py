@@ -16,11 +16,11 @@ from tuoyu.audit.services import audit_record
 from tuoyu.children import imports, selectors, services
 from tuoyu.children.forms import ChildForm, ConsentForm, EnrollForm, GuardianForm, LeaveForm
 from tuoyu.children.models import Child
-from tuoyu.core.acting import acting_context, acting_institution_id
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
+from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import Institution
 
 

@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
-        from tuoyu.core import rules  # noqa: F401  (registers every scoping rule)
+        from tuoyu.core import registry
+
+        # Every app's scoping rules, menu entries, home panels, tick jobs and demo steps (see registry).
+        registry.autodiscover()

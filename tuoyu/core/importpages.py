@@ -15,7 +15,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     """A workbook as a download, named in Chinese (RFC 6266 filename*), never sniffed as something else."""
-    from tuoyu.files.services import content_disposition
+    from tuoyu.core.downloads import content_disposition
 
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(filename, as_attachment=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from tuoyu.core import crypto
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
+from tuoyu.core.signals import request_audit
 
 
 @dataclass
@@ -48,8 +49,6 @@ def add_key_to_file() -> str:
 @transaction.atomic
 def reseal_all(*, progress: Callable[[str, int, int], None] | None = None) -> RotationSummary:
     """Re-encrypt every value with the current key and recompute blind indexes, in one transaction."""
-    from tuoyu.audit.services import audit_record
-
     rows = 0
     fields = 0
     for model, enc, idx in encrypted_models():
@@ -71,7 +70,7 @@ def reseal_all(*, progress: Callable[[str, int, int], None] | None = None) -> Ro
             model._base_manager.bulk_update(batch, names)
         rows += total
     ring = crypto.keyring()
-    audit_record(
+    request_audit(
         "crypto.field_key_rotate",
         object_type="core.fieldkey",
         object_id=ring.current_id,

@@ -1,6 +1,6 @@
 """Jurisdiction (属地管理): the single place that turns (user, action, model) into a queryset filter.
 
-Each scoped model registers a rule: ``rule(user, action) -> Q | None``. ``None`` means nothing. A model
+Each scoped model registers a rule in its app's ``scoping.py`` (found by ``core.registry``): ``rule(user, action) -> Q | None``. ``None`` means nothing. A model
 with no rule, an anonymous user, an inactive user or an unknown action sees nothing: the default is closed.
 Single objects are fetched with ``get_scoped_or_404`` so missing and forbidden answer alike.
 """
@@ -62,17 +62,10 @@ class DeniedNotFound(Http404):
 
 
 def record_denial(exc: DeniedNotFound) -> None:
-    from tuoyu.audit.models import Outcome
-    from tuoyu.audit.services import audit_record
+    """Tell whoever keeps the audit trail (core.signals.access_denied: the audit app) about the denial."""
+    from tuoyu.core.signals import access_denied
 
-    audit_record(
-        "access.denied",
-        object_type=exc.model_label,
-        object_id=exc.object_id,
-        outcome=Outcome.DENIED,
-        actor=exc.user if getattr(exc.user, "is_authenticated", False) else None,
-        detail={"action": exc.action},
-    )
+    access_denied.send(sender=DeniedNotFound, exc=exc)
 
 
 def get_scoped_or_404(user: Any, action: str, model_or_qs: type[M] | models.QuerySet[M], **lookup: Any) -> M:
@@ -133,6 +126,16 @@ def prefix_q(field: str, prefixes: list[str]) -> Q | None:
             term = Q(**{f"{field}__startswith": p})
         q = term if q is None else q | term
     return q
+
+
+def allows(model: type[models.Model], action: str = "view") -> Callable[[Any], bool]:
+    """A predicate: may the user ``action`` any ``model`` at all? (Their rule answers a filter, not None.)
+    The menu shows an entry by it, so the menu and the page it opens follow one rule."""
+
+    def allowed(user: Any) -> bool:
+        return scope_filter(user, action, model) is not None
+
+    return allowed
 
 
 def registered_models() -> list[type[models.Model]]:

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.disclosure import selectors
 from tuoyu.fees.api import FeeItemOut
 from tuoyu.fees.selectors import current_schedule
@@ -138,3 +139,9 @@ def public_institution_detail(request: HttpRequest, institution_id: DbId):
         **vars(selectors.public_record(institution)),
         "fees": current_schedule(institution=institution),
     }
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/public", router, order=130),
+]

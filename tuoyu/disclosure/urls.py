@@ -3,6 +3,7 @@ from django.urls import path
 from tuoyu.disclosure import views
 
 app_name = "disclosure"
+mount = "public/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 
 urlpatterns = [
     path("institutions/", views.institution_list, name="list"),

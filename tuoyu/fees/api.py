@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tuoyu.core.apitypes import DbId
 from tuoyu.core.errors import DomainError
+from tuoyu.core.registry import ApiMount
 from tuoyu.fees import selectors, services
 from tuoyu.fees.models import FeeKind, FeeSchedule, FeeUnit
 from tuoyu.institutions import selectors as institution_selectors
@@ -129,3 +130,9 @@ def fee_schedule_publish(request: HttpRequest, payload: FeeScheduleIn) -> Status
     except DomainError as exc:  # every refusal here names a field of the form: a 422, as bad input
         raise ValidationError({exc.field or "": ValidationError(exc.message, code=exc.code)}) from exc
     return Status(201, schedule)
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/fees", router, order=70),
+]

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role
-from tuoyu.core.acting import acting_context, acting_institution_id
+from tuoyu.accounts.scoping import institution_ids
 from tuoyu.core.errors import DomainError
-from tuoyu.core.rules import institution_ids
 from tuoyu.fees import selectors, services
 from tuoyu.fees.forms import ItemFormSet, ScheduleForm
+from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import Institution
 
 

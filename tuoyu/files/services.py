@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterator
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
@@ -19,6 +18,7 @@ from django.utils import timezone
 from tuoyu.accounts.models import User
 from tuoyu.audit.models import Outcome
 from tuoyu.audit.services import audit_record, model_snapshot
+from tuoyu.core.downloads import content_disposition
 from tuoyu.core.uploads import clean_filename, validate_upload
 from tuoyu.files.models import UPLOAD_FOLDER, StoredFile
 
@@ -117,15 +117,6 @@ def orphans_remove(*, min_age: dt.timedelta = ORPHAN_MIN_AGE, now: dt.datetime |
             detail={"removed": removed, "min_age_hours": round(min_age.total_seconds() / 3600, 1)},
         )
     return removed
-
-
-def content_disposition(filename: str, *, as_attachment: bool) -> str:
-    """RFC 6266 with an RFC 5987 UTF-8 name, and a plain ASCII name for clients that ignore ``filename*``."""
-    stem, dot, ext = filename.rpartition(".")
-    ascii_stem = "".join(c for c in stem if c.isascii() and (c.isalnum() or c in "-_ ")).strip() or "file"
-    fallback = f"{ascii_stem}{dot}{ext}" if dot else ascii_stem
-    disposition = "attachment" if as_attachment else "inline"
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def file_response(stored: StoredFile, *, viewer: User, as_attachment: bool = True) -> FileResponse:

@@ -22,10 +22,11 @@ from pydantic import field_validator
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
+from tuoyu.calendars.workdays import load_calendar
 from tuoyu.core.apitypes import DbId, Version, problem_responses
+from tuoyu.core.downloads import content_disposition
 from tuoyu.core.pagination import LimitOffset
-from tuoyu.core.workdays import load_calendar
-from tuoyu.files.services import content_disposition
+from tuoyu.core.registry import ApiMount
 from tuoyu.filings import receipts, selectors, services
 from tuoyu.filings.forms import RETURN_FIELDS, MaterialUploadForm
 from tuoyu.filings.models import Filing, FilingEvent, FilingKind, FilingState, MaterialKind
@@ -690,3 +691,10 @@ def notice_close(request: HttpRequest, notice_id: DbId, payload: VersionIn) -> A
 RETURN_ITEMS.update(_change_group_keys())
 
 # --- end change filing helper ------------------------------------------------------------------------
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/filings", router, order=60),
+    ApiMount("/notices", notices_router, order=80),
+]

@@ -1,4 +1,4 @@
-"""Reads of the filing workflow, always through the viewer's scope (core.rules: Filing)."""
+"""Reads of the filing workflow, always through the viewer's scope (filings/scoping.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuoyu.accounts.models import Role, User
+from tuoyu.calendars.workdays import Calendar, add_workdays, load_calendar, workdays_between
 from tuoyu.core import scoping
-from tuoyu.core.workdays import Calendar, add_workdays, load_calendar, workdays_between
 from tuoyu.filings.models import Filing, FilingKind, FilingState, NonComplianceNotice
 from tuoyu.institutions.models import Institution
 

@@ -709,7 +709,7 @@ def _notice_version(notice: NonComplianceNotice, version: int) -> None:
 
 def notice_clock(found_on: dt.date, issued_on: dt.date) -> tuple[int, bool, bool]:
     """FIL-05: (working days from the finding to the notice, late?, provisional?)."""
-    from tuoyu.core.workdays import workdays_between
+    from tuoyu.calendars.workdays import workdays_between
 
     count = workdays_between(found_on, issued_on)
     return count.n, count.n > NOTICE_WORKDAYS, count.provisional

@@ -3,6 +3,7 @@ from django.urls import path
 from tuoyu.filings import views
 
 app_name = "filings"
+mount = "filings/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 urlpatterns = [
     path("", views.filing_list, name="list"),
     path("start/", views.filing_start, name="start"),
@@ -25,3 +26,6 @@ urlpatterns = [
     path("notices/<int:notice_id>/respond/", views.notice_respond, name="notice_respond"),
     path("notices/<int:notice_id>/close/", views.notice_close, name="notice_close"),
 ]
+
+# The public verification of a receipt (its QR code points here).
+root_urlpatterns = [path("verify/<str:number>/", views.filing_verify, name="filing_verify")]

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
+from tuoyu.calendars.workdays import load_calendar
 from tuoyu.core import scoping
+from tuoyu.core.downloads import content_disposition
 from tuoyu.core.errors import Conflict, DomainError
-from tuoyu.core.workdays import load_calendar
-from tuoyu.files.services import content_disposition
 from tuoyu.filings import changes, receipts, selectors, services
 from tuoyu.filings.forms import (
     CancellationForm,

@@ -16,6 +16,7 @@ from tuoyu.accounts.models import Role
 from tuoyu.core.apitypes import DbId, PositiveSmallInt, SafeText, SmallInt, Version
 from tuoyu.core.masking import mask_mobile
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.core.scoping import get_scoped_or_404
 from tuoyu.institutions import selectors, services
 from tuoyu.institutions.forms import InvitationForm, RegistrationForm
@@ -479,3 +480,9 @@ def region_transfer_approve(request: HttpRequest, transfer_id: DbId, payload: Re
 )
 def region_transfer_reject(request: HttpRequest, transfer_id: DbId, payload: RegionTransferDecisionIn):  # noqa: ANN201
     return services.region_transfer_reject(by=request.user, transfer_id=transfer_id, comment=payload.comment)
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/", router, order=50),
+]

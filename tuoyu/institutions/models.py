@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.accounts.models import RegistrationAuthority
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
 from tuoyu.core.masking import is_mobile, mask_id_number, mask_phone
 from tuoyu.core.validators import normalize_id_number, validate_uscc
@@ -24,12 +25,6 @@ class LegalPersonKind(models.TextChoices):
     SOCIAL_SERVICE_ORG = "social_service_org", _("社会服务机构")
     ENTERPRISE = "enterprise", _("企业")
     INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
-
-
-class RegistrationAuthority(models.TextChoices):
-    STAFFING_OFFICE = "staffing_office", _("机构编制部门")
-    CIVIL_AFFAIRS = "civil_affairs", _("民政部门")
-    MARKET_REGULATION = "market_regulation", _("市场监管部门")
 
 
 class FilingStatus(models.TextChoices):

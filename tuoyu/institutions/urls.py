@@ -3,6 +3,7 @@ from django.urls import path
 from tuoyu.institutions import views
 
 app_name = "institutions"
+mount = "institutions/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 urlpatterns = [
     path("", views.institution_list, name="list"),
     path("pending/", views.pending, name="pending"),
@@ -36,3 +37,6 @@ urlpatterns = [
     path("classes/<int:class_id>/", views.class_edit, name="class_edit"),
     path("classes/<int:class_id>/close/", views.class_close, name="class_close"),
 ]
+
+# The link an invited admin opens (sent by e-mail), outside the institutions/ pages.
+root_urlpatterns = [path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept")]

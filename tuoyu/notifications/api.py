@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.notifications import selectors, services
 from tuoyu.notifications.models import Notification
 
@@ -50,3 +51,9 @@ def notification_read_all(request: HttpRequest) -> dict:
 @router.post("/{notification_id}/read", response=NotificationOut, summary="标为已读 / mark one read")
 def notification_read(request: HttpRequest, notification_id: DbId) -> Notification:
     return services.notification_mark_read(user=request.user, notification_id=notification_id)
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/notifications", router, order=40),
+]

@@ -1,4 +1,4 @@
-"""Reads of the inbox: a user's own notifications only (core/rules.py), newest first."""
+"""Reads of the inbox: a user's own notifications only (notifications/scoping.py), newest first."""
 
 from __future__ import annotations
 

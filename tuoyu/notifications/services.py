@@ -36,13 +36,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser as User  # notifications sit below accounts
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.models import User
 from tuoyu.core.scoping import get_scoped_or_404, scoped
 from tuoyu.notifications.models import Notification
 

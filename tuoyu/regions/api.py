@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.regions import selectors
 from tuoyu.regions.models import Region, RegionLevel
 
@@ -79,3 +80,9 @@ def region_detail(request: HttpRequest, code: str) -> dict:
         "populations": list(region.populations.all()),
         "children": [_out(c) for c in selectors.region_children(viewer=request.user, region=region)],
     }
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/regions", router, order=20),
+]

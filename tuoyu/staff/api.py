@@ -20,6 +20,7 @@ from ninja.pagination import paginate
 from tuoyu.core.apitypes import DbId, Version
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.staff import indicators, selectors, services
 from tuoyu.staff.models import (
     CertificateKind,
@@ -442,3 +443,9 @@ def staff_training_add(request: HttpRequest, person_id: DbId, payload: TrainingI
         return Status(201, services.training_add(by=request.user, person_id=person_id, **payload.dict()))
     except DomainError as exc:
         raise _refuse(exc) from exc
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/staff", router, order=120),
+]

@@ -53,8 +53,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
+from tuoyu.accounts.scoping import region_prefixes
 from tuoyu.core.excel import Column, Kind, Sheet
-from tuoyu.core.rules import region_prefixes
 from tuoyu.core.scoping import scoped
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region

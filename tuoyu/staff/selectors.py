@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuoyu.accounts.models import Role
-from tuoyu.core.rules import institution_ids
+from tuoyu.accounts.scoping import institution_ids
 from tuoyu.core.scoping import get_scoped_or_404, prefix_q, scoped
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.staff.models import (
@@ -178,7 +178,7 @@ ROSTER_READERS = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.va
 
 
 def _roster_institutions_q(viewer: Any) -> Q | None:
-    from tuoyu.core.rules import region_prefixes
+    from tuoyu.accounts.scoping import region_prefixes
 
     q = prefix_q("region_prefix", region_prefixes(viewer, ROSTER_READERS))
     own = own_institution_ids(viewer)

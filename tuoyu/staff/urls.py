@@ -3,6 +3,7 @@ from django.urls import path
 from tuoyu.staff import views
 
 app_name = "staff"
+mount = "staff/"  # where tuoyu/urls.py includes these (core.registry.url_modules)
 urlpatterns = [
     path("", views.staff_list, name="list"),
     path("new/", views.staff_hire, name="hire"),

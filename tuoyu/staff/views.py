@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.audit.services import audit_record
-from tuoyu.core.acting import acting_context, acting_institution_id
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
 from tuoyu.core.exports import csv_lines
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scoped
+from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.staff import imports, selectors, services
 from tuoyu.staff import indicators as staff_indicators
@@ -360,7 +360,7 @@ def indicators_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def indicators_csv(request: HttpRequest) -> HttpResponse:
-    from tuoyu.files.services import content_disposition
+    from tuoyu.core.downloads import content_disposition
 
     _region, rows, name = _indicator_export(request, "csv")
     columns = staff_indicators.EXPORT_SHEET.columns

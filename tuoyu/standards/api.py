@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
+from tuoyu.core.registry import ApiMount
 from tuoyu.standards import selectors
 from tuoyu.standards.catalogue import RULES_BY_ID
 
@@ -153,3 +154,9 @@ def risk_list(request: HttpRequest, filters: Query[RiskFilters]):  # noqa: ANN20
     if filters.rule and filters.rule not in RULES_BY_ID:
         raise ValidationError({"rule": ValidationError("没有这条规则。", code="unknown_rule")})
     return selectors.risk_list(viewer=request.user, rule=filters.rule or "", region=filters.region or "")
+
+
+# Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.
+api_mounts = [
+    ApiMount("/standards", router, order=90),
+]

@@ -1,4 +1,4 @@
-"""Reads of the compliance engine, always through the scoping rules (tuoyu/core/rules.py)."""
+"""Reads of the compliance engine, always through the scoping rules (tuoyu/standards/scoping.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from tuoyu.accounts.models import INSTITUTION_ROLES, Role
+from tuoyu.accounts.scoping import institution_ids
 from tuoyu.core import scoping
-from tuoyu.core.rules import institution_ids
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region
 from tuoyu.standards.catalogue import RULES, RULES_BY_ID, Rule, params_for

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.core.acting import acting_context, acting_institution_id
+from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.standards import selectors
 from tuoyu.standards.catalogue import (
     BLOCK,

@@ -5,9 +5,8 @@ import datetime as dt
 import pytest
 
 from tuoyu.audit.models import Event
-from tuoyu.calendars import services
+from tuoyu.calendars import services, workdays
 from tuoyu.calendars.models import HolidayDate, HolidayYear
-from tuoyu.core import workdays
 
 pytestmark = pytest.mark.django_db
 

@@ -416,8 +416,8 @@ def test_a_child_is_corrected_with_its_version_and_an_id_only_with_consent(cast:
 
 def test_the_demo_fills_classes_within_their_caps_and_caregivers_once(cast: Cast) -> None:
     from tuoyu.children.policy import class_size_cap
-    from tuoyu.core.demo.children import demo_children_create
-    from tuoyu.core.demo.staff import demo_staff_create
+    from tuoyu.demo.children import demo_children_create
+    from tuoyu.demo.staff import demo_staff_create
     from tuoyu.staff.models import ClassAssignment
 
     demo_staff_create(seed=7)

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tuoyu.core.workdays import add_workdays
+from tuoyu.calendars.workdays import add_workdays
 from tuoyu.filings import services
 from tuoyu.filings.models import Filing, FilingMaterial, FilingState, MaterialKind
 from tuoyu.filings.selectors import review_clock

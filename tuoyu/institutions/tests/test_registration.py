@@ -160,8 +160,8 @@ def test_id_numbers_are_masked_on_the_page_and_revealed_with_audit(cast, login):
 def test_the_demo_registers_institutions_in_all_five_cities_through_the_service_once(db):
     from django.core.management import call_command
 
-    from tuoyu.core.demo.accounts import demo_accounts_create
-    from tuoyu.core.demo.institutions import CITY_CLERKS, demo_institutions_create
+    from tuoyu.demo.accounts import demo_accounts_create
+    from tuoyu.demo.institutions import CITY_CLERKS, demo_institutions_create
 
     demo_accounts_create()
     created = demo_institutions_create()
@@ -302,8 +302,8 @@ def test_tick_reminds_unfiled_institutions_weekly_and_flags_overdue_ones_once(ca
 
 def test_the_demo_files_inst_demos_institution_through_the_whole_path(db):
     from tuoyu.accounts.models import User
-    from tuoyu.core.demo.accounts import DEMO_PASSWORD, demo_accounts_create
-    from tuoyu.core.demo.institutions import demo_filed_institution, demo_institutions_create
+    from tuoyu.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+    from tuoyu.demo.institutions import demo_filed_institution, demo_institutions_create
 
     demo_accounts_create()
     demo_institutions_create()

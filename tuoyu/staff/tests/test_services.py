@@ -352,7 +352,7 @@ def test_hire_data_defaults_are_valid(cast) -> None:
 
 
 def test_the_demo_gives_institutions_with_an_admin_a_few_staff_once(cast) -> None:
-    from tuoyu.core.demo.staff import demo_staff_create
+    from tuoyu.demo.staff import demo_staff_create
 
     hired = demo_staff_create(seed=7)
     assert hired >= 6  # inst_a and inst_b have admins; inst_hebi has none
@@ -367,8 +367,8 @@ def test_the_demo_caregiver_sees_only_their_class_and_the_banned_hire_is_refused
 
     from tuoyu.bans.models import Ban, BanAlert
     from tuoyu.children.models import Child
-    from tuoyu.core.demo.staff import BANNED_NAME, demo_staff_account_and_ban
     from tuoyu.core.scoping import scoped
+    from tuoyu.demo.staff import BANNED_NAME, demo_staff_account_and_ban
     from tuoyu.institutions import services as premises
     from tuoyu.institutions.models import ClassType
     from tuoyu.testing.fixtures import make_user
@@ -423,7 +423,7 @@ def test_a_full_time_flag_that_is_not_a_yes_or_no_is_refused(cast) -> None:
 
 
 def test_the_demo_has_a_few_part_time_health_workers_and_nobody_else_part_time(cast) -> None:
-    from tuoyu.core.demo.staff import demo_staff_create
+    from tuoyu.demo.staff import demo_staff_create
 
     demo_staff_create(seed=8)  # a seed whose draw gives inst_a a part-time health worker
     part_time = Employment.objects.filter(full_time=False)
