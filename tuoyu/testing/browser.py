@@ -232,8 +232,9 @@ AXE_RUNNER = """
   new MutationObserver(() => { dirty = true; }).observe(document, {subtree: true, childList: true, attributes: true,
                                                              characterData: true});
   function check(reason) {
-    // An empty document (the about:blank a page starts on) is nothing to check; it stays due.
-    if (!document.body || !document.body.firstElementChild) return queue;
+    // Only HTML documents: a JSON answer the browser shows as text (/healthz, the API) has no title or language
+    // to give. An empty document (the about:blank a page starts on) is nothing to check yet; it stays due.
+    if (document.contentType !== "text/html" || !document.body || !document.body.firstElementChild) return queue;
     dirty = false;
     report({state: "running", reason: reason});  // sent now, before the page can be left
     queue = queue.then(async () => {
