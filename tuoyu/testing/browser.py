@@ -73,7 +73,11 @@ def _artifact_name(nodeid: str) -> str:
 
 def _open_page(request: pytest.FixtureRequest, browser: Any, viewport: dict[str, int], **kwargs: Any) -> Any:
     # zh-CN: the browser asks for Chinese, as our users' browsers do (LocaleMiddleware honours it).
-    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **kwargs)
+    # Reduced motion: Bootstrap then drops its 0.15 s colour transitions, which axe-core would otherwise sample
+    # half-way (a link just clicked measures as a blend of two colours).
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", reduced_motion="reduce", **kwargs
+    )
     context.set_default_timeout(TIMEOUT_MS)
     audit = AxeAudit()
     audit.install(context)
