@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from tuoyu.testing.browser import browser, page, phone_page, site
+from tuoyu.testing.browser import browser, open_page, page, phone_page, site
 
-__all__ = ["browser", "page", "phone_page", "site"]
+__all__ = ["browser", "open_page", "page", "phone_page", "site"]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

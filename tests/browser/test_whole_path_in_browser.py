@@ -148,7 +148,7 @@ def file_it(phone, site):
 
 
 def test_from_the_clerks_registration_to_the_public_list_and_open_data(
-    page, phone_page, browser, site, tmp_path
+    page, phone_page, open_page, site, tmp_path
 ):
     clerk = make_user("zz-samr", Role.REGISTRATION_CLERK, region="430200", authority="market_regulation")
     TOTPDevice.objects.create(user=clerk, name="手机", confirmed=True)
@@ -202,20 +202,16 @@ def test_from_the_clerks_registration_to_the_public_list_and_open_data(
         assert number in text and NAME in text
 
     # The public — nobody signed in — finds it in the list and in the open data.
-    public = browser.new_context(locale="zh-CN")
-    visitor = public.new_page()
-    try:
-        visitor.goto(f"{site}/public/institutions/")
-        visitor.get_by_label("机构名称").fill("星河湾")
-        with visitor.expect_navigation():
-            visitor.locator("main form button[type=submit]").click()
-        with visitor.expect_navigation():
-            visitor.get_by_role("link", name=NAME).click()
-        expect(visitor.locator("main")).to_contain_text(number)
-        expect(visitor.locator("main")).to_contain_text("全日托")  # the 备案书's facts, public once filed
-        csv_response = visitor.request.get(f"{site}/public/institutions.csv")
-        assert csv_response.ok
-        rows = list(csv.DictReader(io.StringIO(csv_response.body().decode("utf-8-sig"))))
-        assert [r for r in rows if NAME in r.values() and number in r.values()]
-    finally:
-        public.close()
+    visitor = open_page()  # its own context: nobody signed in
+    visitor.goto(f"{site}/public/institutions/")
+    visitor.get_by_label("机构名称").fill("星河湾")
+    with visitor.expect_navigation():
+        visitor.locator("main form button[type=submit]").click()
+    with visitor.expect_navigation():
+        visitor.get_by_role("link", name=NAME).click()
+    expect(visitor.locator("main")).to_contain_text(number)
+    expect(visitor.locator("main")).to_contain_text("全日托")  # the 备案书's facts, public once filed
+    csv_response = visitor.request.get(f"{site}/public/institutions.csv")
+    assert csv_response.ok
+    rows = list(csv.DictReader(io.StringIO(csv_response.body().decode("utf-8-sig"))))
+    assert [r for r in rows if NAME in r.values() and number in r.values()]

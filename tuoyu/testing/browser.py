@@ -9,6 +9,7 @@ Content-Security-Policy violations, and a test that produced any fails at teardo
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -72,8 +73,15 @@ def _artifact_name(nodeid: str) -> str:
 
 def _open_page(request: pytest.FixtureRequest, browser: Any, viewport: dict[str, int], **kwargs: Any) -> Any:
     # zh-CN: the browser asks for Chinese, as our users' browsers do (LocaleMiddleware honours it).
-    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **kwargs)
+    # Reduced motion: Bootstrap then drops its 0.15 s colour transitions, which axe-core would otherwise sample
+    # half-way (a link just clicked measures as a blend of two colours).
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", reduced_motion="reduce", **kwargs
+    )
     context.set_default_timeout(TIMEOUT_MS)
+    audit = AxeAudit()
+    audit.install(context)
+    context._tuoyu_axe = audit
     page = context.new_page()
     log = PageLog()
     page.on("console", log.console)
@@ -82,6 +90,9 @@ def _open_page(request: pytest.FixtureRequest, browser: Any, viewport: dict[str,
     def finish() -> None:
         report = getattr(request.node, "rep_call", None)
         try:
+            if report is not None and report.passed:
+                for each in context.pages:  # the pages still open: their last state is checked here
+                    audit.settle(each, when="at the end of the test")
             if report is not None and report.failed:
                 folder = Path(request.config.rootpath) / "test-artifacts"
                 folder.mkdir(exist_ok=True)
@@ -90,8 +101,16 @@ def _open_page(request: pytest.FixtureRequest, browser: Any, viewport: dict[str,
                 )
         finally:
             context.close()
-        if report is not None and report.passed and log.problems:
-            pytest.fail("the page reported problems:\n" + "\n".join(log.problems))
+        if report is None or not report.passed:
+            return
+        problems = log.problems + audit.problems
+        if problems:
+            pytest.fail("the page reported problems:\n" + "\n".join(problems))
+        if audit.failing():
+            pytest.fail(
+                "accessibility violations (axe-core, WCAG 2.1 AA, impact critical or serious):\n"
+                + describe_violations(audit.failing())
+            )
 
     request.addfinalizer(finish)
     return page
@@ -107,6 +126,13 @@ def page(request: pytest.FixtureRequest, browser: Any) -> Any:
 def phone_page(request: pytest.FixtureRequest, browser: Any) -> Any:
     """A fresh phone-sized page (390×844, touch), the size most parents and inspectors use."""
     return _open_page(request, browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+
+
+@pytest.fixture
+def open_page(request: pytest.FixtureRequest, browser: Any) -> Any:
+    """Opens more desktop pages, each in its own context (another person at another computer), checked like
+    ``page``: ``visitor = open_page()``."""
+    return lambda: _open_page(request, browser, DESKTOP)
 
 
 def empty_audit_trail() -> None:
@@ -185,23 +211,196 @@ def sign_in(page: Any, base_url: str, user: User, password: str = PASSWORD) -> N
     assert "/accounts/" not in page.url, f"sign-in did not finish: {page.url}"
 
 
-# axe-core (npm, a dev dependency installed by `make assets`): the accessibility engine the architecture names.
+# Accessibility: axe-core (npm, a dev dependency installed by `make assets`) checks every page a browser test
+# visits against WCAG 2.1 A/AA, as GB/T 37668-2019 asks. The engine and a small runner (AXE_RUNNER) are added
+# to every document of the test's browser contexts as an init script: DevTools injects it, so the page's CSP
+# needs no exception, and axe is parsed once per page load. In the page the runner checks the document when it
+# has loaded, after every htmx swap (``htmx:afterSettle``) and, if the DOM changed since, when the page is
+# being left (``beforeunload``); one run at a time. Each run reports to Python through an exposed binding as it
+# starts and when it ends, with what it found. A route holds every main-frame navigation until the leaving
+# document's runs have ended, so a check is never cut short by the next page; at the test's end the pages
+# still open are checked once more if they changed. A check that could not finish is reported, never
+# skipped in silence. Violations of impact critical or serious fail the test at teardown, each with its rule,
+# impact, help, the elements and the URL.
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.1 AA, as GB/T 37668-2019 asks
+AXE_FAILING_IMPACTS = ("critical", "serious")
+AXE_WAIT_MS = 8_000  # how long a navigation waits for the leaving page's checks (a big page takes ~1 s)
+AXE_RUNNER = """
+(() => {
+  if (window.top !== window || window.__tuoyuAxe || typeof axe === "undefined") return;
+  const tags = %(tags)s;
+  const doc = Math.random().toString(36).slice(2);  // this document, for the reports
+  const report = message => window.__tuoyuAxeReport(Object.assign({doc: doc, url: location.href}, message));
+  let queue = Promise.resolve(), dirty = true;
+  new MutationObserver(() => { dirty = true; }).observe(document, {subtree: true, childList: true, attributes: true,
+                                                             characterData: true});
+  function check(reason) {
+    // Only HTML documents: a JSON answer the browser shows as text (/healthz, the API) has no title or language
+    // to give. An empty document (the about:blank a page starts on) is nothing to check yet; it stays due.
+    if (document.contentType !== "text/html" || !document.body || !document.body.firstElementChild) return queue;
+    dirty = false;
+    report({state: "running", reason: reason});  // sent now, before the page can be left
+    queue = queue.then(async () => {
+      let message;
+      try {
+        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+        message = {state: "done", reason: reason, violations: result.violations.map(v => (
+          {id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(" "))}))};
+      } catch (error) {
+        message = {state: "done", reason: reason, error: String(error), violations: []};
+      }
+      report(message);  // not awaited: while a navigation is held the binding's answer cannot come back
+    });
+    return queue;
+  }
+  window.__tuoyuAxe = {
+    check: check,
+    // Wait for the runs under way and check again if the DOM changed since the last one (or when forced).
+    settle: force => ((force || dirty) ? check(force ? "asked for" : "at the end of the test") : queue),
+  };
+  addEventListener("load", () => { check("load"); });
+  addEventListener("beforeunload", () => { if (dirty) check("before leaving"); });
+  document.addEventListener("htmx:afterSettle", () => { check("htmx swap"); });
+})();
+"""
+_axe_init_script: str | None = None
+
+
+def axe_init_script() -> str:
+    """axe-core followed by the runner; read from node_modules once per session."""
+    global _axe_init_script
+    if _axe_init_script is None:
+        if not AXE_SCRIPT.exists():
+            pytest.fail(f"axe-core not found at {AXE_SCRIPT}: run `make assets` (npm ci)")
+        runner = AXE_RUNNER % {"tags": json.dumps(AXE_TAGS)}
+        _axe_init_script = AXE_SCRIPT.read_text(encoding="utf-8") + "\n" + runner
+    return _axe_init_script
+
+
+@dataclass
+class AxeAudit:
+    """What axe-core found on the pages of one browser context (see the note above ``AXE_SCRIPT``)."""
+
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    runs: int = 0
+    running: dict[str, tuple[str, int]] = field(default_factory=dict)  # page → (document, runs under way)
+    _seen: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
+
+    def install(self, context: Any) -> None:
+        context.expose_binding("__tuoyuAxeReport", self._report)
+        context.add_init_script(script=axe_init_script())
+        context.route("**/*", self._route)
+
+    @staticmethod
+    def _key(page: Any) -> str:
+        return page._impl_obj._guid  # the same page whichever wrapper Playwright hands us
+
+    def _report(self, source: dict[str, Any], message: dict[str, Any]) -> None:
+        key = self._key(source["page"])
+        doc, under_way = self.running.get(key, (message["doc"], 0))
+        if doc != message["doc"] and under_way:
+            self.problems.append(
+                f"axe-core: a check of a page was cut short by the next page ({message['url']})"
+            )
+            under_way = 0
+        if message["state"] == "running":
+            self.running[key] = (message["doc"], under_way + 1)
+            return
+        self.running[key] = (message["doc"], max(under_way - 1, 0))
+        self.runs += 1
+        if message.get("error"):
+            self.problems.append(
+                f"axe-core failed on {message['url']} ({message['reason']}): {message['error']}"
+            )
+        self._add(message)
+
+    def _add(self, message: dict[str, Any]) -> None:
+        new = []
+        for v in message["violations"]:
+            finding = {**v, "url": message["url"], "reason": message["reason"]}
+            key = (finding["url"].split("#")[0], finding["id"], tuple(finding["targets"]))
+            if key not in self._seen:
+                self._seen.add(key)
+                self.findings.append(finding)
+                new.append(finding)
+        _survey(new)
+
+    def _route(self, route: Any) -> None:
+        request = route.request
+        if request.resource_type == "document" and request.is_navigation_request():
+            try:
+                page = request.frame.page if request.frame.parent_frame is None else None
+            except Exception:  # a popup's first request has no frame yet: nothing was shown there
+                page = None
+            if page is not None:
+                self._wait(page, f"before going to {request.url}")
+        route.fallback()
+
+    def _wait(self, page: Any, when: str) -> None:
+        """Let the page's runs under way report (the page cannot be evaluated while its navigation is held)."""
+        waited = 0
+        while self.running.get(self._key(page), ("", 0))[1] and waited < AXE_WAIT_MS:
+            page.wait_for_timeout(20)
+            waited += 20
+        if waited >= AXE_WAIT_MS:
+            self.problems.append(f"axe-core: the check of {page.url} did not finish in time ({when})")
+
+    def settle(self, page: Any, *, when: str, force: bool = False) -> None:
+        """Wait for the page's checks and check it again if its DOM changed (or ``force``)."""
+        if page.is_closed():
+            return
+        try:
+            page.evaluate("force => window.__tuoyuAxe && window.__tuoyuAxe.settle(force)", force)
+        except Exception as error:
+            self.problems.append(f"axe-core: {page.url} could not be checked ({when}): {error}")
+            return
+        self._wait(page, when)
+
+    def failing(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["impact"] in AXE_FAILING_IMPACTS]
+
+    def take(self) -> list[dict[str, Any]]:
+        """Hand over (and forget) the findings so far: for a test that expects them."""
+        found, self.findings = self.findings, []
+        return found
+
+
+def axe_audit(page: Any) -> AxeAudit:
+    audit = getattr(page.context, "_tuoyu_axe", None)
+    if audit is None:
+        pytest.fail("no axe-core audit on this page: open it with the page/phone_page/open_page fixtures")
+    return audit
+
+
+def _survey(findings: list[dict[str, Any]]) -> None:
+    """With TUOYU_AXE_REPORT=path, every finding (any impact) is appended there as a JSON line, to survey a run."""
+    path = os.environ.get("TUOYU_AXE_REPORT")
+    if path and findings:
+        with open(path, "a", encoding="utf-8") as out:
+            for finding in findings:
+                out.write(json.dumps(finding, ensure_ascii=False) + "\n")
+
+
+def describe_violations(findings: list[dict[str, Any]]) -> str:
+    lines = []
+    for f in findings:
+        more = f" (+{len(f['targets']) - 8} more)" if len(f["targets"]) > 8 else ""
+        lines.append(
+            f"- {f['id']} ({f['impact']}): {f['help']} — {', '.join(f['targets'][:8])}{more}"
+            f" — at {f['url']} ({f['reason']})"
+        )
+    return "\n".join(lines)
 
 
 def assert_accessible(page: Any) -> None:
-    """Run axe-core on the page as it stands and fail on any WCAG 2.1 A/AA violation, naming each rule and
-    the elements it found. The engine is evaluated through the DevTools protocol, so the page's CSP (no
-    inline scripts) needs no exception."""
-    if not AXE_SCRIPT.exists():
-        pytest.fail(f"axe-core not found at {AXE_SCRIPT}: run `make assets` (npm ci)")
-    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map("
-        "v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
-        AXE_TAGS,
-    )
-    assert not violations, "accessibility violations (axe-core):\n" + "\n".join(
-        f"- {v['id']}: {v['help']} — {', '.join(v['nodes'])}" for v in violations
-    )
+    """Check the page as it stands now and fail at once on any WCAG 2.1 A/AA violation on it, whatever its
+    impact (the automatic checks fail on critical and serious ones only, at teardown)."""
+    audit = axe_audit(page)
+    before = len(audit.findings)
+    audit.settle(page, when="assert_accessible", force=True)
+    assert not audit.problems, "\n".join(audit.problems)
+    url = page.url.split("#")[0]
+    here = [f for f in audit.findings[before:] if f["url"].split("#")[0] == url]
+    assert not here, "accessibility violations (axe-core):\n" + describe_violations(here)
