@@ -108,11 +108,9 @@ def test_a_person_already_employed_here_is_not_hired_twice(cast) -> None:
         hire(cast.ann, cast.inst_a)
 
 
-def test_a_banned_person_is_refused_and_the_alert_stays(cast) -> None:
-    from tuoyu.bans.models import BanAlert
+def ban_nationally(cast, number: str) -> None:  # noqa: ANN001
     from tuoyu.bans.services import BanData, ban_create
 
-    number = id_number(seq=9)
     ban_create(
         by=cast.zhou,
         data=BanData(
@@ -125,6 +123,13 @@ def test_a_banned_person_is_refused_and_the_alert_stays(cast) -> None:
             scope="national",
         ),
     )
+
+
+def test_a_banned_person_is_refused_and_the_alert_stays(cast) -> None:
+    from tuoyu.bans.models import BanAlert
+
+    number = id_number(seq=9)
+    ban_nationally(cast, number)
     with refused("id_number", "banned"):
         hire(cast.ann, cast.inst_a, id_number=number)
     assert not Person.objects.exists()
@@ -135,21 +140,8 @@ def test_a_banned_person_is_refused_and_the_alert_stays(cast) -> None:
 def test_a_banned_person_typed_in_full_width_digits_is_still_refused(cast, width) -> None:
     # The ban screen matches on the blind index: a number typed with an IME's full-width digits must index
     # to the same value, or the banned person is hired (issue 10 §5).
-    from tuoyu.bans.services import BanData, ban_create
-
     number = id_number(seq=9)
-    ban_create(
-        by=cast.zhou,
-        data=BanData(
-            name="赵某",
-            id_number=number,
-            reason="虐待儿童",
-            decision_authority="株洲市卫生健康委员会",
-            decision_number="株卫禁〔2026〕1号",
-            decision_date=TODAY() - dt.timedelta(days=10),
-            scope="national",
-        ),
-    )
+    ban_nationally(cast, number)
     typed = "".join(chr(ord(c) + 0xFEE0) for c in number) if width == "full" else " ".join(number)
     with refused("id_number", "banned"):
         hire(cast.ann, cast.inst_a, id_number=typed)
