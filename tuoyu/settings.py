@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "tuoyu.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous public pages answered from a short-lived cache (core/publiccache.py): after CSRF, so each
+    # visitor gets a token of their own; before authentication, which an anonymous page does not need.
+    "tuoyu.core.publiccache.PublicCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tuoyu.core.middleware.SessionActivityMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -295,6 +298,23 @@ LOCALE_PATHS = [BASE_DIR / "tuoyu" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# --- Public pages cache -------------------------------------------------------------------------
+# The anonymous public list, its JSON and its API (信息公示, open data) are kept this many seconds in a
+# per-process memory cache (0: off); never a signed-in request, never personal data (core/publiccache.py).
+TUOYU_PUBLIC_CACHE_SECONDS = env_int("TUOYU_PUBLIC_CACHE_SECONDS", 60)
+TUOYU_PUBLIC_CACHE_PATHS = frozenset(
+    ("/public/institutions/", "/public/institutions.json", "/api/v1/public/institutions")
+)
+TUOYU_PUBLIC_CACHE_ALIAS = "public"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuoyu-default"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tuoyu-public",
+        "OPTIONS": {"MAX_ENTRIES": env_int("TUOYU_PUBLIC_CACHE_ENTRIES", 500)},
+    },
+}
 
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
