@@ -442,6 +442,7 @@ def _institutions(
                 region_id=leaf.code,
                 region_prefix=leaf.prefix,
                 filing_status=FilingStatus.FILED if state == "accepted" else FilingStatus.REGISTERED,
+                filed_at=decided if state == "accepted" else None,  # as filing_accept sets it
                 version=2 if state == "accepted" else 1,
                 **_profile(profiles, kind=kind, earliest=earliest, filed_facts=bool(state)),
             )

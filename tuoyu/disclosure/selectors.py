@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -95,9 +95,9 @@ def _initial_filings() -> QuerySet[Filing]:
 
 
 def public_institutions(*, filters: dict[str, Any] | None = None) -> QuerySet[Institution]:
-    """Filed institutions with their region chain and initial filing's date, filtered and sorted; only the
-    public columns are loaded. Their filing numbers are read for the rows shown (``public_records``): a
-    second correlated subquery would be computed for every filed institution before the sort.
+    """Filed institutions with their region chain, filtered and sorted; only the public columns are loaded.
+    The filing-date sort reads the stored ``Institution.filed_at`` (set by filing_accept, indexed with the
+    filing status); the filing numbers and dates shown are read for the page's rows only (``public_records``).
 
     ``filters`` (all optional, already validated): ``q`` (name contains), ``region`` (a Region, any level:
     its descendants match), ``service_type``, ``affordable``, ``kind``, ``age`` (months), ``min_capacity``,
@@ -110,9 +110,6 @@ def public_institutions(*, filters: dict[str, Any] | None = None) -> QuerySet[In
         .select_related("region__parent__parent__parent")
         .only(*PUBLIC_COLUMNS)
     )
-    if sort in ("filed_on", "-filed_on"):  # the filing date is only computed when it is the sort key
-        initial = _initial_filings().filter(institution=OuterRef("pk")).order_by("-decided_at", "-id")
-        qs = qs.annotate(filed_at=Subquery(initial.values("decided_at")[:1]))
     if f.get("q"):
         qs = qs.filter(name__contains=f["q"])
     region = f.get("region")

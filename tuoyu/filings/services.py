@@ -402,8 +402,10 @@ def filing_accept(*, by: User, filing_id: int, version: int, comment: str = "") 
         institution.filing_status = (
             FilingStatus.CANCELLED if filing.kind == FilingKind.CANCELLATION else FilingStatus.FILED
         )
+        if filing.kind == FilingKind.INITIAL:
+            institution.filed_at = filing.decided_at  # the public list's 备案日期 and its sort key
         institution.version += 1
-        institution.save(update_fields=["filing_status", "version", "updated_at"])
+        institution.save(update_fields=["filing_status", "filed_at", "version", "updated_at"])
     filing.save()
     body = _("%(kind)s已通过审核。") % {"kind": FilingKind(filing.kind).label}
     if filing.number:

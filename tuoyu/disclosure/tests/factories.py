@@ -37,6 +37,8 @@ def make_filed(
         "legal_rep_id_number": SECRET_ID,
         "director_id_number": SECRET_ID,
     }
+    if fields.get("filing_status", FilingStatus.FILED) == FilingStatus.FILED:
+        defaults["filed_at"] = filed or timezone.now()  # as filing_accept sets it
     defaults.update(fields)
     institution = Institution.objects.create(name=name, region=Region.objects.get(code=region), **defaults)
     Filing.objects.create(

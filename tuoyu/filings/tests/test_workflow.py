@@ -57,6 +57,7 @@ def test_the_whole_path_return_fix_resubmit_accept_issues_a_number(cast):
     assert filing.number.endswith("-0001")
     cast.inst_a.refresh_from_db()
     assert cast.inst_a.filing_status == FilingStatus.FILED
+    assert cast.inst_a.filed_at == filing.decided_at  # the public list's 备案日期 and sort key
     timeline = list(FilingEvent.objects.filter(filing=filing).values_list("action", "actor__username"))
     assert timeline == [
         ("start", "ann"),
