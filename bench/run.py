@@ -209,9 +209,11 @@ def login_users(facts: dict[str, Any]) -> dict[str, str]:
 # --- Subprocesses -------------------------------------------------------------------------------
 
 
-def bench_env(var_dir: Path) -> dict[str, str]:
+def bench_env(var_dir: Path, database_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
-    env.pop("TUOYU_DATABASE_URL", None)  # always the fresh SQLite database in var_dir
+    env.pop("TUOYU_DATABASE_URL", None)  # the fresh SQLite database in var_dir, unless --database-url
+    if database_url:
+        env["TUOYU_DATABASE_URL"] = database_url
     env.update(
         TUOYU_VAR_DIR=str(var_dir),
         TUOYU_MFA="off",
@@ -457,7 +459,9 @@ def markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         f"children ({meta['facts'].get('roster_children', 0)}); the public endpoints are anonymous. "
         "**× minimal** divides by the minimal page of the endpoint's kind in the same round (`pub` "
         "`/bench/minimal/public/`, `sig` `/bench/minimal/signed-in/`: one indexed query, a bare template). "
-        f"gunicorn gthread {WORKERS} workers × {THREADS} threads, SQLite (WAL), on 127.0.0.1; "
+        f"gunicorn gthread {WORKERS} workers × {THREADS} threads, "
+        f"{'PostgreSQL (after ANALYZE)' if meta['server']['db'] == 'postgresql' else 'SQLite (WAL)'}, public "
+        f"pages cache {meta['server'].get('public_cache_seconds', '60')} s, on 127.0.0.1; "
         f"{meta['cpus']} CPUs shared with the load generator. Per cell: at most {meta['requests']} requests "
         f"or {meta['seconds']:g} s, {meta['rounds']} round(s) (medians). Load average before/after: "
         f"{meta['loadavg_before']} / {meta['loadavg_after']}. Commit `{meta['commit']}`.",
@@ -547,7 +551,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="use this var dir (kept); when it already holds a database the setup (demo, generator, "
         "evaluation) is skipped — the same seed gives the same data, so two commits compare on one database",
     )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="measure on this EMPTY PostgreSQL database instead of SQLite, e.g. "
+        "postgres://postgres@127.0.0.1:5432/tuoyu_bench (createdb it first); ANALYZE runs after the setup",
+    )
     args = parser.parse_args(argv)
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url must be a postgres:// URL (SQLite is the default)")
     if args.requests < 1 or args.seconds <= 0 or args.rounds < 1:
         parser.error("--requests, --seconds and --rounds must be positive")
 
@@ -556,9 +568,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     scale = SCALES[args.scale]
     var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix=f"tuoyu-bench-{scale.name}-"))
-    reuse = args.var_dir is not None and (var_dir / "tuoyu.sqlite3").exists()
+    ready = var_dir / ("database-ready" if args.database_url else "tuoyu.sqlite3")
+    reuse = args.var_dir is not None and ready.exists()
     keep = args.keep or args.var_dir is not None
-    env = bench_env(var_dir)
+    env = bench_env(var_dir, args.database_url)
+    db = "postgresql" if args.database_url else "sqlite"
     port = free_port()
     server = Server(env, port, var_dir / "gunicorn.log")
     started = datetime.now(UTC)
@@ -582,6 +596,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 [sys.executable, "-m", "bench.generate", "--scale", scale.name, "--evaluate"],
                 env,
             )
+            if args.database_url:
+                # Fresh tables have no planner statistics: without ANALYZE PostgreSQL guesses its plans.
+                analyze = "from django.db import connection; connection.cursor().execute('ANALYZE')"
+                timings["analyze"] = step("ANALYZE", [*cli, "shell", "-c", analyze], env)
+                ready.write_text(args.database_url + "\n")
         facts = generated_facts(env, scale.name)
         eps = endpoints(facts)
         timings["collectstatic"] = step("collectstatic", [*cli, "collectstatic", "--noinput", "-v0"], env)
@@ -639,7 +658,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "gunicorn_workers": WORKERS,
             "threads": THREADS,
             "worker_class": "gthread",
-            "db": "sqlite",
+            "db": db,
+            "public_cache_seconds": env.get("TUOYU_PUBLIC_CACHE_SECONDS", "60"),
         },
         "cpus": os.cpu_count(),
         "loadavg_before": before,
@@ -654,7 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     RESULTS.mkdir(exist_ok=True)
     stamp = finished.strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"load-{scale.name}-{stamp}.json"
+    out = RESULTS / f"load-{scale.name}{'-pg' if args.database_url else ''}-{stamp}.json"
     out.write_text(
         json.dumps(_json_safe({"meta": meta, "summary": rows, "cells": cells}), ensure_ascii=False, indent=2)
         + "\n"
