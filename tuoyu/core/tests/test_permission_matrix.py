@@ -1,18 +1,15 @@
 """The permission matrix: every URL and API operation × every role × an object inside and outside its reach.
 
-Every URL pattern of ``tuoyu.urls`` and every operation of the API must have a row in ``MATRIX``. A new URL
-fails ``test_every_url_and_api_operation_is_classified`` until someone decides who may open it and writes
-the row; the row's check then proves the decision for the whole cast (see tuoyu/testing/fixtures.py).
-
-Jurisdiction is probed with four regions: 430202001 (月塘街道, a street of 株洲 荷塘区), 430203 (株洲 芦淞区),
-430200 (株洲市) and 410611 (鹤壁 淇滨区). Missing and forbidden objects answer alike: 404.
+Every URL pattern of ``tuoyu.urls`` and every operation of the API must have a row. The engine is
+tuoyu/testing/matrix.py; each app's rows are its ``ROWS`` in ``<app>/tests/matrix.py``, found for every
+installed app. The rows below have not moved to their app's matrix.py yet. A new URL fails
+``test_every_url_and_api_operation_is_classified`` until someone decides who may open it and writes the row;
+the row's check then proves the decision for the whole cast (see tuoyu/testing/fixtures.py).
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +17,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tuoyu.accounts.models import ApiToken, Membership, Role, User
 from tuoyu.accounts.services import api_token_create, membership_grant, user_create
@@ -31,180 +27,35 @@ from tuoyu.institutions.models import Institution
 from tuoyu.notifications.models import Notification
 from tuoyu.notifications.services import notify
 from tuoyu.regions.models import Region, RegionPopulation
+from tuoyu.testing import matrix
 from tuoyu.testing.filings import fill_form
 from tuoyu.testing.fixtures import Cast
-
-ROLES = [
-    "anonymous",
-    "zhou",
-    "alice",
-    "bob",
-    "carol",
-    "ivan",
-    "clerk",
-    "audrey",
-    "sam",
-    "ann",
-    "ben",
-    "stacy",
-    "pat",
-]
-SIGNED_IN = ROLES[1:]
-
-# The probe regions each role may see. Regions are for regulators (in their jurisdiction) and the system admin.
-PROBES = ["430202001", "430203", "430200", "410611"]
-SIGHT: dict[str, set[str]] = {
-    "zhou": {"430202001", "430203", "430200"},
-    "alice": {"430202001"},
-    "bob": {"430203"},
-    "carol": {"410611"},
-    "ivan": {"430202001"},
-    "clerk": {"430202001", "430203", "430200"},
-    "sam": set(PROBES),
-}
-# The prefixes every region a role sees must start with (None: everything).
-JURISDICTION: dict[str, tuple[str, ...] | None] = {
-    "zhou": ("4302",),
-    "alice": ("430202",),
-    "bob": ("430203",),
-    "carol": ("4106",),
-    "ivan": ("430202",),
-    "clerk": ("4302",),
-    "sam": None,
-}
-# Names that must not appear on a role's own pages (another jurisdiction's regions or institutions).
-FOREIGN: dict[str, list[str]] = {
-    "zhou": ["淇滨区", "鹤壁"],
-    "alice": ["淇滨区", "鹤壁", "芦淞区"],
-    "bob": ["淇滨区", "鹤壁", "荷塘区"],
-    "carol": ["株洲", "荷塘区", "芦淞区"],
-    "ivan": ["淇滨区", "鹤壁", "芦淞区"],
-    "clerk": ["淇滨区", "鹤壁"],
-    "audrey": ["荷塘区", "芦淞区", "淇滨区"],
-    "sam": [],
-    "ann": ["芦淞区", "淇滨区"],
-    "ben": ["荷塘区", "淇滨区"],
-    "stacy": ["芦淞区", "淇滨区"],
-    "pat": ["荷塘区", "芦淞区", "淇滨区"],
-}
-
-
-# --- walking the URLconf and the API ----------------------------------------------------------------
-
-
-def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern)
-
-
-def _api_operations() -> dict[str, set[str]]:
-    """OpenAPI path (``/api/v1/regions/{code}``) → its methods, from the API's own schema."""
-    from tuoyu.api import api
-
-    schema = api.get_openapi_schema()
-    return {path: {m.upper() for m in ops} for path, ops in schema["paths"].items()}
-
-
-def _route_to_openapi(route: str) -> str:
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-
-
-def endpoints() -> set[str]:
-    """Every web route (``regions/<str:code>/``) and every API operation (``GET /api/v1/regions/{code}``)."""
-    operations = _api_operations()
-    found: set[str] = set()
-    for route in _walk(get_resolver().url_patterns):
-        path = _route_to_openapi(route)
-        if path in operations:
-            found |= {f"{method} {path}" for method in operations[path]}
-        else:
-            found.add(route)
-    for path, methods in operations.items():  # an operation with no URL would be a bug in itself
-        found |= {f"{method} {path}" for method in methods}
-    return found
-
-
-# --- the environment a check runs in ----------------------------------------------------------------
-
-
-@dataclass
-class Env:
-    cast: Cast
-    login: Any
-    clients: dict[str, Client] = field(default_factory=dict)
-
-    def user(self, role: str) -> User:
-        return getattr(self.cast, role)
-
-    def client(self, role: str) -> Client:
-        if role not in self.clients:
-            self.clients[role] = Client() if role == "anonymous" else self.login(self.user(role))
-        return self.clients[role]
-
-    def token_of(self, role: str) -> ApiToken:
-        token, _ = api_token_create(user=self.user(role), name=f"{role}-令牌")
-        return token
-
-    def other_than(self, role: str) -> str:
-        return "bob" if role == "alice" else "alice"
-
-
-def status_of(response: Any, role: str, what: str, expected: int) -> None:
-    assert response.status_code == expected, (
-        f"{role} {what}: expected {expected}, got {response.status_code} {response.content[:200]!r}"
-    )
-
-
-def to_login(response: Any, role: str, what: str) -> None:
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), (
-        f"{role} {what}: expected a redirect to the login page, got {response.status_code}"
-    )
-
-
-def problem(response: Any, role: str, what: str, expected: int) -> None:
-    status_of(response, role, what, expected)
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE, f"{role} {what}: not problem+json"
-
-
-def no_foreign(response: Any, role: str, what: str, env: Env) -> None:
-    text = response.content.decode()
-    for marker in FOREIGN[role]:
-        assert marker not in text, f"{role} {what}: shows {marker}, outside their reach"
-    for other in SIGNED_IN:
-        if other != role:
-            assert f"{other}-令牌" not in text, f"{role} {what}: shows {other}'s API token"
-
-
-# --- the classifications ----------------------------------------------------------------------------
-
-
-class Check:
-    def __call__(self, env: Env, role: str) -> None:
-        raise NotImplementedError
-
-
-@dataclass
-class Public(Check):
-    """Anyone, signed in or not, gets the same answer (health checks, the API's schema and docs)."""
-
-    path: str
-    status: int = 200
-
-    def __call__(self, env: Env, role: str) -> None:
-        status_of(env.client(role).get(self.path), role, f"GET {self.path}", self.status)
-
-
-@dataclass
-class ApiNotFound(Check):
-    """The catch-all under /api/: 404 problem+json for everyone."""
-
-    path: str
-
-    def __call__(self, env: Env, role: str) -> None:
-        problem(env.client(role).get(self.path), role, f"GET {self.path}", 404)
+from tuoyu.testing.matrix import (
+    INSTITUTION_SIGHT,
+    INSTITUTIONS,
+    JURISDICTION,
+    PROBES,
+    ROLES,
+    SIGHT,
+    SIGNED_IN,
+    ApiInstitutionRead,
+    ApiNotFound,
+    ApiSignedIn,
+    Check,
+    Env,
+    Public,
+    RolesOnly,
+    SignedInSelf,
+    api_get,
+    is_api,
+    no_foreign,
+    problem,
+    refused_anonymous,
+    self_client,
+    status_of,
+    to_login,
+    web_status,
+)
 
 
 class SetLanguage(Check):
@@ -236,34 +87,6 @@ class Logout(Check):
         status_of(c.get("/accounts/logout/"), role, "GET logout", 405)
         status_of(c.post("/accounts/logout/"), role, "POST logout", 302)
         assert c.get("/api/v1/me").status_code == 401
-
-
-def self_client(env: Env, role: str) -> Client:
-    """A fresh client of its own, for checks that change the session."""
-    return Client() if role == "anonymous" else env.login(env.user(role))
-
-
-@dataclass
-class SignedInSelf(Check):
-    """Any signed-in user, about their own account only; anonymous visitors go to the login page."""
-
-    path: str
-    method: str = "get"
-    expect_text: str | None = None
-
-    def __call__(self, env: Env, role: str) -> None:
-        for r in SIGNED_IN:
-            if not ApiToken.objects.filter(user=env.user(r)).exists():
-                env.token_of(r)
-        response = getattr(env.client(role), self.method)(self.path)
-        what = f"{self.method.upper()} {self.path}"
-        if role == "anonymous":
-            to_login(response, role, what)
-            return
-        status_of(response, role, what, 200)
-        no_foreign(response, role, what, env)
-        if self.expect_text:
-            assert self.expect_text.format(role=role) in response.content.decode(), f"{role} {what}"
 
 
 class MfaPage(Check):
@@ -396,9 +219,6 @@ class SystemAdminOnly(Check):
             assert target.is_active and membership.is_active, f"{role} changed an account via {what}"
 
 
-# --- API operations ---------------------------------------------------------------------------------
-
-
 @dataclass
 class ApiSelf(Check):
     """Any signed-in user or token, about themselves; anonymous 401."""
@@ -490,20 +310,6 @@ class ApiRegionDetail(Check):
                 problem(response, role, f"GET region {code}", 404)
 
 
-# --- institutions and registrations -----------------------------------------------------------------
-
-# The cast's institutions each role may see: inst_a (荷塘区), inst_b (芦淞区), inst_hebi (鹤壁 淇滨区).
-INSTITUTION_SIGHT: dict[str, set[str]] = {
-    "zhou": {"inst_a", "inst_b"},
-    "alice": {"inst_a"},
-    "bob": {"inst_b"},
-    "carol": {"inst_hebi"},
-    "ivan": {"inst_a"},
-    "clerk": {"inst_a", "inst_b"},
-    "ann": {"inst_a"},
-    "ben": {"inst_b"},
-    "stacy": {"inst_a"},
-}
 # Who may reveal the full ID numbers on an institution: the health bureau, and the institution's own admin.
 INSTITUTION_REVEAL: dict[str, set[str]] = {
     "zhou": {"inst_a", "inst_b"},
@@ -513,7 +319,6 @@ INSTITUTION_REVEAL: dict[str, set[str]] = {
     "ann": {"inst_a"},
     "ben": {"inst_b"},
 }
-INSTITUTIONS = ["inst_a", "inst_b", "inst_hebi"]
 
 
 class InstitutionListPage(Check):
@@ -572,23 +377,6 @@ class InstitutionReveal(Check):
         if role in INSTITUTION_REVEAL:
             own = getattr(env.cast, sorted(INSTITUTION_REVEAL[role])[0])
             status_of(c.post(f"/institutions/{own.pk}/reveal/password/"), role, "reveal a non-PII field", 404)
-
-
-@dataclass
-class RolesOnly(Check):
-    """A page for some roles only; everyone else 404; anonymous to the login page."""
-
-    path: str
-    roles: tuple[str, ...]
-
-    def __call__(self, env: Env, role: str) -> None:
-        response = env.client(role).get(self.path)
-        if role == "anonymous":
-            to_login(response, role, self.path)
-        else:
-            status_of(response, role, self.path, 200 if role in self.roles else 404)
-            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-                no_foreign(response, role, self.path, env)
 
 
 class ApiInstitutionList(Check):
@@ -661,8 +449,6 @@ class ApiRegistrationPush(Check):
         assert Institution.objects.count() == before, f"{role} created an institution"
 
 
-# --- region transfers (跨辖区区划变更): the city over both regions decides ----------------------------
-
 # Who reads the requests: the health bureau of the old or the new region, and the registering authority's
 # clerks of the old region. Who decides: the city admin whose region holds both.
 TRANSFER_SIGHT: dict[str, set[str]] = {
@@ -672,6 +458,8 @@ TRANSFER_SIGHT: dict[str, set[str]] = {
     "carol": {"outside"},
     "clerk": {"inside"},
 }
+
+
 TRANSFER_DECIDE: dict[str, set[str]] = {"zhou": {"inside"}, "carol": {"outside"}}
 
 
@@ -793,9 +581,6 @@ class ApiRegionTransferDecide(Check):
             assert _transfer_status(t) == expected, f"{role} {self.action} {name}"
 
 
-# --- notifications: everyone's inbox is their own ----------------------------------------------------
-
-
 def tell(env: Env, role: str) -> Notification:
     """A new unread notification for ``role``."""
     (n,) = notify(recipients=[env.user(role)], kind="test.matrix", title=f"«{role}»的消息", body="", link="/")
@@ -806,17 +591,6 @@ def everyone_told(env: Env) -> None:
     for r in SIGNED_IN:
         if not Notification.objects.filter(recipient=env.user(r)).exists():
             tell(env, r)
-
-
-def is_api(path: str) -> bool:
-    return path.startswith("/api/")
-
-
-def refused_anonymous(response: Any, path: str) -> None:
-    if is_api(path):
-        problem(response, "anonymous", path, 401)
-    else:
-        to_login(response, "anonymous", path)
 
 
 @dataclass
@@ -893,8 +667,6 @@ class MarkAllOwnNotifications(Check):
         status_of(response, role, f"POST {self.path}", self.own_status)
         assert read_by == {env.user(role).pk}, f"{role} POST {self.path}: marked others' notifications read"
 
-
-# --- the holiday table (calendar) -------------------------------------------------------------------
 
 # Regulators read the holiday table (their deadlines are counted with it); only the system admin changes it.
 CALENDAR_READERS = {"zhou", "alice", "bob", "carol", "ivan", "clerk", "sam"}
@@ -1048,8 +820,6 @@ class ImportReport(Check):
             status_of(response, role, path, 404)
 
 
-# --- filings (备案) -----------------------------------------------------------------------------------
-
 # Who reads a filing of inst_a / inst_b: its institution's admin and staff, the health bureau and the
 # partner inspector of its county, the city admin. Who acts: the institution's admin (filer) and the
 # bureau (reviewer) only.
@@ -1062,9 +832,17 @@ FILING_SIGHT: dict[str, set[str]] = {
     "ben": {"inst_b"},
     "stacy": {"inst_a"},
 }
+
+
 FILING_FILER: dict[str, set[str]] = {"ann": {"inst_a"}, "ben": {"inst_b"}}
+
+
 FILING_REVIEWER: dict[str, set[str]] = {"zhou": {"inst_a", "inst_b"}, "alice": {"inst_a"}, "bob": {"inst_b"}}
+
+
 FILED = ["inst_a", "inst_b"]
+
+
 MATRIX_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -1227,9 +1005,9 @@ class FilingVerify(Check):
         status_of(c.get("/verify/000000-2026-0000/"), role, "verify an unknown number", 404)
 
 
-# --- public disclosure (信息公示) ------------------------------------------------------------------------
-
 PUBLIC_SECRET_ID = "430202199001011234"
+
+
 PUBLIC_HOME_ADDRESS = "淇滨区秘密小区9栋"
 
 
@@ -1303,34 +1081,12 @@ class PublicDisclosure(Check):
         return text
 
 
-# --- filings, fees, pending, invitations and revisions through the API (filingapi) ------------------
-
 # Who lists filings through the API: the institution's admin (own) and the health bureau (jurisdiction).
 API_FILING_LISTERS: dict[str, set[str]] = {**FILING_FILER, **FILING_REVIEWER, "carol": set()}
+
+
 # Who invites an institution's admin: the health bureau of the institution's region.
 INVITERS: dict[str, set[str]] = InstitutionInvite.INVITERS
-
-
-def api_get(env: Env, role: str, url: str, allowed: bool, status: int = 200) -> Any:
-    """GET ``url`` as ``role``: anonymous 401, allowed ``status``, everyone else 404 — all problem+json."""
-    response = env.client(role).get(url)
-    if role == "anonymous":
-        problem(response, role, f"GET {url}", 401)
-    elif allowed:
-        status_of(response, role, f"GET {url}", status)
-    else:
-        problem(response, role, f"GET {url}", 404)
-    return response
-
-
-@dataclass
-class ApiSignedIn(Check):
-    """Anyone signed in (reference text); anonymous 401."""
-
-    path: str
-
-    def __call__(self, env: Env, role: str) -> None:
-        api_get(env, role, self.path, True)
 
 
 class ApiFilingList(Check):
@@ -1438,18 +1194,6 @@ class ApiFilingAct(Check):
             assert (filing.version, filing.state, filing.materials.count()) == before, f"{role} changed {url}"
 
 
-@dataclass
-class ApiInstitutionRead(Check):
-    """GET an institution's sub-resource (fee schedules, change history): whoever sees the institution."""
-
-    path: str
-
-    def __call__(self, env: Env, role: str) -> None:
-        for name in INSTITUTIONS:
-            url = self.path.format(institution_id=getattr(env.cast, name).pk)
-            api_get(env, role, url, name in INSTITUTION_SIGHT.get(role, ()))
-
-
 class ApiFeePublish(Check):
     """POST /api/v1/fees/schedules: the institution's admin only (201); others 404, nothing published."""
 
@@ -1513,12 +1257,6 @@ class ApiInvite(Check):
                 problem(response, role, f"POST {url}", 404)
             created = Invitation.objects.count() - before
             assert created == (1 if allowed and role != "anonymous" else 0), f"{role} {url}"
-
-
-# end filingapi checks
-
-
-# --- change filing, cancellation and FIL-05 notices (change filing helper) ---------------------------
 
 
 def change_filing_of(env: Env, name: str) -> Any:
@@ -1819,16 +1557,11 @@ class ApiNoticeIssue(Check):
             assert not NonComplianceNotice.objects.filter(institution=institution).exists()
 
 
-# end change filing helper checks
-
-
-# --- the matrix -------------------------------------------------------------------------------------
-
-# --- compliance engine (standards) -----------------------------------------------------------------
-
 # Who sees an institution's compliance: the regulators and inspectors of its region, and its own people
 # (not the registration clerk, who reads the institution itself).
 COMPLIANCE_SIGHT: dict[str, set[str]] = {k: v for k, v in INSTITUTION_SIGHT.items() if k != "clerk"}
+
+
 COMPLIANCE_REGULATORS = {"zhou", "alice", "bob", "carol", "ivan"}
 
 
@@ -1905,16 +1638,19 @@ class ComplianceRisk(Check):
             no_foreign(response, role, url, env)
 
 
-# --- lifetime bans (bans) -----------------------------------------------------------------------------
 # The ban list is the city administrators' (each keeps their city's); alerts are read by the regulators and
 # city administrators whose region contains the institution. Institutions, parents and others: 404.
 BAN_KEEPER = {"zhou": "ban_zz", "carol": "ban_hebi"}
+
+
 BAN_ALERT_SIGHT = {
     "zhou": {"alert_a", "alert_b"},
     "alice": {"alert_a"},
     "bob": {"alert_b"},
     "carol": {"alert_hebi"},
 }
+
+
 BAN_NAMES = {"ban_zz": "王禁入", "ban_hebi": "赵禁入"}
 
 
@@ -2191,10 +1927,6 @@ class ApiBanAlerts(Check):
                 assert acknowledged == (env.user(role).pk if key in sight else None), f"{role} {url}"
 
 
-# --- end lifetime bans --------------------------------------------------------------------------------
-
-
-# --- staff register (staff) ---------------------------------------------------------------------------
 # Two people: "a" employed by inst_a (her own account is stacy's), "b" by inst_b. Each has a certificate
 # and a class assignment, so the write rows have something to act on.
 STAFF_SIGHT: dict[str, set[str]] = {
@@ -2206,6 +1938,8 @@ STAFF_SIGHT: dict[str, set[str]] = {
     "ben": {"b"},
     "stacy": {"a"},  # her own record
 }
+
+
 STAFF_REVEAL: dict[str, set[str]] = {
     "zhou": {"a", "b"},
     "alice": {"a"},
@@ -2214,7 +1948,11 @@ STAFF_REVEAL: dict[str, set[str]] = {
     "ben": {"b"},
     "stacy": {"a"},
 }
+
+
 STAFF_KEEPER: dict[str, set[str]] = {"ann": {"a"}, "ben": {"b"}}
+
+
 # Rosters (/staff/?institution=<id>, GET /api/v1/staff): the institution's admin and the region's regulators.
 STAFF_ROSTER: dict[str, set[str]] = {
     "zhou": {"inst_a", "inst_b"},
@@ -2225,6 +1963,8 @@ STAFF_ROSTER: dict[str, set[str]] = {
     "ann": {"inst_a"},
     "ben": {"inst_b"},
 }
+
+
 STAFF_OWNERS = {"a": ("ann", "inst_a"), "b": ("ben", "inst_b")}
 
 
@@ -2267,13 +2007,6 @@ def staff_people(env: Env) -> dict[str, Any]:
     Person.objects.filter(pk=people["a"]["person"].pk).update(user=env.user("stacy"))
     env._staff = people  # type: ignore[attr-defined]
     return people
-
-
-def web_status(response: Any, role: str, what: str, expected: int) -> None:
-    if role == "anonymous":
-        to_login(response, role, what)
-    else:
-        status_of(response, role, what, expected)
 
 
 class StaffListPage(Check):
@@ -2438,11 +2171,6 @@ class ApiStaffWrite(Check):
                 problem(response, role, f"POST {url}", 404)
 
 
-# --- end staff register -------------------------------------------------------------------------------
-
-
-# --- rooms, classes and children (children helper) -------------------------------------------------
-
 PREMISES_SIGHT: dict[str, set[str]] = {
     "zhou": {"inst_a", "inst_b"},
     "alice": {"inst_a"},
@@ -2453,6 +2181,8 @@ PREMISES_SIGHT: dict[str, set[str]] = {
     "ben": {"inst_b"},
     "stacy": {"inst_a"},
 }
+
+
 # Children: the institution's admin, the health bureau of its region (masked); not partner inspectors, not
 # staff (until caregiver assignment exists), not parents, not the auditor or the system admin.
 CHILD_SIGHT: dict[str, set[str]] = {
@@ -2463,7 +2193,11 @@ CHILD_SIGHT: dict[str, set[str]] = {
     "ann": {"inst_a"},
     "ben": {"inst_b"},
 }
+
+
 KEEPER: dict[str, set[str]] = {"ann": {"inst_a"}, "ben": {"inst_b"}}
+
+
 PREMISES_OF = ["inst_a", "inst_b", "inst_hebi"]
 
 
@@ -2681,7 +2415,6 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
-# --- staff indicators (staff) -------------------------------------------------------------------------
 # The regulators and partner inspectors read the indicators of regions inside their jurisdiction; an
 # institution's admin reads their own roster instead (404 here), as does everyone else.
 INDICATOR_JURISDICTION: dict[str, str] = {
@@ -2691,6 +2424,8 @@ INDICATOR_JURISDICTION: dict[str, str] = {
     "carol": "4106",
     "ivan": "430202",
 }
+
+
 INDICATOR_PROBES = ["430200", "430202", "430202001", "430203", "410600", "410611"]
 
 
@@ -2727,9 +2462,6 @@ class StaffIndicators(Check):
                 assert after == before + (1 if allowed else 0), f"{role} {url}: export not audited once"
 
 
-# --- end staff indicators -----------------------------------------------------------------------------
-
-
 @dataclass
 class StaffIndicatorInstitutions(StaffIndicators):
     """GET /api/v1/staff/indicators/institutions: as /indicators, and every institution listed lies inside
@@ -2746,7 +2478,8 @@ class StaffIndicatorInstitutions(StaffIndicators):
         assert codes and all(c.startswith(prefix) for c in codes), f"{role}: {codes} outside {prefix}"
 
 
-MATRIX: dict[str, Check] = {
+# The rows that have not moved to their app's tests/matrix.py yet.
+ROWS: dict[str, Check] = {
     # public
     "healthz": Public("/healthz"),
     "ping": Public("/ping"),
@@ -2853,7 +2586,6 @@ MATRIX: dict[str, Check] = {
     "GET /api/v1/public/institutions/{institution_id}": PublicDisclosure(
         "/api/v1/public/institutions/{institution_id}", single=True, problem_json=True
     ),
-    # end public disclosure
     "fees/": RolesOnly("/fees/", ("ann", "ben")),
     "filings/<int:filing_id>/materials/": FilingAct("materials", FILING_FILER, 400),
     "filings/<int:filing_id>/submit/": FilingAct("submit", FILING_FILER, 409),
@@ -2882,7 +2614,6 @@ MATRIX: dict[str, Check] = {
     "GET /api/v1/institutions/{institution_id}/revisions": ApiInstitutionRead(
         "/api/v1/institutions/{institution_id}/revisions"
     ),
-    # end filingapi
     # change filing, cancellation and FIL-05 notices (change filing helper)
     "filings/<int:filing_id>/changes/": ChangeFilingPage(),
     "filings/<int:filing_id>/form/": FilingFormPage(),
@@ -2904,7 +2635,6 @@ MATRIX: dict[str, Check] = {
     "POST /api/v1/notices/{notice_id}/publish": ApiChangeAct("publish", FILING_REVIEWER, 409),
     "POST /api/v1/notices/{notice_id}/respond": ApiChangeAct("respond", FILING_FILER, 409),
     "POST /api/v1/notices/{notice_id}/close": ApiChangeAct("close", FILING_REVIEWER, 409),
-    # end change filing helper
     # compliance engine (standards)
     "standards/": RolesOnly("/standards/", ("ann", "ben", "stacy")),
     "standards/risk/": ComplianceRisk(),
@@ -2913,7 +2643,6 @@ MATRIX: dict[str, Check] = {
     "GET /api/v1/standards/rules": ApiSignedIn("/api/v1/standards/rules"),
     "GET /api/v1/standards/institutions/{institution_id}": ComplianceDetail(api=True),
     "GET /api/v1/standards/risk": ComplianceRisk(api=True),
-    # end compliance engine
     # lifetime bans (bans)
     "bans/": BanPage("/bans/", listing=True),
     "bans/new/": BanPage("/bans/new/"),
@@ -2934,7 +2663,6 @@ MATRIX: dict[str, Check] = {
     "GET /api/v1/ban-alerts": ApiBanAlerts(),
     "GET /api/v1/ban-alerts/{alert_id}": ApiBanAlerts("get"),
     "POST /api/v1/ban-alerts/{alert_id}/acknowledge": ApiBanAlerts("/acknowledge"),
-    # end lifetime bans
     # staff register (staff)
     "staff/": StaffListPage(),
     "staff/new/": StaffAdminPage("/staff/new/"),
@@ -2982,7 +2710,6 @@ MATRIX: dict[str, Check] = {
     "POST /api/v1/staff/{person_id}/training": ApiStaffWrite(
         "/api/v1/staff/{person_id}/training", {"year": 2025, "hours": "6", "topic": "消防"}
     ),
-    # end staff register
     # rooms, classes and children (children helper)
     "institutions/rooms/": PremisesList("/institutions/rooms/", "room", KEEPER),
     "institutions/rooms/<int:room_id>/": PremisesAct("GET", "/institutions/rooms/{room_id}/", 200),
@@ -3068,31 +2795,25 @@ MATRIX: dict[str, Check] = {
     "POST /api/v1/children/{child_id}/leave": PremisesAct(
         "POST", "/api/v1/children/{child_id}/leave", 200, lambda w: {"end_date": _today()}
     ),
-    # end rooms, classes and children
     # staff indicators (staff)
     "staff/indicators/": StaffIndicators("/staff/indicators/"),
     "staff/indicators/export.xlsx": StaffIndicators("/staff/indicators/export.xlsx", audited=True),
     "staff/indicators/export.csv": StaffIndicators("/staff/indicators/export.csv", audited=True),
     "GET /api/v1/staff/indicators": StaffIndicators("/api/v1/staff/indicators", api=True),
-    # end staff indicators
     # staff indicators by institution (staff)
     "GET /api/v1/staff/indicators/institutions": StaffIndicatorInstitutions(
         "/api/v1/staff/indicators/institutions", api=True
     ),
 }
+MATRIX = matrix.assemble({**matrix.app_rows(), __name__: ROWS})
 
 
 def test_every_url_and_api_operation_is_classified() -> None:
-    unclassified = sorted(endpoints() - MATRIX.keys())
-    assert not unclassified, (
-        "classify this URL in the permission matrix (tuoyu/core/tests/test_permission_matrix.py, MATRIX): "
-        + ", ".join(repr(u) for u in unclassified)
-    )
+    matrix.assert_complete(matrix.endpoints(), MATRIX)
 
 
 def test_the_matrix_names_no_url_that_does_not_exist() -> None:
-    stale = sorted(MATRIX.keys() - endpoints())
-    assert not stale, f"these matrix rows match no URL or API operation any more: {stale}"
+    matrix.assert_no_stale_rows(matrix.endpoints(), MATRIX)
 
 
 @pytest.mark.django_db
@@ -3103,9 +2824,7 @@ def test_the_matrix_checks_every_member_of_the_cast(cast: Cast) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", sorted(MATRIX), ids=lambda e: e or "home")
 def test_every_role_gets_exactly_what_its_row_allows(cast: Cast, login: Any, endpoint: str) -> None:
-    env = Env(cast=cast, login=login)
-    for role in ROLES:
-        MATRIX[endpoint](env, role)
+    matrix.run_row(MATRIX[endpoint], cast, login)
 
 
 # --- core.scoping fails closed ----------------------------------------------------------------------
