@@ -5,7 +5,9 @@ The rows are not here: each app declares its own in ``<app>/tests/matrix.py`` as
 endpoint (a web route as ``urls.py`` spells it, ``"staff/<int:person_id>/"``, or an API operation as
 ``"GET /api/v1/staff/{person_id}"``) to the ``Check`` that proves who may use it. ``collect()`` finds them the
 way Django finds ``admin.py`` (``core.registry.app_modules``, over the installed tuoyu apps), so a new app
-adds its rows without editing any other file. It refuses an endpoint with two rows. ``assert_complete`` fails for every URL and
+adds its rows without editing any other file. It refuses a row for an endpoint another app declares (a row
+lives with the ``urls.py`` or ``api.py`` that declares its URL; the project's own URLs in tuoyu/urls.py and
+tuoyu/api.py belong to core) and an endpoint with two rows. ``assert_complete`` fails for every URL and
 operation without a row, ``assert_no_stale_rows`` for a row that matches none: the matrix runs in
 tuoyu/core/tests/test_permission_matrix.py.
 
@@ -139,6 +141,69 @@ def endpoints() -> set[str]:
     for path, methods in operations.items():  # an operation with no URL would be a bug in itself
         found |= {f"{method} {path}" for method in methods}
     return found
+
+
+# --- who declares each endpoint ---------------------------------------------------------------------
+
+# The owner of the project's own URLs (tuoyu/urls.py, tuoyu/api.py: health checks, the language switch, the
+# API's schema, docs and catch-all 404s), which no app's urls.py or api.py declares.
+PROJECT_OWNER = "tuoyu.core"
+
+
+def _declared_routes() -> dict[str, str]:
+    """Web route → the app whose ``urls.py`` declares it (under its ``mount``, or in ``root_urlpatterns``)."""
+    found: dict[str, str] = {}
+    for module in registry.url_modules():
+        app = _app_of(module.__name__)
+        for route in _walk(module.urlpatterns, module.mount):
+            found[route] = app
+        for route in _walk(list(getattr(module, "root_urlpatterns", ()))):
+            found[route] = app
+    return found
+
+
+def _declared_operations() -> dict[str, str]:
+    """API operation (``GET /api/v1/staff/{person_id}``) → the app whose ``api.py`` mounts its router."""
+    from ninja.utils import normalize_path
+
+    from tuoyu.api import api
+
+    routers: dict[int, str] = {}
+
+    def mark(router: Any, app: str) -> None:
+        routers[id(router)] = app
+        for _prefix, child, *_tags in router._routers:  # nested routers belong to their parent's app
+            mark(child, app)
+
+    for config, module in registry.app_modules("api"):
+        for mount in getattr(module, "api_mounts", ()):
+            mark(mount.router, config.name)
+    root = api.get_root_path({})
+    found: dict[str, str] = {}
+    for bound in api._get_bound_routers():  # the paths as ninja's OpenAPI schema spells them
+        app = routers.get(id(bound.template))
+        if app is None:
+            continue
+        for path, view in bound.path_operations.items():
+            full = normalize_path("/" + root + "/".join(p for p in (bound.prefix, path) if p))
+            full = re.sub(r"{[^}:]+:", "{", full)
+            for operation in view.operations:
+                if operation.include_in_schema:
+                    found |= {f"{method.upper()} {full}": app for method in operation.methods}
+    return found
+
+
+def _app_of(module_name: str) -> str:
+    for config in registry.project_apps():
+        if module_name == config.name or module_name.startswith(config.name + "."):
+            return config.name
+    raise MatrixError(f"{module_name} belongs to no installed tuoyu app")
+
+
+def owners() -> dict[str, str]:
+    """Every endpoint (see ``endpoints``) → the app whose matrix.py must hold its row."""
+    declared = _declared_routes() | _declared_operations()
+    return {endpoint: declared.get(endpoint, PROJECT_OWNER) for endpoint in endpoints()}
 
 
 def rows_module(app: str) -> str:
@@ -344,14 +409,21 @@ def app_rows() -> dict[str, Mapping[str, Check]]:
     return found
 
 
-def assemble(rows_by_app: Mapping[str, Mapping[str, Check]]) -> dict[str, Check]:
-    """The one matrix of every app's rows. Refused (``MatrixError``): an endpoint with rows in two apps, a
-    row that is not a ``Check``. A row naming no endpoint is kept for ``assert_no_stale_rows`` to report."""
+def assemble(rows_by_app: Mapping[str, Mapping[str, Check]], owner_of: Mapping[str, str]) -> dict[str, Check]:
+    """The one matrix of every app's rows. Refused (``MatrixError``): a row whose endpoint another app
+    declares, an endpoint with rows in two apps, a row that is not a ``Check``. A row naming no endpoint
+    is kept for ``assert_no_stale_rows`` to report."""
     matrix: dict[str, Check] = {}
     where: dict[str, str] = {}
     problems: list[str] = []
     for app, rows in rows_by_app.items():
         for endpoint, check in rows.items():
+            owner = owner_of.get(endpoint)
+            if owner is not None and owner != app:
+                problems.append(
+                    f"{endpoint!r} is declared by {owner}: move its row from {rows_module(app)} to "
+                    f"{rows_module(owner)}"
+                )
             if endpoint in where:
                 problems.append(
                     f"{endpoint!r} has a row in {rows_module(where[endpoint])} and in {rows_module(app)}"
@@ -366,16 +438,16 @@ def assemble(rows_by_app: Mapping[str, Mapping[str, Check]]) -> dict[str, Check]
 
 
 def collect() -> dict[str, Check]:
-    """Every installed app's rows (see ``assemble``)."""
-    return assemble(app_rows())
+    """Every installed app's rows, checked for their owner (see ``assemble``)."""
+    return assemble(app_rows(), owners())
 
 
-def assert_complete(found: Iterable[str], matrix: Mapping[str, Check]) -> None:
-    """Every endpoint has a row."""
+def assert_complete(found: Iterable[str], matrix: Mapping[str, Check], owner_of: Mapping[str, str]) -> None:
+    """Every endpoint has a row; the message says which app's matrix.py each missing row belongs in."""
     missing = sorted(set(found) - matrix.keys())
     assert not missing, (
         "classify these URLs in the permission matrix (ROWS of the app's tests/matrix.py): "
-        + ", ".join(repr(e) for e in missing)
+        + (", ".join(f"{e!r} in {rows_module(owner_of.get(e, PROJECT_OWNER))}" for e in missing))
     )
 
 

@@ -4,7 +4,8 @@ Every URL pattern of ``tuoyu.urls`` and every operation of the API must have a r
 in ``<app>/tests/matrix.py`` (``ROWS``), found by the engine, tuoyu/testing/matrix.py, for every installed
 app. A new URL fails ``test_every_url_and_api_operation_is_classified`` until someone decides who may open it
 and writes the row in the matrix.py of the app that declares it; the row's check then proves the decision for
-the whole cast (see tuoyu/testing/fixtures.py).
+the whole cast (see tuoyu/testing/fixtures.py). A row in another app's matrix.py is refused when this module
+is collected.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ MATRIX = matrix.collect()
 
 
 def test_every_url_and_api_operation_is_classified() -> None:
-    matrix.assert_complete(matrix.endpoints(), MATRIX)
+    matrix.assert_complete(matrix.endpoints(), MATRIX, matrix.owners())
 
 
 def test_the_matrix_names_no_url_that_does_not_exist() -> None:
