@@ -16,6 +16,18 @@ beside the ``cast`` fixture of tuoyu/testing/fixtures.py), the walk over the URL
 environment a check runs in, the assertions, and the checks no app owns (public pages, signed-in pages,
 pages for some roles only, the API's "anyone signed in" and "whoever sees the institution").
 
+Adding an app's rows: create ``<app>/tests/matrix.py`` (beside an ``__init__.py``) declaring ::
+
+    from tuoyu.testing.matrix import Check, RolesOnly
+
+    ROWS: dict[str, Check] = {
+        "widgets/": RolesOnly("/widgets/", ("ann", "ben")),  # the institutions' admins only; others 404
+    }
+
+one row for each route of the app's urls.py and each operation of its api.py; a check of the app's own
+subclasses ``Check`` (``__call__(env, role)`` asserts what ``role`` gets) in the same file. Nothing else is
+edited: the installed app's rows are found.
+
 Jurisdiction is probed with four regions: 430202001 (月塘街道, a street of 株洲 荷塘区), 430203 (株洲 芦淞区),
 430200 (株洲市) and 410611 (鹤壁 淇滨区). Missing and forbidden objects answer alike: 404.
 """
