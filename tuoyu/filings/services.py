@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
-from tuoyu.core import scoping
+from tuoyu.core import registry, scoping
 from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.filings import changes as change_groups
 from tuoyu.filings.models import (
@@ -29,6 +29,7 @@ from tuoyu.filings.models import (
     NonComplianceNotice,
     ReturnReason,
 )
+from tuoyu.filings.policy import required_materials
 from tuoyu.filings.workflow import TRANSITIONS
 from tuoyu.institutions.models import FilingStatus, Institution, InstitutionRevision
 
@@ -38,28 +39,6 @@ DECLARATION_TEXT = (
     "等规定，落实安全、卫生保健、膳食、视频监控等要求；工作人员持证上岗、体检合格，无虐待儿童等违法犯罪记录；"
     "备案事项发生变化时及时办理变更，停止服务时妥善安置婴幼儿和工作人员并办理注销。如有不实，愿承担相应法律责任。"
 )
-REQUIRED_MATERIALS = [
-    MaterialKind.REGISTRATION_CERTIFICATE,
-    MaterialKind.PREMISES_PROOF,
-    MaterialKind.STAFF_QUALIFICATIONS,
-    MaterialKind.STAFF_HEALTH_CERTIFICATES,
-    MaterialKind.HEALTH_ASSESSMENT,
-    MaterialKind.FIRE_SAFETY,
-]
-
-
-def required_materials(filing: Filing) -> list[str]:
-    """FIL-01 (备案办法 art. 8): the materials a filing of this kind needs."""
-    if filing.kind == FilingKind.CANCELLATION:
-        return [MaterialKind.SETTLEMENT_PLAN]
-    if filing.kind == FilingKind.CHANGE:  # only the changed items are re-reviewed, with their proofs
-        return change_groups.required_materials(filing.institution, filing.changed_items or [], filing.facts)
-    needed = list(REQUIRED_MATERIALS)
-    stated = (filing.facts or {}).get("proposed") or {}  # the 备案书 says whether meals are served
-    serves_meals = stated.get("serves_meals", filing.institution.serves_meals)
-    if serves_meals:
-        needed.append(MaterialKind.FOOD_LICENCE)
-    return needed
 
 
 def form_missing(filing: Filing) -> list[tuple[str, str]]:
@@ -295,11 +274,11 @@ def filing_submit(*, by: User, filing_id: int, version: int, declaration_accepte
                 field="form",
             )
     if filing.kind in (FilingKind.INITIAL, FilingKind.CHANGE):
-        from tuoyu.standards.guards import filing_guard
-
-        filing_guard(
-            filing.institution_id,
-            _kept(change_groups.proposed_values(filing.facts)),
+        # The compliance engine's blocking rules (STF-01, SIT-05), registered by standards; none without it.
+        registry.run_guards(
+            "filing.submit",
+            filing,
+            proposed=_kept(change_groups.proposed_values(filing.facts)),
             field="form" if filing.kind == FilingKind.INITIAL else "changes",
         )
     if filing.kind == FilingKind.CANCELLATION:
@@ -409,9 +388,7 @@ def filing_accept(*, by: User, filing_id: int, version: int, comment: str = "") 
     if filing.number:
         body += _("备案编号：%(number)s。") % {"number": filing.number}
     _notify(filing, _institution_admins(filing), kind="filing.accepted", title=_("备案已通过"), body=body)
-    from tuoyu.standards.services import reevaluate_on_commit  # compliance engine: the facts changed
-
-    reevaluate_on_commit(filing.institution_id)
+    # The compliance engine re-evaluates the institution on the accepted filing's save (standards/signals.py).
     return filing
 
 

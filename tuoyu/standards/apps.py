@@ -10,6 +10,7 @@ class StandardsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from tuoyu.standards import hooks  # noqa: F401  (answers core.registry's rule_params and filing.submit guard)
         from tuoyu.standards.catalogue import overrides
         from tuoyu.standards.signals import changed, watched
 

@@ -566,11 +566,9 @@ def _saf02(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     return _o(PASS, _("%(k)s间婴幼儿用房均有摄像头覆盖。") % {"k": len(rooms)})
 
 
+# CLS-05's parameter for each class type is named by the type's value (children.policy reads them so).
 CLASS_CAP_PARAM = {
-    ClassType.INFANT: "infant",
-    ClassType.TODDLER: "toddler",
-    ClassType.OLDER_TODDLER: "older_toddler",
-    ClassType.MIXED: "mixed",
+    t: t.value for t in (ClassType.INFANT, ClassType.TODDLER, ClassType.OLDER_TODDLER, ClassType.MIXED)
 }
 
 
@@ -987,7 +985,7 @@ def _ban01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
 
 def _fil01(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     from tuoyu.filings.models import MaterialKind
-    from tuoyu.filings.services import required_materials
+    from tuoyu.filings.policy import required_materials
 
     filing = ctx.accepted_initial
     if filing is None:

@@ -1,7 +1,8 @@
 """Blocks (拦截): a rule of severity ``block`` stops the action it guards, with the rule's own evidence and
 remedy as the message. The compliance pages report the same rules after the fact; a guard refuses before.
 
-Guarded here:
+Guarded here (registered in ``hooks.py`` with ``core.registry.guard``; filings runs them with ``run_guards``
+and does not import this module):
 - submitting an initial or change filing: STF-01 (the director's qualifications) and SIT-05 (the health
   observation room), read from the institution as the filing would make it. While no rooms are recorded,
   a centre's 备案书 answer "设有观察室" stands in for them (its size is checked when the rooms are entered).
