@@ -2,7 +2,7 @@
 
 When the app registry is ready, ``CoreConfig.ready()`` imports, for every installed tuoyu app, the modules
 named in ``PLUGIN_MODULES`` that the app has: ``scoping`` (its visibility rules, registered with
-``core.scoping``), ``navigation`` (its menu entries), ``panels`` (its home-page panels), ``jobs`` (its
+``core.scoping``), ``navigation`` (its menu entries), ``panels`` (its panels of the home page and of other apps' pages), ``jobs`` (its
 ``tuoyu tick`` jobs) and ``demo`` (its demo builders). Importing a module registers what it declares, with
 the functions below. The API (``api.py`` declaring ``api_mounts``) and the web URLs (``urls.py`` declaring
 ``mount``) are read when the project's URLconf is built (``tuoyu/urls.py``, ``tuoyu/api.py``).
@@ -100,29 +100,52 @@ def menu_entries() -> list[MenuEntry]:
     return _ordered(_menu)
 
 
-# --- the home page ------------------------------------------------------------------------------------
+# --- the home page and the panels of other pages ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Panel:
-    """A panel of the signed-in home page (工作台): ``context(user)`` answers what its template shows, or
-    None when the panel is not for this user. The template is included with that context as ``panel``."""
+    """A panel of a page: the signed-in home page (工作台, ``page="home"``) or an object's page that other apps
+    add to (``"institution"``: an institution's page; ``"class"``: a class's page). ``context(user, *objects)``
+    answers what its template shows (the page's objects: none for home, the institution, the class), or
+    None / empty when the panel is not for this user. The template is included with that context as
+    ``panel``."""
 
     name: str
     template: str
     order: int
-    context: Callable[[Any], Any] = field(compare=False)
+    context: Callable[..., Any] = field(compare=False)
+    page: str = "home"
 
 
-_panels: dict[str, Panel] = {}
+_panels: dict[tuple[str, str], Panel] = {}
+
+
+def page_panel(page: str, **kwargs: Any) -> Panel:
+    """Register a panel of ``page`` (the owning app's page shows it without importing the app)."""
+    panel = Panel(page=page, **kwargs)
+    key = (page, panel.name)
+    if key in _panels and _panels[key] != panel:
+        raise ValueError(f"two {page} panels named {panel.name!r}")
+    _panels[key] = panel
+    return panel
+
+
+def page_panels(page: str) -> list[Panel]:
+    return sorted((p for p in _panels.values() if p.page == page), key=lambda p: (p.order, p.name))
+
+
+def panels_for(page: str, user: Any, *objects: Any) -> list[tuple[str, Any]]:
+    """The (template, context) of each of ``page``'s panels that has something for this user, in order."""
+    return [(p.template, context) for p in page_panels(page) if (context := p.context(user, *objects))]
 
 
 def home_panel(**kwargs: Any) -> Panel:
-    return _add(_panels, Panel(**kwargs), "home panel")
+    return page_panel("home", **kwargs)
 
 
 def home_panels() -> list[Panel]:
-    return _ordered(_panels)
+    return page_panels("home")
 
 
 # --- scheduled jobs (tuoyu tick) ----------------------------------------------------------------------
