@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from tuoyu.core.errors import DomainError
 from tuoyu.institutions.models import Institution, InstitutionKind
-from tuoyu.standards.catalogue import FAIL, RULES_BY_ID
 from tuoyu.standards.engine import context, loaded, outcome
+from tuoyu.standards.rules import FAIL, RULES_BY_ID
 
 FILING_GUARDS = ("STF-01", "SIT-05")
 

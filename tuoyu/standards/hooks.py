@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from tuoyu.core import registry
-from tuoyu.standards.catalogue import RULES_BY_ID, params_for
 from tuoyu.standards.guards import filing_guard
+from tuoyu.standards.parameters import params_for
+from tuoyu.standards.rules import RULES_BY_ID
 
 
 @registry.answer("standards.rule_params")
