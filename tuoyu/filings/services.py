@@ -30,7 +30,7 @@ from tuoyu.filings.models import (
     ReturnReason,
 )
 from tuoyu.filings.policy import required_materials
-from tuoyu.filings.workflow import TRANSITIONS
+from tuoyu.filings.workflow import FILING, TRANSITIONS
 from tuoyu.institutions.models import FilingStatus, Institution, InstitutionRevision
 
 DECLARATION_VERSION = "2026-1"
@@ -136,28 +136,8 @@ def _notify(filing: Filing, recipients: list[User], *, kind: str, title: str, bo
 
 
 def _move(filing: Filing, *, action: str, by: User, version: int, comment: str = "") -> FilingEvent:
-    transition = TRANSITIONS[action]
-    check_version(filing, version, message=_("该备案已被他人处理或修改，请刷新后再操作。"))
-    if filing.state not in transition.sources:
-        raise Conflict(
-            "wrong_state",
-            _("当前状态“%(state)s”不能执行此操作。") % {"state": FilingState(filing.state).label},
-        )
-    before = filing.state
-    filing.state = transition.target
-    filing.version += 1
-    event = FilingEvent.objects.create(
-        filing=filing, action=action, from_state=before, to_state=filing.state, actor=by, comment=comment
-    )
-    audit_record(
-        f"filing.{action}",
-        obj=filing,
-        actor=by,
-        before={"state": before},
-        after={"state": filing.state, "version": filing.version},
-        detail={"comment": comment[:500]},
-    )
-    return event
+    """Take a transition of the filing workflow (filings/workflow.py): version, state, timeline, audit."""
+    return FILING.move(filing, action, by, comment, version=version)
 
 
 SETTLEMENT_PLAN_MIN_CHARS = 20
