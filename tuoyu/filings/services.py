@@ -29,7 +29,9 @@ from tuoyu.filings.models import (
     NonComplianceNotice,
     ReturnReason,
 )
-from tuoyu.filings.policy import required_materials
+from tuoyu.filings.policy import candidate_institution as _candidate
+from tuoyu.filings.policy import form_missing, missing_materials, required_materials
+from tuoyu.filings.policy import kept_values as _kept
 from tuoyu.filings.workflow import FILING, TRANSITIONS
 from tuoyu.institutions.models import FilingStatus, Institution, InstitutionRevision
 
@@ -39,25 +41,6 @@ DECLARATION_TEXT = (
     "等规定，落实安全、卫生保健、膳食、视频监控等要求；工作人员持证上岗、体检合格，无虐待儿童等违法犯罪记录；"
     "备案事项发生变化时及时办理变更，停止服务时妥善安置婴幼儿和工作人员并办理注销。如有不实，愿承担相应法律责任。"
 )
-
-
-def form_missing(filing: Filing) -> list[tuple[str, str]]:
-    """What an initial filing's 备案书 still lacks, as (field or group, message); empty when complete."""
-    filled = set(filing.changed_items or [])
-    missing = [
-        (key, _("请填写备案书的“%(group)s”部分。") % {"group": change_groups.group_label(key)})
-        for key in change_groups.FORM_GROUPS
-        if key not in filled
-    ]
-    if missing:
-        return missing
-    candidate = _candidate(filing.institution, _kept(change_groups.proposed_values(filing.facts)))
-    return change_groups.form_problems(candidate)
-
-
-def missing_materials(filing: Filing) -> list[str]:
-    have = set(filing.materials.values_list("kind", flat=True))
-    return [k for k in required_materials(filing) if k not in have]
 
 
 def _own_institution(by: User, institution_id: int) -> Institution:
@@ -396,19 +379,6 @@ def _as_domain_error(exc: ValidationError) -> DomainError:
         field_name = None if name == "__all__" else name
         return DomainError("invalid", " ".join(e.messages[0] for e in errors), field=field_name)
     return DomainError("invalid", " ".join(exc.messages))
-
-
-def _kept(proposed: dict[str, Any]) -> dict[str, Any]:
-    """The proposed values without the ID numbers left empty (an empty one keeps the current number)."""
-    return {n: v for n, v in proposed.items() if not (n in change_groups.ENCRYPTED and not v)}
-
-
-def _candidate(institution: Institution, proposed: dict[str, Any]) -> Institution:
-    """A fresh copy of the institution with the proposed values set (not saved)."""
-    candidate = Institution.objects.get(pk=institution.pk)
-    for name, value in _kept(proposed).items():
-        setattr(candidate, name, value)
-    return candidate
 
 
 def _validated(institution: Institution, proposed: dict[str, Any]) -> Institution:
