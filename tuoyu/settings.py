@@ -266,7 +266,7 @@ PREPAY_LIMIT_MONTHS = env_int("TUOYU_PREPAY_LIMIT_MONTHS", 3)
 PREPAY_LIMITS = _prepay_limits(os.environ.get("TUOYU_PREPAY_LIMITS", ""))
 # Compliance rules (standards): per-city parameters, {region prefix: {rule id: {param: value}}}, e.g.
 # {"4302": {"SIT-03": {"per_child_m2": 3}}}. Only stricter than national unless the param is local; checked
-# at start-up (tuoyu.standards.catalogue.validate_overrides).
+# at start-up (tuoyu.standards.parameters.validate_overrides).
 TUOYU_STANDARDS_OVERRIDES = __import__("json").loads(os.environ.get("TUOYU_STANDARDS_OVERRIDES", "") or "{}")
 
 # --- Audit --------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -33,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
 from tuoyu.bans.models import AlertKind, Ban, BanAlert, BanScope
+from tuoyu.bans.signals import answers_employed_among, answers_employed_now
 from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.validators import validate_id_number
@@ -340,16 +340,8 @@ def ban_sweep(ban: Ban, *, by: User | None = None) -> list[BanAlert]:
     """Alert for each institution (within the ban's reach) where the banned person is employed now."""
     if not ban.is_active:
         return []
-    if not apps.is_installed("tuoyu.staff"):  # no staff register: nobody is employed
-        return []
-    from tuoyu.staff.models import Employment, Person
-
-    index = Person._meta.get_field("id_index").index_for(ban.id_number)
-    employments = (
-        Employment.objects.filter(person__id_index=index, end_date__isnull=True)
-        .select_related("institution", "person")
-        .order_by("institution_id")
-    )
+    # The staff register answers who is employed now (bans.signals); without one, nobody is.
+    employments = answers_employed_now(ban.id_number)
     alerts: list[BanAlert] = []
     seen: set[int] = set()
     with transaction.atomic():
@@ -368,7 +360,7 @@ def ban_sweep(ban: Ban, *, by: User | None = None) -> list[BanAlert]:
                     ban=ban,
                     institution=institution,
                     kind=AlertKind.EMPLOYED_MATCH,
-                    name=employment.person.name,
+                    name=employment.name,
                     by=by,
                 )
             )
@@ -389,17 +381,23 @@ def employed_matches(alerts: Iterable[BanAlert], employed_indexes: Iterable[str]
 
     ``employed_indexes`` are the staff blind indexes (``staff.Person.id_index``) of the institution's active
     employments. A ban's blind index is keyed for the ban list, so the ban's ID number is indexed afresh
-    with the staff register's key to compare them."""
-    from tuoyu.staff.models import Person
+    with the staff register's key to compare them (the register answers ``bans.signals.employed_among``)."""
+    alerts = list(alerts)
+    if not alerts:
+        return []
+    employed = answers_employed_among({a.ban.id_number for a in alerts}, indexes=employed_indexes)
+    return _one_per_ban(alerts, employed)
 
-    field = Person._meta.get_field("id_index")
-    employed = set(employed_indexes)
+
+def _one_per_ban(alerts: Iterable[BanAlert], employed: set[str] | None) -> list[BanAlert]:
+    """The alerts whose ban's person is in ``employed`` (every one when ``None``: no staff register), one per
+    ban."""
     out: list[BanAlert] = []
     seen: set[int] = set()
     for alert in alerts:
         if alert.ban_id in seen:
             continue
-        if field.index_for(alert.ban.id_number) in employed:
+        if employed is None or alert.ban.id_number in employed:
             seen.add(alert.ban_id)
             out.append(alert)
     return out
@@ -411,11 +409,7 @@ def active_matches(institution: Institution) -> list[BanAlert]:
     alerts = list(open_match_alerts().filter(institution=institution))
     if not alerts:
         return []
-    if not apps.is_installed("tuoyu.staff"):
+    employed = answers_employed_among({a.ban.id_number for a in alerts}, institution=institution)
+    if employed is None:  # no staff register: the alerts stand
         return alerts
-    from tuoyu.staff.models import Employment
-
-    employed = Employment.objects.filter(institution=institution, end_date__isnull=True).values_list(
-        "person__id_index", flat=True
-    )
-    return employed_matches(alerts, employed)
+    return _one_per_ban(alerts, employed)

@@ -18,6 +18,7 @@ from tuoyu.core.errors import DomainError
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.registry import ApiMount
 from tuoyu.institutions.models import CareClass
+from tuoyu.institutions.selectors import admin_institution
 
 router = Router(tags=["children"])
 
@@ -147,7 +148,7 @@ def child_list(request: HttpRequest, filters: Query[ChildFilters]):  # noqa: ANN
     "", response={201: ChildDetailOut}, summary="登记幼儿 / register a child (the institution's admin)"
 )
 def child_create(request: HttpRequest, payload: ChildIn) -> Status:
-    institution = selectors.admin_institution(request.user)
+    institution = admin_institution(request.user)
     if institution is None:
         raise Http404
     data = payload.dict()

@@ -4,28 +4,33 @@ so that an enrolment is refused exactly where the compliance page would fail.
 ``class_size_cap``: the most children a class of each type may hold is the CLS-05 / RAT-02 parameter of the
 rule catalogue (托育机构设置标准（试行）(国卫人口发〔2019〕58号) art. 19: 乳儿班 ≤ 10, 托小班 ≤ 15, 托大班 ≤ 20,
 混龄班 ≤ 18; 家庭托育点管理办法（试行）: a home childcare point takes at most 5), with the city's overrides.
+
+The parameters come through ``core.registry.rule_params`` (the compliance engine answers it; children does
+not import standards). Enrolment has no numbers of its own: without the engine it refuses to guess
+(``ImproperlyConfigured`` naming the missing rule).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from tuoyu.core import registry
 from tuoyu.institutions.models import CareClass, ClassType, Institution, InstitutionKind
 
 
 def class_size_cap(class_type: str, region_prefix: str) -> tuple[int, str]:
     """The most children a class of this type may hold in this region, and the rule that says so: CLS-05's
     parameter for the class type, RAT-02's for a home point's group — national defaults with the city's
-    (only stricter) overrides, so an enrolment is refused exactly where the compliance page would fail."""
-    from tuoyu.standards.catalogue import CLASS_CAP_PARAM, RULES_BY_ID, params_for
-
+    (only stricter) overrides, so an enrolment is refused exactly where the compliance page would fail.
+    CLS-05 names its parameters by the class type (``infant``, ``toddler``, ``older_toddler``, ``mixed``)."""
     if class_type == ClassType.HOME_GROUP:
-        rule, name = RULES_BY_ID["RAT-02"], "max_children"
+        rule_id, name = "RAT-02", "max_children"
     else:
-        rule, name = RULES_BY_ID["CLS-05"], CLASS_CAP_PARAM[ClassType(class_type)]
-    return int(params_for(rule, region_prefix)[name]), rule.id
+        rule_id, name = "CLS-05", ClassType(class_type).value
+    return int(_params(rule_id, region_prefix)[name]), rule_id
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,10 @@ class AgeBand:
 
 
 def _params(rule_id: str, region_prefix: str) -> dict:
-    from tuoyu.standards.catalogue import RULES_BY_ID, params_for
-
-    return params_for(RULES_BY_ID[rule_id], region_prefix)
+    params = registry.rule_params(rule_id, region_prefix)
+    if not params:
+        raise ImproperlyConfigured(f"enrolment reads {rule_id}'s parameters: install the compliance engine")
+    return params
 
 
 def oldest_months(institution: Institution) -> int:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from tuoyu.accounts.models import Role
 from tuoyu.accounts.scoping import institution_ids, region_prefixes
 from tuoyu.children.models import Child
+from tuoyu.core import registry
 from tuoyu.core.scoping import prefix_q, register
 
 REGION_READERS = {Role.CITY_ADMIN.value, Role.REGULATOR.value}
@@ -21,7 +22,7 @@ def _child(user: Any, action: str) -> Q | None:
     """Children: their institution's admin keeps them (view, change, reveal, export); its health workers
     read them; the health bureau of the region reads them masked (partner inspectors do not: a child's data
     is more than their inspection needs). Institution staff see the children of the classes they are
-    assigned to (staff.ClassAssignment → Employment → Person.user), while both the assignment and the
+    assigned to (staff answers which: ClassAssignment → Employment → Person.user), while both the assignment and the
     enrollment last. Parents: none yet."""
     admin_ids = institution_ids(user, {Role.INSTITUTION_ADMIN.value})
     if action in {"change", "reveal", "export"}:
@@ -40,20 +41,17 @@ def _child(user: Any, action: str) -> Q | None:
 
 
 def _children_of_assigned_classes(user: Any, institution_ids_: list[int]) -> Any:
-    """Children enrolled today in a class the user (as a caregiver) is assigned to today."""
+    """Children enrolled today in a class the user (as a caregiver) is assigned to today. Which classes those
+    are, the staff register answers (hook ``children.scoping.sees_classes``, staff/scoping.py); without it,
+    none."""
     from django.utils import timezone
 
     from tuoyu.children.models import Enrollment
-    from tuoyu.staff.models import ClassAssignment
 
     today = timezone.localdate()
-    classes = ClassAssignment.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=today),
-        Q(employment__end_date__isnull=True) | Q(employment__end_date__gt=today),
-        employment__person__user_id=user.pk,
-        employment__institution_id__in=institution_ids_,
-        start_date__lte=today,
-    ).values("care_class_id")
+    classes = registry.ask("children.scoping.sees_classes", user, institution_ids_, today, default=None)
+    if classes is None:
+        return Enrollment.objects.none().values("child_id")
     return Enrollment.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gt=today), care_class_id__in=classes
     ).values("child_id")

@@ -61,11 +61,29 @@ def admin_institution_ids(viewer: Any) -> list[int]:
     return institution_ids(viewer, {Role.INSTITUTION_ADMIN})
 
 
-def admin_institution(viewer: Any) -> Institution | None:
-    """The (first) institution whose children the viewer keeps (an institution admin), if any. Pages let
-    an admin of several choose: tuoyu.institutions.acting."""
-    ids = admin_institution_ids(viewer)
-    return Institution.objects.filter(pk=ids[0]).first() if ids else None
+def class_children(*, care_class: CareClass) -> list[Child]:
+    """The children holding a place in the class today (for its admin's page: the class page's panel)."""
+    today = dt.date.today()
+    return [
+        e.child
+        for e in Enrollment.objects.filter(care_class=care_class)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        .select_related("child")
+        .order_by("child__name", "child_id")
+    ]
+
+
+def class_occupancy(class_ids: list[int], on: dt.date | None = None) -> dict[int, int]:
+    """The number of children holding a place in each class on ``on`` (today), by class id."""
+    on = on or dt.date.today()
+    rows = (
+        Enrollment.objects.filter(care_class_id__in=class_ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .values("care_class_id")
+        .annotate(n=Count("id"))
+        .values_list("care_class_id", "n")
+    )
+    return dict(rows)
 
 
 def open_classes(*, institution: Institution, on: dt.date | None = None) -> QuerySet[CareClass]:

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.core import crypto
+from tuoyu.core import crypto, registry
 from tuoyu.core.dates import add_years
 from tuoyu.core.masking import mask_id_number, mask_phone
 from tuoyu.core.validators import validate_id_number
@@ -295,24 +295,25 @@ def form_problems(institution: Institution) -> list[tuple[str, str]]:
 def filing_rule_problems(institution: Institution) -> list[tuple[str, str]]:
     """The filing rules an institution's facts must meet, as (field, message). The numbers are the compliance
     rules' parameters with the city's overrides (SIT-01's lease, RAT-02's home-point size), and the lease is
-    counted as SIT-01 counts it, so the form refuses exactly what the compliance page would fail."""
-    from tuoyu.standards.catalogue import RULES_BY_ID, params_for
-
+    counted as SIT-01 counts it, so the form refuses exactly what the compliance page would fail. The
+    parameters come through ``core.registry.rule_params``; without the compliance engine there are none and
+    those two checks are not made."""
     problems: list[tuple[str, str]] = []
     if institution.premises_tenure == PremisesTenure.LEASED:
         if not institution.lease_start or not institution.lease_end:
             problems.append(("lease_end", gettext("租赁场地须填写租赁起止日期。")))
         else:
-            years = int(params_for(RULES_BY_ID["SIT-01"], institution.region_prefix)["min_lease_years"])
-            if institution.lease_end < add_years(institution.lease_start, years):
-                problems.append(("lease_end", gettext("租赁场地的租期不得少于%(y)d年。") % {"y": years}))
-    most = int(params_for(RULES_BY_ID["RAT-02"], institution.region_prefix)["max_children"])
+            years = registry.rule_params("SIT-01", institution.region_prefix).get("min_lease_years")
+            if years is not None and institution.lease_end < add_years(institution.lease_start, int(years)):
+                problems.append(("lease_end", gettext("租赁场地的租期不得少于%(y)d年。") % {"y": int(years)}))
+    most = registry.rule_params("RAT-02", institution.region_prefix).get("max_children")
     if (
         institution.kind == InstitutionKind.HOME_POINT
+        and most is not None
         and institution.capacity is not None
-        and institution.capacity > most
+        and institution.capacity > int(most)
     ):
-        problems.append(("capacity", gettext("家庭托育点收托人数不得超过%(n)d人。") % {"n": most}))
+        problems.append(("capacity", gettext("家庭托育点收托人数不得超过%(n)d人。") % {"n": int(most)}))
     if institution.serves_meals and not institution.food_licence_number.strip():
         problems.append(("food_licence_number", gettext("提供膳食须填写食品经营许可证编号。")))
     if institution.has_liability_insurance and not institution.insurance_policy_number.strip():

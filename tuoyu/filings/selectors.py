@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.calendars.workdays import Calendar, add_workdays, load_calendar, workdays_between
 from tuoyu.core import scoping
-from tuoyu.filings.models import Filing, FilingKind, FilingState, NonComplianceNotice
+from tuoyu.filings import changes
+from tuoyu.filings.forms import return_item_label
+from tuoyu.filings.models import (
+    Filing,
+    FilingEvent,
+    FilingKind,
+    FilingState,
+    MaterialKind,
+    NonComplianceNotice,
+)
+from tuoyu.filings.policy import form_missing, missing_materials, required_materials
 from tuoyu.institutions.models import Institution
 
 REVIEW_WORKDAYS = 5  # FIL-04: the county bureau decides within five working days of receipt
+OPEN_STATES = (FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED)
+ACTION_LABELS = {
+    "start": gettext_lazy("创建"),
+    "submit": gettext_lazy("提交"),
+    "return": gettext_lazy("退回"),
+    "accept": gettext_lazy("通过"),
+    "withdraw": gettext_lazy("撤回"),
+}
 
 
 def admin_institutions(*, viewer: User) -> list[Institution]:
@@ -173,3 +193,81 @@ def published_notices(institution: Institution) -> QuerySet[NonComplianceNotice]
     return NonComplianceNotice.objects.filter(institution=institution, published_at__isnull=False).order_by(
         "-published_at", "-id"
     )
+
+
+# --- one filing's page -----------------------------------------------------------------------------------
+
+
+def filing_page(*, viewer: User, filing: Filing, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What one filing's page shows the viewer: who they are to it (its admin, its reviewer), the materials
+    by kind (required first) with their files and return reasons, the 备案书's or the change's values beside
+    the current ones, the timeline, the FIL-04 clock. ``errors`` maps a part of the page (``upload:<kind>``,
+    ``submit``, ``review``, ``withdraw``) to the message shown there. The view adds the forms."""
+    errors = {"submit": "", "review": "", "withdraw": "", **(errors or {})}
+    is_admin = is_institution_admin_of(viewer=viewer, filing=filing)
+    reviewer = can_review(viewer=viewer, filing=filing)
+    events = list(filing.events.select_related("actor").prefetch_related("reasons"))
+    for e in events:
+        e.label = ACTION_LABELS.get(e.action, e.action)
+    last_return: FilingEvent | None = next((e for e in reversed(events) if e.action == "return"), None)
+    reasons = list(last_return.reasons.all()) if last_return else []
+    materials = list(filing.materials.select_related("file"))
+    required = required_materials(filing)
+    kinds = list(required) + [
+        k
+        for k in MaterialKind.values
+        if k not in required and (k == MaterialKind.OTHER or any(m.kind == k for m in materials))
+    ]
+    rows = [
+        {
+            "kind": k,
+            "label": MaterialKind(k).label,
+            "required": k in required,
+            "files": [m for m in materials if m.kind == k],
+            "reasons": [r.reason for r in reasons if r.item == k],
+            "error": errors.get(f"upload:{k}"),
+        }
+        for k in kinds
+    ]
+    other_reasons = [
+        {"label": return_item_label(r.item), "reason": r.reason}
+        for r in reasons
+        if r.item not in MaterialKind.values and r.item not in changes.GROUPS_BY_KEY
+    ]
+    editable = is_admin and filing.state in (FilingState.DRAFT, FilingState.RETURNED)
+    change_diff = (
+        changes.diff(
+            filing.institution,
+            filing.changed_items or [],
+            filing.facts,
+            every_field=filing.kind == FilingKind.INITIAL,
+        )
+        if filing.kind in (FilingKind.CHANGE, FilingKind.INITIAL)
+        else []
+    )
+    for group in change_diff:
+        group["reasons"] = [r.reason for r in reasons if r.item == group["key"]]
+        group["files"] = [m for m in materials if group["material"] and m.kind == group["material"]]
+        group["material_required"] = group["material"] in required
+    context = {
+        "filing": filing,
+        "is_admin": is_admin,
+        "can_review": reviewer and filing.state == FilingState.SUBMITTED,
+        "editable": editable,
+        "can_withdraw": is_admin and filing.state in OPEN_STATES,
+        "rows": rows,
+        "missing": [MaterialKind(k).label for k in missing_materials(filing)],
+        "last_return": last_return,
+        "other_reasons": other_reasons,
+        "events": events,
+        "clock": review_clock(filing) if filing.state == FilingState.SUBMITTED else None,
+        "errors": errors,
+        "change_diff": change_diff,
+        "form_missing": [message for _f, message in form_missing(filing)]
+        if filing.kind == FilingKind.INITIAL
+        else [],
+        "original_number": original_number(filing),
+        "stop_date": (filing.facts or {}).get("stop_date", ""),
+        "parents_notified": (filing.facts or {}).get("parents_notified", False),
+    }
+    return context

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_record
-from tuoyu.core import scoping
+from tuoyu.core import registry, scoping
 from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.filings import changes as change_groups
 from tuoyu.filings.models import (
@@ -29,7 +29,10 @@ from tuoyu.filings.models import (
     NonComplianceNotice,
     ReturnReason,
 )
-from tuoyu.filings.workflow import TRANSITIONS
+from tuoyu.filings.policy import candidate_institution as _candidate
+from tuoyu.filings.policy import form_missing, missing_materials, required_materials
+from tuoyu.filings.policy import kept_values as _kept
+from tuoyu.filings.workflow import FILING, TRANSITIONS
 from tuoyu.institutions.models import FilingStatus, Institution, InstitutionRevision
 
 DECLARATION_VERSION = "2026-1"
@@ -38,47 +41,6 @@ DECLARATION_TEXT = (
     "等规定，落实安全、卫生保健、膳食、视频监控等要求；工作人员持证上岗、体检合格，无虐待儿童等违法犯罪记录；"
     "备案事项发生变化时及时办理变更，停止服务时妥善安置婴幼儿和工作人员并办理注销。如有不实，愿承担相应法律责任。"
 )
-REQUIRED_MATERIALS = [
-    MaterialKind.REGISTRATION_CERTIFICATE,
-    MaterialKind.PREMISES_PROOF,
-    MaterialKind.STAFF_QUALIFICATIONS,
-    MaterialKind.STAFF_HEALTH_CERTIFICATES,
-    MaterialKind.HEALTH_ASSESSMENT,
-    MaterialKind.FIRE_SAFETY,
-]
-
-
-def required_materials(filing: Filing) -> list[str]:
-    """FIL-01 (备案办法 art. 8): the materials a filing of this kind needs."""
-    if filing.kind == FilingKind.CANCELLATION:
-        return [MaterialKind.SETTLEMENT_PLAN]
-    if filing.kind == FilingKind.CHANGE:  # only the changed items are re-reviewed, with their proofs
-        return change_groups.required_materials(filing.institution, filing.changed_items or [], filing.facts)
-    needed = list(REQUIRED_MATERIALS)
-    stated = (filing.facts or {}).get("proposed") or {}  # the 备案书 says whether meals are served
-    serves_meals = stated.get("serves_meals", filing.institution.serves_meals)
-    if serves_meals:
-        needed.append(MaterialKind.FOOD_LICENCE)
-    return needed
-
-
-def form_missing(filing: Filing) -> list[tuple[str, str]]:
-    """What an initial filing's 备案书 still lacks, as (field or group, message); empty when complete."""
-    filled = set(filing.changed_items or [])
-    missing = [
-        (key, _("请填写备案书的“%(group)s”部分。") % {"group": change_groups.group_label(key)})
-        for key in change_groups.FORM_GROUPS
-        if key not in filled
-    ]
-    if missing:
-        return missing
-    candidate = _candidate(filing.institution, _kept(change_groups.proposed_values(filing.facts)))
-    return change_groups.form_problems(candidate)
-
-
-def missing_materials(filing: Filing) -> list[str]:
-    have = set(filing.materials.values_list("kind", flat=True))
-    return [k for k in required_materials(filing) if k not in have]
 
 
 def _own_institution(by: User, institution_id: int) -> Institution:
@@ -157,28 +119,8 @@ def _notify(filing: Filing, recipients: list[User], *, kind: str, title: str, bo
 
 
 def _move(filing: Filing, *, action: str, by: User, version: int, comment: str = "") -> FilingEvent:
-    transition = TRANSITIONS[action]
-    check_version(filing, version, message=_("该备案已被他人处理或修改，请刷新后再操作。"))
-    if filing.state not in transition.sources:
-        raise Conflict(
-            "wrong_state",
-            _("当前状态“%(state)s”不能执行此操作。") % {"state": FilingState(filing.state).label},
-        )
-    before = filing.state
-    filing.state = transition.target
-    filing.version += 1
-    event = FilingEvent.objects.create(
-        filing=filing, action=action, from_state=before, to_state=filing.state, actor=by, comment=comment
-    )
-    audit_record(
-        f"filing.{action}",
-        obj=filing,
-        actor=by,
-        before={"state": before},
-        after={"state": filing.state, "version": filing.version},
-        detail={"comment": comment[:500]},
-    )
-    return event
+    """Take a transition of the filing workflow (filings/workflow.py): version, state, timeline, audit."""
+    return FILING.move(filing, action, by, comment, version=version)
 
 
 SETTLEMENT_PLAN_MIN_CHARS = 20
@@ -295,11 +237,11 @@ def filing_submit(*, by: User, filing_id: int, version: int, declaration_accepte
                 field="form",
             )
     if filing.kind in (FilingKind.INITIAL, FilingKind.CHANGE):
-        from tuoyu.standards.guards import filing_guard
-
-        filing_guard(
-            filing.institution_id,
-            _kept(change_groups.proposed_values(filing.facts)),
+        # The compliance engine's blocking rules (STF-01, SIT-05), registered by standards; none without it.
+        registry.run_guards(
+            "filing.submit",
+            filing,
+            proposed=_kept(change_groups.proposed_values(filing.facts)),
             field="form" if filing.kind == FilingKind.INITIAL else "changes",
         )
     if filing.kind == FilingKind.CANCELLATION:
@@ -411,9 +353,7 @@ def filing_accept(*, by: User, filing_id: int, version: int, comment: str = "") 
     if filing.number:
         body += _("备案编号：%(number)s。") % {"number": filing.number}
     _notify(filing, _institution_admins(filing), kind="filing.accepted", title=_("备案已通过"), body=body)
-    from tuoyu.standards.services import reevaluate_on_commit  # compliance engine: the facts changed
-
-    reevaluate_on_commit(filing.institution_id)
+    # The compliance engine re-evaluates the institution on the accepted filing's save (standards/signals.py).
     return filing
 
 
@@ -441,19 +381,6 @@ def _as_domain_error(exc: ValidationError) -> DomainError:
         field_name = None if name == "__all__" else name
         return DomainError("invalid", " ".join(e.messages[0] for e in errors), field=field_name)
     return DomainError("invalid", " ".join(exc.messages))
-
-
-def _kept(proposed: dict[str, Any]) -> dict[str, Any]:
-    """The proposed values without the ID numbers left empty (an empty one keeps the current number)."""
-    return {n: v for n, v in proposed.items() if not (n in change_groups.ENCRYPTED and not v)}
-
-
-def _candidate(institution: Institution, proposed: dict[str, Any]) -> Institution:
-    """A fresh copy of the institution with the proposed values set (not saved)."""
-    candidate = Institution.objects.get(pk=institution.pk)
-    for name, value in _kept(proposed).items():
-        setattr(candidate, name, value)
-    return candidate
 
 
 def _validated(institution: Institution, proposed: dict[str, Any]) -> Institution:

@@ -5,6 +5,7 @@ filings.services function; its refusals are shown next to the part they concern,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
@@ -33,26 +33,16 @@ from tuoyu.filings.forms import (
     ReturnReasonFormSet,
     SubmitForm,
     VersionForm,
-    return_item_label,
 )
 from tuoyu.filings.models import (
     Filing,
-    FilingEvent,
     FilingKind,
     FilingState,
     MaterialKind,
     NonComplianceNotice,
 )
+from tuoyu.filings.workflow import TRANSITIONS
 from tuoyu.institutions.models import FilingStatus, Institution
-
-OPEN_STATES = (FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED)
-ACTION_LABELS = {
-    "start": gettext_lazy("创建"),
-    "submit": gettext_lazy("提交"),
-    "return": gettext_lazy("退回"),
-    "accept": gettext_lazy("通过"),
-    "withdraw": gettext_lazy("撤回"),
-}
 
 
 @login_required
@@ -61,7 +51,7 @@ def filing_list(request: HttpRequest) -> HttpResponse:
     if not institutions:
         raise Http404
     filings = list(selectors.filing_list(viewer=request.user))
-    busy = {f.institution_id for f in filings if f.state in OPEN_STATES}
+    busy = {f.institution_id for f in filings if f.state in selectors.OPEN_STATES}
     startable = [i for i in institutions if i.filing_status == FilingStatus.REGISTERED and i.pk not in busy]
     changeable = [i for i in institutions if i.filing_status == FilingStatus.FILED and i.pk not in busy]
     return render(
@@ -120,80 +110,15 @@ def _detail(
 ) -> HttpResponse:
     """Render one filing; ``errors`` maps a part of the page (``upload:<kind>``, ``submit``, ``review``,
     ``withdraw``) to the message shown there."""
-    errors = {"submit": "", "review": "", "withdraw": "", **(errors or {})}
-    viewer = request.user
-    is_admin = selectors.is_institution_admin_of(viewer=viewer, filing=filing)
-    can_review = selectors.can_review(viewer=viewer, filing=filing)
-    events = list(filing.events.select_related("actor").prefetch_related("reasons"))
-    for e in events:
-        e.label = ACTION_LABELS.get(e.action, e.action)
-    last_return: FilingEvent | None = next((e for e in reversed(events) if e.action == "return"), None)
-    reasons = list(last_return.reasons.all()) if last_return else []
-    materials = list(filing.materials.select_related("file"))
-    required = services.required_materials(filing)
-    kinds = list(required) + [
-        k
-        for k in MaterialKind.values
-        if k not in required and (k == MaterialKind.OTHER or any(m.kind == k for m in materials))
-    ]
-    rows = [
-        {
-            "kind": k,
-            "label": MaterialKind(k).label,
-            "required": k in required,
-            "files": [m for m in materials if m.kind == k],
-            "reasons": [r.reason for r in reasons if r.item == k],
-            "error": errors.get(f"upload:{k}"),
-        }
-        for k in kinds
-    ]
-    other_reasons = [
-        {"label": return_item_label(r.item), "reason": r.reason}
-        for r in reasons
-        if r.item not in MaterialKind.values and r.item not in changes.GROUPS_BY_KEY
-    ]
-    editable = is_admin and filing.state in (FilingState.DRAFT, FilingState.RETURNED)
-    change_diff = (
-        changes.diff(
-            filing.institution,
-            filing.changed_items or [],
-            filing.facts,
-            every_field=filing.kind == FilingKind.INITIAL,
-        )
-        if filing.kind in (FilingKind.CHANGE, FilingKind.INITIAL)
-        else []
+    context = selectors.filing_page(viewer=request.user, filing=filing, errors=errors)
+    context.update(
+        declaration_text=services.DECLARATION_TEXT,
+        declaration_version=services.DECLARATION_VERSION,
+        upload_form=MaterialUploadForm(),
+        submit_form=forms.get("submit_form") or SubmitForm(initial={"version": filing.version}),
+        return_formset=forms.get("return_formset") or _return_formset(filing),
+        review_comment=forms.get("review_comment", ""),
     )
-    for group in change_diff:
-        group["reasons"] = [r.reason for r in reasons if r.item == group["key"]]
-        group["files"] = [m for m in materials if group["material"] and m.kind == group["material"]]
-        group["material_required"] = group["material"] in required
-    context = {
-        "filing": filing,
-        "is_admin": is_admin,
-        "can_review": can_review and filing.state == FilingState.SUBMITTED,
-        "editable": editable,
-        "can_withdraw": is_admin and filing.state in OPEN_STATES,
-        "rows": rows,
-        "missing": [MaterialKind(k).label for k in services.missing_materials(filing)],
-        "last_return": last_return,
-        "other_reasons": other_reasons,
-        "events": events,
-        "clock": selectors.review_clock(filing) if filing.state == FilingState.SUBMITTED else None,
-        "declaration_text": services.DECLARATION_TEXT,
-        "declaration_version": services.DECLARATION_VERSION,
-        "errors": errors,
-        "upload_form": MaterialUploadForm(),
-        "submit_form": forms.get("submit_form") or SubmitForm(initial={"version": filing.version}),
-        "return_formset": forms.get("return_formset") or _return_formset(filing),
-        "change_diff": change_diff,
-        "form_missing": [message for _f, message in services.form_missing(filing)]
-        if filing.kind == FilingKind.INITIAL
-        else [],
-        "original_number": selectors.original_number(filing),
-        "stop_date": (filing.facts or {}).get("stop_date", ""),
-        "parents_notified": (filing.facts or {}).get("parents_notified", False),
-        "review_comment": forms.get("review_comment", ""),
-    }
     return render(request, "filings/detail.html", context, status=status)
 
 
@@ -258,91 +183,99 @@ def filing_attach(request: HttpRequest, filing_id: int) -> HttpResponse:
     return redirect("filings:detail", filing_id=filing_id)
 
 
-@login_required
-@require_POST
-def filing_submit(request: HttpRequest, filing_id: int) -> HttpResponse:
-    _acting(request, filing_id, side="institution")
+# --- the workflow's transitions (filings/workflow.py): one view, driven by a table ---------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """How the page takes one transition: ``read`` turns the POST into the service's keyword arguments (or
+    None and the message to show), with the forms a refusal keeps on the page; ``part`` is where that
+    refusal is shown; ``done`` words the success."""
+
+    part: str
+    service: Callable[..., Filing]
+    read: Callable[[HttpRequest, Filing], tuple[dict[str, Any] | None, str, dict[str, Any]]]
+    done: Callable[[Filing], str]
+
+
+def _read_submit(request: HttpRequest, filing: Filing) -> tuple[dict[str, Any] | None, str, dict[str, Any]]:
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        return _refused(request, filing_id, "submit", _("请刷新页面后重试。"))
-    try:
-        services.filing_submit(
-            by=request.user,
-            filing_id=filing_id,
-            version=form.cleaned_data["version"],
-            declaration_accepted=form.cleaned_data["declaration"],
-        )
-    except DomainError as exc:
-        return _refused(request, filing_id, "submit", exc)
-    messages.success(request, _("备案已提交，卫生健康部门将在5个工作日内审核。"))
-    return redirect("filings:detail", filing_id=filing_id)
+        return None, _("请刷新页面后重试。"), {}
+    values = {
+        "version": form.cleaned_data["version"],
+        "declaration_accepted": form.cleaned_data["declaration"],
+    }
+    return values, "", {}
 
 
-@login_required
-@require_POST
-def filing_withdraw(request: HttpRequest, filing_id: int) -> HttpResponse:
-    _acting(request, filing_id, side="institution")
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, filing_id, "withdraw", _("请刷新页面后重试。"))
-    try:
-        services.filing_withdraw(
-            by=request.user,
-            filing_id=filing_id,
-            version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"],
-        )
-    except DomainError as exc:
-        return _refused(request, filing_id, "withdraw", exc)
-    messages.success(request, _("备案已撤回。"))
-    return redirect("filings:detail", filing_id=filing_id)
+def _read_decision(*, keep_comment: bool) -> Callable[..., tuple[dict[str, Any] | None, str, dict[str, Any]]]:
+    """A version and a comment (withdraw, accept); the reviewer's comment stays on the page if refused."""
+
+    def read(request: HttpRequest, filing: Filing) -> tuple[dict[str, Any] | None, str, dict[str, Any]]:
+        form = VersionForm(request.POST)
+        if not form.is_valid():
+            return None, _("请刷新页面后重试。"), {}
+        values = {"version": form.cleaned_data["version"], "comment": form.cleaned_data["comment"]}
+        return values, "", {"review_comment": values["comment"]} if keep_comment else {}
+
+    return read
 
 
-@login_required
-@require_POST
-def filing_accept(request: HttpRequest, filing_id: int) -> HttpResponse:
-    _acting(request, filing_id, side="reviewer")
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, filing_id, "review", _("请刷新页面后重试。"))
-    try:
-        filing = services.filing_accept(
-            by=request.user,
-            filing_id=filing_id,
-            version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"],
-        )
-    except DomainError as exc:
-        return _refused(request, filing_id, "review", exc, review_comment=form.cleaned_data["comment"])
-    if filing.number:
-        messages.success(request, _("备案已通过，备案编号：%(number)s。") % {"number": filing.number})
-    else:
-        messages.success(request, _("备案已通过。"))
-    return redirect("filings:detail", filing_id=filing_id)
-
-
-@login_required
-@require_POST
-def filing_return(request: HttpRequest, filing_id: int) -> HttpResponse:
-    filing = _acting(request, filing_id, side="reviewer")
+def _read_return(request: HttpRequest, filing: Filing) -> tuple[dict[str, Any] | None, str, dict[str, Any]]:
     form = VersionForm(request.POST)
     formset = _return_formset(filing, request.POST)
     comment = request.POST.get("comment", "")[:2000]
+    kept = {"return_formset": formset, "review_comment": comment}
     if not form.is_valid() or not formset.is_valid():
-        message = _("请逐项选择事项并填写原因。") if form.is_valid() else _("请刷新页面后重试。")
-        return _refused(request, filing_id, "review", message, return_formset=formset, review_comment=comment)
+        return None, _("请逐项选择事项并填写原因。") if form.is_valid() else _("请刷新页面后重试。"), kept
     reasons = [(f.cleaned_data.get("item", ""), f.cleaned_data.get("reason", "")) for f in formset]
+    return {"version": form.cleaned_data["version"], "reasons": reasons, "comment": comment}, "", kept
+
+
+def _accepted(filing: Filing) -> str:
+    if filing.number:
+        return _("备案已通过，备案编号：%(number)s。") % {"number": filing.number}
+    return _("备案已通过。")
+
+
+STEPS: dict[str, Step] = {
+    "submit": Step(
+        "submit",
+        services.filing_submit,
+        _read_submit,
+        lambda filing: _("备案已提交，卫生健康部门将在5个工作日内审核。"),
+    ),
+    "withdraw": Step(
+        "withdraw",
+        services.filing_withdraw,
+        _read_decision(keep_comment=False),
+        lambda filing: _("备案已撤回。"),
+    ),
+    "accept": Step("review", services.filing_accept, _read_decision(keep_comment=True), _accepted),
+    "return": Step(
+        "review", services.filing_return, _read_return, lambda filing: _("备案已退回，机构将收到退回原因。")
+    ),
+}
+
+
+@login_required
+@require_POST
+def filing_transition(request: HttpRequest, filing_id: int, action: str) -> HttpResponse:
+    """Take ``action`` (a transition of filings.workflow.FILING) from the page: whoever may not take it on this
+    filing gets 404 before any input is read; a refusal is shown beside its part, nothing changed."""
+    step = STEPS.get(action)
+    if step is None or action not in TRANSITIONS:
+        raise Http404
+    filing = _acting(request, filing_id, side=TRANSITIONS[action].by)
+    values, problem, kept = step.read(request, filing)
+    if values is None:
+        return _refused(request, filing_id, step.part, problem, **kept)
     try:
-        services.filing_return(
-            by=request.user,
-            filing_id=filing_id,
-            version=form.cleaned_data["version"],
-            reasons=reasons,
-            comment=comment,
-        )
+        filing = step.service(by=request.user, filing_id=filing_id, **values)
     except DomainError as exc:
-        return _refused(request, filing_id, "review", exc, return_formset=formset, review_comment=comment)
-    messages.success(request, _("备案已退回，机构将收到退回原因。"))
+        return _refused(request, filing_id, step.part, exc, **kept)
+    messages.success(request, step.done(filing))
     return redirect("filings:detail", filing_id=filing_id)
 
 
@@ -542,7 +475,9 @@ def filing_cancel(request: HttpRequest, institution_id: int) -> HttpResponse:
     if institution is None:
         raise Http404
     open_filing = (
-        Filing.objects.filter(institution=institution, state__in=OPEN_STATES).order_by("-id").first()
+        Filing.objects.filter(institution=institution, state__in=selectors.OPEN_STATES)
+        .order_by("-id")
+        .first()
     )
     draft = (
         open_filing

@@ -1,30 +1,43 @@
-"""The filing state machine: which action moves which state to which, and who may take it."""
+"""The filing state machine (core.workflow): which action moves which state to which, and who may take it.
+Each move is logged as a ``FilingEvent`` (the filing's timeline) and audited as ``filing.<action>``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
+from django.utils.translation import gettext_noop
+
+from tuoyu.core.workflow import Move, Transition, Workflow
+from tuoyu.filings.models import FilingEvent, FilingState
 from tuoyu.filings.models import FilingState as S
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    by: str  # "institution" or "reviewer"
+def _timeline(filing: Any, move: Move) -> FilingEvent:
+    return FilingEvent.objects.create(
+        filing=filing,
+        action=move.transition.name,
+        from_state=move.before,
+        to_state=move.after,
+        actor=move.actor,
+        comment=move.comment,
+    )
 
 
-TRANSITIONS = {
-    t.action: t
-    for t in [
-        Transition("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "institution"),
-        Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, "reviewer"),
-        Transition("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, "reviewer"),
-        Transition("withdraw", frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}), S.WITHDRAWN, "institution"),
-    ]
-}
+FILING = Workflow(
+    "filing",
+    [
+        Transition("submit", {S.DRAFT, S.RETURNED}, S.SUBMITTED, by="institution"),
+        Transition("return", {S.SUBMITTED}, S.RETURNED, by="reviewer"),
+        Transition("accept", {S.SUBMITTED}, S.ACCEPTED, by="reviewer"),
+        Transition("withdraw", {S.DRAFT, S.SUBMITTED, S.RETURNED}, S.WITHDRAWN, by="institution"),
+    ],
+    state_field="state",
+    states=FilingState,
+    log=_timeline,
+    stale_message=gettext_noop("该备案已被他人处理或修改，请刷新后再操作。"),
+)
+TRANSITIONS = FILING.transitions
 
 
 def allowed_actions(state: str, *, side: str) -> list[str]:
-    return [t.action for t in TRANSITIONS.values() if state in t.sources and t.by == side]
+    return FILING.allowed(state, by=side)

@@ -363,9 +363,7 @@ class PremisesFilters(Schema):
 
 
 def _own_institution(request: HttpRequest) -> Institution:
-    from tuoyu.children.selectors import admin_institution
-
-    institution = admin_institution(request.user)
+    institution = selectors.admin_institution(request.user)
     if institution is None:
         raise Http404
     return institution

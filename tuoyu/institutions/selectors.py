@@ -99,36 +99,14 @@ def class_list(*, viewer: Any, institution: Institution | None = None) -> QueryS
     return qs.order_by("institution_id", "name", "id")
 
 
-def class_children(*, care_class: Any) -> list[Any]:
-    """The children holding a place in the class today (for its admin's page)."""
-    import datetime as dt
+def admin_institution(viewer: Any) -> Institution | None:
+    """The (first) institution the viewer keeps (an institution admin), if any. Pages let an admin of several
+    choose: tuoyu.institutions.acting."""
+    from tuoyu.accounts.models import Role
+    from tuoyu.accounts.scoping import institution_ids
 
-    from tuoyu.children.models import Enrollment
-
-    today = dt.date.today()
-    return [
-        e.child
-        for e in Enrollment.objects.filter(care_class=care_class)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
-        .select_related("child")
-        .order_by("child__name", "child_id")
-    ]
-
-
-def class_caregivers(*, care_class: Any) -> list[Any]:
-    """The caregivers assigned to the class today (staff.ClassAssignment)."""
-    import datetime as dt
-
-    from tuoyu.staff.models import ClassAssignment
-
-    today = dt.date.today()
-    return [
-        a.employment.person
-        for a in ClassAssignment.objects.filter(care_class=care_class, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
-        .select_related("employment__person")
-        .order_by("employment__person__name", "id")
-    ]
+    ids = institution_ids(viewer, {Role.INSTITUTION_ADMIN})
+    return Institution.objects.filter(pk=ids[0]).first() if ids else None
 
 
 # --- region transfers (跨辖区区划变更) -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_record
@@ -24,6 +25,7 @@ from tuoyu.core import crypto
 from tuoyu.core.errors import Conflict, DomainError, PermissionDenied, check_version
 from tuoyu.core.masking import mask_id_number, mask_phone
 from tuoyu.core.validators import validate_mobile
+from tuoyu.core.workflow import Move, Transition, Workflow
 from tuoyu.institutions.models import (
     AUTHORITY_FOR_LEGAL_PERSON,
     Institution,
@@ -359,13 +361,33 @@ def registration_record(
 
 # --- region transfers (跨辖区区划变更) -----------------------------------------------------------------
 
-# The workflow: a pending request is approved or rejected by the reviewer, or superseded by a later
-# registration of the same institution. Nothing leaves a decided state.
-TRANSFER_TRANSITIONS = {
-    "approve": (TransferStatus.PENDING, TransferStatus.APPROVED),
-    "reject": (TransferStatus.PENDING, TransferStatus.REJECTED),
-    "supersede": (TransferStatus.PENDING, TransferStatus.SUPERSEDED),
-}
+# The workflow (core.workflow): a pending request is approved or rejected by the reviewer, or superseded by a
+# later registration of the same institution. Nothing leaves a decided state. The request's own decision
+# fields (decided_by, decided_at, comment) are its log; each move is audited as region_transfer.<action>.
+
+
+def _transfer_decided(transfer: RegionTransfer, move: Move) -> RegionTransfer:
+    transfer.decided_by = move.actor
+    transfer.decided_at = move.at
+    transfer.comment = move.comment
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    return transfer
+
+
+REGION_TRANSFER = Workflow(
+    "region_transfer",
+    [
+        Transition("approve", {TransferStatus.PENDING}, TransferStatus.APPROVED, by="reviewer"),
+        Transition("reject", {TransferStatus.PENDING}, TransferStatus.REJECTED, by="reviewer"),
+        Transition("supersede", {TransferStatus.PENDING}, TransferStatus.SUPERSEDED, by="registration"),
+    ],
+    state_field="status",
+    states=TransferStatus,
+    log=_transfer_decided,
+    refusal=gettext_noop("该申请已处理（%(status)s），请刷新页面。"),
+    audit_detail=lambda transfer: {"institution": transfer.institution_id},
+)
+TRANSFER_TRANSITIONS = REGION_TRANSFER.transitions
 
 
 def place(region: Region) -> str:
@@ -396,25 +418,7 @@ def transfer_reviewers(transfer: RegionTransfer) -> list[User]:
 
 
 def _transfer_move(transfer: RegionTransfer, action: str, *, by: User | None, comment: str = "") -> None:
-    source, target = TRANSFER_TRANSITIONS[action]
-    if transfer.status != source:
-        raise Conflict(
-            "transfer_decided",
-            _("该申请已处理（%(status)s），请刷新页面。") % {"status": TransferStatus(transfer.status).label},
-        )
-    transfer.status = target
-    transfer.decided_by = by
-    transfer.decided_at = timezone.now()
-    transfer.comment = comment
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "comment"])
-    audit_record(
-        f"region_transfer.{action}",
-        obj=transfer,
-        actor=by,
-        before={"status": source},
-        after={"status": target},
-        detail={"institution": transfer.institution_id, "comment": comment[:500]},
-    )
+    REGION_TRANSFER.move(transfer, action, by, comment)
 
 
 def _region_transfer_follow(

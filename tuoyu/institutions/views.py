@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
+from tuoyu.core import registry
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
-from tuoyu.fees import selectors as fee_selectors
 from tuoyu.institutions import imports, selectors, services
 from tuoyu.institutions.forms import (
     InvitationAcceptForm,
@@ -71,7 +71,7 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
         "invitation_form": InvitationForm(),
         "invitations": selectors.invitation_list(viewer=request.user, institution=institution)[:20],
         "days_registered": services.days_since(institution.registered_at),
-        "fees": fee_selectors.current_schedule(institution=institution),
+        "panels": registry.panels_for("institution", request.user, institution),  # fees' schedule, …
         "premises_visible": scope_filter(request.user, "view", Room) is not None,
         "premises_rooms": selectors.room_list(viewer=request.user, institution=institution),
         "premises_classes": selectors.class_list(viewer=request.user, institution=institution),
@@ -230,9 +230,7 @@ def registration_import_report(request: HttpRequest) -> HttpResponse:
 
 def _own_institution(request: HttpRequest) -> Institution:
     """The institution the signed-in admin keeps; anyone else: 404."""
-    from tuoyu.children.selectors import admin_institution
-
-    institution = admin_institution(request.user)
+    institution = selectors.admin_institution(request.user)
     if institution is None:
         raise Http404
     return institution
@@ -300,7 +298,6 @@ def room_delete(request: HttpRequest, room_id: int) -> HttpResponse:
 
 @login_required
 def class_list(request: HttpRequest) -> HttpResponse:
-    from tuoyu.children.selectors import open_classes
     from tuoyu.institutions.forms import CareClassForm
 
     institution = _own_institution(request)
@@ -314,17 +311,19 @@ def class_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("班级已添加。"))
             return redirect("institutions:classes")
-    classes = open_classes(institution=institution).select_related("room")
-    closed = selectors.class_list(viewer=request.user, institution=institution).filter(
-        closed_on__isnull=False
-    )
+    kept = selectors.class_list(viewer=request.user, institution=institution)
+    classes = list(kept.filter(closed_on__isnull=True).order_by("name", "id"))
+    # How many children hold a place: the children app answers (none installed: "—").
+    occupancy = registry.ask("children.class_occupancy", [c.pk for c in classes], default=None)
+    for c in classes:
+        c.occupied = None if occupancy is None else occupancy.get(c.pk, 0)
+    closed = kept.filter(closed_on__isnull=False)
     context = {"institution": institution, "classes": classes, "closed": closed, "form": form}
     return render(request, "institutions/classes.html", context)
 
 
 @login_required
 def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
-    from tuoyu.children.services import class_limit
     from tuoyu.institutions.forms import CareClassForm
     from tuoyu.institutions.models import CareClass
 
@@ -352,9 +351,8 @@ def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
     context = {
         "care_class": care_class,
         "form": form,
-        "limit": class_limit(care_class),
-        "children": selectors.class_children(care_class=care_class),
-        "caregivers": selectors.class_caregivers(care_class=care_class),
+        # its children and their limit (children), its caregivers (staff): panels those apps register
+        "panels": registry.panels_for("class", request.user, care_class),
     }
     return render(request, "institutions/class_edit.html", context)
 

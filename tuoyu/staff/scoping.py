@@ -1,14 +1,17 @@
 """Who sees the staff register: the institution's admin, the region's health bureau and partner inspectors,
-and each staff member their own record."""
+and each staff member their own record. It also answers children's caregiver rule (which classes a caregiver
+sees the children of: hook ``children.scoping.sees_classes``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q
 
 from tuoyu.accounts.models import Role
 from tuoyu.accounts.scoping import institution_ids, region_prefixes
+from tuoyu.core import registry
 from tuoyu.core.scoping import prefix_q, register
 from tuoyu.staff.models import (
     BackgroundCheck,
@@ -85,6 +88,20 @@ def _staff_class_assignment(user: Any, action: str) -> Q | None:
     if employments is None:
         return None
     return Q(employment__in=Employment.objects.filter(employments))
+
+
+@registry.answer("children.scoping.sees_classes")
+def classes_assigned_to(user: Any, institution_ids_: list[int], today: dt.date) -> Any:
+    """The caregiver rule (a caregiver sees the children of her classes), for children's scoping rule: the
+    care_class ids (a subquery) the user is assigned to on ``today`` at those institutions, while both the
+    assignment and the employment last."""
+    return ClassAssignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=today),
+        Q(employment__end_date__isnull=True) | Q(employment__end_date__gt=today),
+        employment__person__user_id=user.pk,
+        employment__institution_id__in=institution_ids_,
+        start_date__lte=today,
+    ).values("care_class_id")
 
 
 def reads_rosters(user: Any) -> bool:

@@ -15,7 +15,7 @@ from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.registry import ApiMount
 from tuoyu.standards import selectors
-from tuoyu.standards.catalogue import RULES_BY_ID
+from tuoyu.standards.rules import RULES_BY_ID
 
 router = Router(tags=["standards"])
 

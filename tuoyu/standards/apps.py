@@ -10,7 +10,11 @@ class StandardsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from tuoyu.standards.catalogue import overrides
+        from tuoyu.standards import (
+            hooks,  # noqa: F401  (answers core.registry's rule_params and filing.submit guard)
+            rules,  # noqa: F401  (declares every rule's parameters)
+        )
+        from tuoyu.standards.parameters import overrides
         from tuoyu.standards.signals import changed, watched
 
         overrides()  # a laxer national parameter stops start-up with ImproperlyConfigured

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from tuoyu.filings.models import Filing, FilingKind, FilingState
 from tuoyu.institutions.models import CareClass, Institution, Room
-from tuoyu.standards.catalogue import (
+from tuoyu.standards.parameters import params_for
+from tuoyu.standards.rules import (
     FAIL,
     NOT_APPLICABLE,
     PASS,
@@ -23,7 +24,6 @@ from tuoyu.standards.catalogue import (
     Context,
     Outcome,
     Rule,
-    params_for,
 )
 
 

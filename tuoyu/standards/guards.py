@@ -1,7 +1,8 @@
 """Blocks (拦截): a rule of severity ``block`` stops the action it guards, with the rule's own evidence and
 remedy as the message. The compliance pages report the same rules after the fact; a guard refuses before.
 
-Guarded here:
+Guarded here (registered in ``hooks.py`` with ``core.registry.guard``; filings runs them with ``run_guards``
+and does not import this module):
 - submitting an initial or change filing: STF-01 (the director's qualifications) and SIT-05 (the health
   observation room), read from the institution as the filing would make it. While no rooms are recorded,
   a centre's 备案书 answer "设有观察室" stands in for them (its size is checked when the rooms are entered).
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from tuoyu.core.errors import DomainError
 from tuoyu.institutions.models import Institution, InstitutionKind
-from tuoyu.standards.catalogue import FAIL, RULES_BY_ID
 from tuoyu.standards.engine import context, loaded, outcome
+from tuoyu.standards.rules import FAIL, RULES_BY_ID
 
 FILING_GUARDS = ("STF-01", "SIT-05")
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ComplianceResult(models.Model):
     """合规评估结果. ``risk_score`` = Σ severity weight of every non-passing outcome (block 10, fail 5,
-    warn 1; see catalogue.SEVERITY_WEIGHTS). ``failing_rules`` is " SIT-02 FIL-01 " (space-delimited) so a
+    warn 1; see rules.SEVERITY_WEIGHTS). ``failing_rules`` is " SIT-02 FIL-01 " (space-delimited) so a
     rule filter is a portable ``contains``."""
 
     institution = models.OneToOneField(

@@ -12,9 +12,10 @@ from tuoyu.accounts.scoping import institution_ids
 from tuoyu.core import scoping
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region
-from tuoyu.standards.catalogue import RULES, RULES_BY_ID, Rule, params_for
 from tuoyu.standards.engine import Evaluation, evaluate
 from tuoyu.standards.models import ComplianceResult
+from tuoyu.standards.parameters import params_for
+from tuoyu.standards.rules import RULES, RULES_BY_ID, Rule
 
 REGULATOR_ROLES = {Role.CITY_ADMIN.value, Role.REGULATOR.value, Role.INSPECTOR.value}
 OWN_ROLES = {r.value for r in INSTITUTION_ROLES}

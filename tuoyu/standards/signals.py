@@ -1,6 +1,6 @@
 """Which saved rows change an institution's compliance, and which institution(s) each one concerns.
 
-Every model the rules read is listed here with a function from a row to its institution ids; the app
+Every model the rules read is listed here (an accepted filing among them) with a function from a row to its institution ids; the app
 connects ``changed`` to their ``post_save`` and ``post_delete``. Rows that belong to a person (certificates,
 checks, training) concern every institution where the person works now. The nightly ``evaluate_all`` still
 runs, for what changes with the date alone (a certificate expiring, a child growing out of a class's band).
@@ -39,10 +39,19 @@ def _ban_institutions(instance: Any) -> Iterable[int]:
     return BanAlert.objects.filter(ban_id=instance.pk).values_list("institution_id", flat=True).distinct()
 
 
+def _accepted_filing(instance: Any) -> Iterable[int | None]:
+    """An accepted filing changed its institution's facts (the 备案书's or a change's values, its status, its
+    materials): re-evaluate it — the one trigger, filings does not ask for it."""
+    from tuoyu.filings.models import FilingState
+
+    return [instance.institution_id] if instance.state == FilingState.ACCEPTED else []
+
+
 @cache
 def watched() -> dict[type[models.Model], Callable[[Any], Iterable[int | None]]]:
     from tuoyu.bans.models import Ban, BanAlert
     from tuoyu.children.models import Child, Enrollment
+    from tuoyu.filings.models import Filing
     from tuoyu.institutions.models import CareClass, Room
     from tuoyu.staff.models import (
         BackgroundCheck,
@@ -66,6 +75,7 @@ def watched() -> dict[type[models.Model], Callable[[Any], Iterable[int | None]]]
         Enrollment: _class_institution,
         Ban: _ban_institutions,
         BanAlert: _own,
+        Filing: _accepted_filing,
     }
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.standards import selectors
-from tuoyu.standards.catalogue import (
+from tuoyu.standards.engine import Evaluation
+from tuoyu.standards.rules import (
     BLOCK,
     FAIL,
     NOT_APPLICABLE,
@@ -28,7 +29,6 @@ from tuoyu.standards.catalogue import (
     SEVERITY_WEIGHTS,
     WARN,
 )
-from tuoyu.standards.engine import Evaluation
 
 PAGE_SIZE = 30
 RISK_COLUMNS = (

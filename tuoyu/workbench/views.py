@@ -12,9 +12,5 @@ from tuoyu.core import registry
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    panels = [
-        (panel.template, context)
-        for panel in registry.home_panels()
-        if (context := panel.context(request.user))
-    ]
+    panels = registry.panels_for("home", request.user)
     return render(request, "workbench/home.html", {"panels": panels})

@@ -20,6 +20,7 @@ from tuoyu.audit import registry
 from tuoyu.audit.models import Event
 from tuoyu.audit.services import audit_event, audit_record
 from tuoyu.bans.models import AlertKind
+from tuoyu.core.workflow import workflows
 from tuoyu.filings.workflow import TRANSITIONS
 from tuoyu.institutions.services import TRANSFER_TRANSITIONS
 from tuoyu.institutions.views import REVEALABLE as INSTITUTION_REVEALABLE
@@ -36,6 +37,9 @@ FAMILIES: dict[str, set[str]] = {
     "staff.{field}_reveal": {f"staff.{f}_reveal" for f in STAFF_REVEALABLE},
     "institution.{field}_reveal": {f"institution.{f}_reveal" for f in INSTITUTION_REVEALABLE},
     "bans.alert.{kind}": {f"bans.alert.{k}" for k in AlertKind.values},
+    # core.workflow.Workflow.move audits <workflow>.<transition> for every transition of every workflow
+    # (filings.workflow.FILING, institutions.services.REGION_TRANSFER, …).
+    "{self.name}.{t.name}": {f"{w.name}.{t}" for w in workflows() for t in w.transitions},
     "filing.{action}": {f"filing.{a}" for a in TRANSITIONS},
     "region_transfer.{action}": {f"region_transfer.{a}" for a in TRANSFER_TRANSITIONS},
     # filings.services._apply_proposed: the InstitutionRevision source of an accepted filing.

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tuoyu.audit.models import Event
 from tuoyu.core.errors import Conflict, DomainError
-from tuoyu.filings import services
+from tuoyu.filings import policy, services
 from tuoyu.filings.models import FilingEvent, FilingKind, FilingState, MaterialKind
 from tuoyu.institutions.models import FilingStatus
 from tuoyu.testing.filings import fill_form
@@ -99,7 +99,7 @@ def test_meals_require_the_food_licence(cast):
             "food_licence_date": "2025-03-01",
         },
     )
-    attach_all(filing, cast.ann, kinds=services.REQUIRED_MATERIALS)
+    attach_all(filing, cast.ann, kinds=policy.REQUIRED_MATERIALS)
     with pytest.raises(DomainError, match="食品经营许可证"):
         services.filing_submit(
             by=cast.ann, filing_id=filing.pk, version=filing.version, declaration_accepted=True

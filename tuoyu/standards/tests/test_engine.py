@@ -30,16 +30,10 @@ from tuoyu.institutions.models import (
     RoomUse,
 )
 from tuoyu.standards import selectors
-from tuoyu.standards.catalogue import (
-    FAIL,
-    NOT_APPLICABLE,
-    PASS,
-    RULES_BY_ID,
-    params_for,
-    validate_overrides,
-)
 from tuoyu.standards.engine import evaluate
 from tuoyu.standards.models import ComplianceResult
+from tuoyu.standards.parameters import params_for, validate_overrides
+from tuoyu.standards.rules import FAIL, NOT_APPLICABLE, PASS, RULES_BY_ID
 from tuoyu.standards.services import evaluate_all, reevaluate
 from tuoyu.testing.filings import fill_form
 from tuoyu.testing.fixtures import Cast

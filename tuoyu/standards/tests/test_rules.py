@@ -22,16 +22,8 @@ from tuoyu.institutions.models import (
     RoomUse,
 )
 from tuoyu.regions.models import Region, RegionLevel
-from tuoyu.standards.catalogue import (
-    FAIL,
-    NOT_APPLICABLE,
-    PASS,
-    RULES_BY_ID,
-    WARN,
-    Context,
-    Outcome,
-    params_for,
-)
+from tuoyu.standards.parameters import params_for
+from tuoyu.standards.rules import FAIL, NOT_APPLICABLE, PASS, RULES_BY_ID, WARN, Context, Outcome
 
 TODAY = dt.date(2026, 6, 1)
 

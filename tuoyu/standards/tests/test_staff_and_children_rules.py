@@ -26,8 +26,8 @@ from tuoyu.staff.models import (
     TrainingRecord,
 )
 from tuoyu.staff.tests.factories import id_number as staff_id
-from tuoyu.standards.catalogue import FAIL, NOT_APPLICABLE, PASS, WARN
 from tuoyu.standards.engine import evaluate
+from tuoyu.standards.rules import FAIL, NOT_APPLICABLE, PASS, WARN
 from tuoyu.testing.bans import OTHER_ID as ID_B  # valid ID numbers with their check characters
 from tuoyu.testing.bans import ZZ_ID as ID_A
 from tuoyu.testing.bans import ban_data
