@@ -149,6 +149,15 @@ class FilingCounter(models.Model):
         return f"{self.region_code}-{self.year}: {self.last}"
 
 
+class NoticeStatus(models.TextChoices):
+    """Where a 核查不符通知 stands (core.workflow: filings/workflow.py NOTICE). Publishing is not a state: a
+    notice is made public (published_at) whatever its status."""
+
+    ISSUED = "issued", _("待整改")
+    RESPONDED = "responded", _("机构已反馈")
+    CLOSED = "closed", _("已办结")
+
+
 class NonComplianceNotice(models.Model):
     """核查不符通知 (FIL-05): the county bureau found on site that a filed institution does not match its
     filing; it notifies the institution within 15 working days of the finding and makes the notice public.
@@ -187,6 +196,9 @@ class NonComplianceNotice(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closing_comment = models.TextField(_("办结意见"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED, db_index=True
+    )
     version = models.PositiveIntegerField(default=1)
     # Denormalised for jurisdiction (a startswith on it), as on Filing.
     region_prefix = models.CharField(max_length=12, db_index=True, editable=False)
@@ -212,4 +224,4 @@ class NonComplianceNotice(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.closed_at is not None
+        return self.status == NoticeStatus.CLOSED

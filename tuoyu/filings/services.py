@@ -32,7 +32,7 @@ from tuoyu.filings.models import (
 from tuoyu.filings.policy import candidate_institution as _candidate
 from tuoyu.filings.policy import form_missing, missing_materials, required_materials
 from tuoyu.filings.policy import kept_values as _kept
-from tuoyu.filings.workflow import FILING, TRANSITIONS
+from tuoyu.filings.workflow import FILING, NOTICE, TRANSITIONS
 from tuoyu.institutions.models import FilingStatus, Institution, InstitutionRevision
 
 DECLARATION_VERSION = "2026-1"
@@ -630,12 +630,6 @@ def _notice_locked(by: User, notice_id: int, *, side: str) -> NonComplianceNotic
     return notice
 
 
-def _notice_version(notice: NonComplianceNotice, version: int) -> None:
-    check_version(notice, version, message=_("该通知已被他人处理或修改，请刷新后再操作。"))
-    if notice.is_closed:
-        raise Conflict("notice_closed", _("该通知已办结。"))
-
-
 def notice_clock(found_on: dt.date, issued_on: dt.date) -> tuple[int, bool, bool]:
     """FIL-05: (working days from the finding to the notice, late?, provisional?)."""
     from tuoyu.calendars.workdays import workdays_between
@@ -743,23 +737,12 @@ def notice_publish(*, by: User, notice_id: int, version: int) -> NonComplianceNo
 def notice_respond(*, by: User, notice_id: int, version: int, response: str) -> NonComplianceNotice:
     """The institution's admin reports how it rectified (整改情况); may be updated until closed."""
     notice = _notice_locked(by, notice_id, side="institution")
-    _notice_version(notice, version)
     response = _text(response)
+    NOTICE.move(notice, "respond", by, response, version=version)  # stale, then closed, are refused first
     if not response:
         raise DomainError("response_required", _("请填写整改情况。"), field="response")
-    before = notice.institution_response
     notice.institution_response = response[:5000]
-    notice.responded_at = timezone.now()
-    notice.responded_by = by
-    notice.version += 1
-    notice.save(update_fields=["institution_response", "responded_at", "responded_by", "version"])
-    audit_record(
-        "notice.respond",
-        obj=notice,
-        actor=by,
-        before={"response": before[:500]},
-        after={"response": response[:500]},
-    )
+    notice.save(update_fields=["institution_response", "responded_at", "responded_by", "status", "version"])
     from tuoyu.notifications.services import notify
 
     reviewers = [
@@ -783,11 +766,7 @@ def notice_respond(*, by: User, notice_id: int, version: int, response: str) -> 
 def notice_close(*, by: User, notice_id: int, version: int, comment: str = "") -> NonComplianceNotice:
     """The county bureau closes the notice (整改完成或已处理)."""
     notice = _notice_locked(by, notice_id, side="reviewer")
-    _notice_version(notice, version)
-    notice.closed_at = timezone.now()
-    notice.closed_by = by
     notice.closing_comment = _text(comment)[:2000]
-    notice.version += 1
-    notice.save(update_fields=["closed_at", "closed_by", "closing_comment", "version"])
-    audit_record("notice.close", obj=notice, actor=by, after={"comment": notice.closing_comment[:500]})
+    NOTICE.move(notice, "close", by, notice.closing_comment, version=version)
+    notice.save(update_fields=["closed_at", "closed_by", "closing_comment", "status", "version"])
     return notice

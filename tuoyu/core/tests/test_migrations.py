@@ -43,3 +43,34 @@ def test_filed_at_is_filled_from_the_latest_accepted_initial_filing(cast):
     importlib.import_module("tuoyu.filings.migrations.0003_institution_filed_at").fill(apps, None)
     assert Institution.objects.get(pk=inst.pk).filed_at == new
     assert Institution.objects.get(pk=cast.inst_b.pk).filed_at is None  # not filed: left empty
+
+
+@pytest.mark.django_db
+def test_notice_status_is_filled_from_what_happened_to_each_notice(cast):
+    """filings/0004: closed if closed, else responded if responded, else issued."""
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from tuoyu.filings.models import NonComplianceNotice
+
+    now = timezone.now()
+    base = {
+        "institution": cast.inst_a,
+        "found_on": now.date(),
+        "required_action": "整改",
+        "rectify_by": now.date() + dt.timedelta(days=30),
+        "issued_at": now,
+        "issued_by": cast.alice,
+        "workdays_to_issue": 0,
+        "region_prefix": cast.inst_a.region_prefix,
+    }
+    issued = NonComplianceNotice.objects.create(**base)
+    responded = NonComplianceNotice.objects.create(**base, responded_at=now)
+    closed = NonComplianceNotice.objects.create(**base, responded_at=now, closed_at=now)
+    NonComplianceNotice.objects.update(status="issued")
+    importlib.import_module("tuoyu.filings.migrations.0004_notice_status").fill(apps, None)
+    status = dict(NonComplianceNotice.objects.values_list("pk", "status"))
+    assert status == {issued.pk: "issued", responded.pk: "responded", closed.pk: "closed"}

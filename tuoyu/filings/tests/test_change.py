@@ -392,3 +392,56 @@ def test_publish_respond_close_and_the_public_selector(cast, filed):
         services.notice_respond(by=cast.ann, notice_id=notice.pk, version=notice.version, response="再补充")
     actions = set(Event.objects.filter(action__startswith="notice.").values_list("action", flat=True))
     assert actions == {"notice.issue", "notice.publish", "notice.respond", "notice.close"}
+
+
+def test_a_notice_moves_through_its_workflow_and_refuses_what_its_state_does_not_allow(cast, filed):
+    """filings/workflow.py NOTICE: issued → responded (again, until closed) → closed; nothing leaves closed."""
+    from tuoyu.filings.models import NoticeStatus
+
+    notice = issue(cast)
+    assert notice.status == NoticeStatus.ISSUED
+    notice = services.notice_respond(
+        by=cast.ann, notice_id=notice.pk, version=notice.version, response="已减少收托"
+    )
+    assert notice.status == NoticeStatus.RESPONDED and notice.responded_by == cast.ann
+    notice = services.notice_respond(
+        by=cast.ann, notice_id=notice.pk, version=notice.version, response="已补充照片"
+    )
+    assert notice.status == NoticeStatus.RESPONDED and notice.institution_response == "已补充照片"
+    with pytest.raises(Conflict) as stale:
+        services.notice_close(by=cast.alice, notice_id=notice.pk, version=notice.version - 1)
+    assert stale.value.code == "stale_version"
+    notice = services.notice_close(
+        by=cast.alice, notice_id=notice.pk, version=notice.version, comment="整改到位"
+    )
+    assert notice.status == NoticeStatus.CLOSED and notice.closed_by == cast.alice
+    for attempt in (
+        lambda: services.notice_close(by=cast.alice, notice_id=notice.pk, version=notice.version),
+        lambda: services.notice_respond(
+            by=cast.ann, notice_id=notice.pk, version=notice.version, response="再补充"
+        ),
+    ):
+        with pytest.raises(Conflict, match="已办结") as closed:
+            attempt()
+        assert closed.value.code == "wrong_state"
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.CLOSED and notice.closing_comment == "整改到位"
+    moves = list(
+        Event.objects.filter(action__in=["notice.respond", "notice.close"], object_id=str(notice.pk))
+        .order_by("id")
+        .values_list("action", "before", "after")
+    )
+    assert [(a, b["status"], c["status"]) for a, b, c in moves] == [
+        ("notice.respond", "issued", "responded"),
+        ("notice.respond", "responded", "responded"),
+        ("notice.close", "responded", "closed"),
+    ]
+
+
+def test_an_empty_response_changes_nothing(cast, filed):
+    notice = issue(cast)
+    with pytest.raises(DomainError, match="整改情况"):
+        services.notice_respond(by=cast.ann, notice_id=notice.pk, version=notice.version, response=" ")
+    notice.refresh_from_db()
+    assert notice.status == "issued" and notice.version == 1 and notice.responded_at is None
+    assert not Event.objects.filter(action="notice.respond").exists()
