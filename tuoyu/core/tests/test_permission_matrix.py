@@ -661,6 +661,62 @@ class ApiRegistrationPush(Check):
         assert Institution.objects.count() == before, f"{role} created an institution"
 
 
+# The declared lists' exports (core.lists, ?format=csv|xlsx on the list page): who reads the region's list.
+INSTITUTION_EXPORT: dict[str, set[str]] = {
+    role: sight
+    for role, sight in INSTITUTION_SIGHT.items()
+    if role in {"zhou", "alice", "bob", "carol", "ivan", "clerk"}
+}
+PENDING_ROLES = ("zhou", "alice", "bob", "carol")
+
+
+@dataclass
+class Checks(Check):
+    """Several checks for one row: a page and its export parameters."""
+
+    checks: tuple[Check, ...]
+
+    def __call__(self, env: Env, role: str) -> None:
+        for check in self.checks:
+            check(env, role)
+
+
+def _exported_names(response: Any) -> set[str]:
+    import csv
+    import io
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return {row[0] for row in list(csv.reader(io.StringIO(text)))[1:]}
+
+
+@dataclass
+class ListExport(Check):
+    """``<list>?format=csv`` (and xlsx): the rows the role may export, audited; no export right, 404."""
+
+    path: str
+    action: str
+    sight: dict[str, set[str]]
+
+    def __call__(self, env: Env, role: str) -> None:
+        c = env.client(role)
+        url = f"{self.path}?format=csv"
+        response = c.get(url)
+        if role == "anonymous":
+            to_login(response, role, url)
+            return
+        allowed = self.sight.get(role)
+        status_of(response, role, url, 200 if allowed is not None else 404)
+        status_of(c.get(f"{self.path}?format=xlsx"), role, "xlsx", 200 if allowed is not None else 404)
+        status_of(c.get(f"{self.path}?format=html"), role, "an unknown format", 404)
+        if allowed is None:
+            assert not Event.objects.filter(action=self.action, actor=env.user(role)).exists(), role
+            return
+        names = _exported_names(response)
+        foreign = {n for n in INSTITUTIONS if getattr(env.cast, n).name in names} - allowed
+        assert not foreign, f"{role} {url}: exported {foreign}"
+        assert Event.objects.filter(action=self.action, actor=env.user(role)).count() >= 2, role
+
+
 # --- region transfers (跨辖区区划变更): the city over both regions decides ----------------------------
 
 # Who reads the requests: the health bureau of the old or the new region, and the registering authority's
@@ -2801,10 +2857,24 @@ MATRIX: dict[str, Check] = {
     ),
     "POST /api/v1/notifications/read-all": MarkAllOwnNotifications("/api/v1/notifications/read-all", 200),
     # institutions and registrations
-    "institutions/": InstitutionListPage(),
+    "institutions/": Checks(
+        (
+            InstitutionListPage(),
+            ListExport("/institutions/", "institution.export", INSTITUTION_EXPORT),
+        )
+    ),
     "institutions/<int:institution_id>/": InstitutionPage(),
     "institutions/<int:institution_id>/reveal/<str:field>/": InstitutionReveal(),
-    "institutions/pending/": RolesOnly("/institutions/pending/", ("zhou", "alice", "bob", "carol")),
+    "institutions/pending/": Checks(
+        (
+            RolesOnly("/institutions/pending/", PENDING_ROLES),
+            ListExport(
+                "/institutions/pending/",
+                "institution.pending_export",
+                {r: INSTITUTION_SIGHT[r] for r in PENDING_ROLES},
+            ),
+        )
+    ),
     "institutions/registrations/new/": RolesOnly("/institutions/registrations/new/", ("clerk",)),
     "GET /api/v1/institutions": ApiInstitutionList(),
     "GET /api/v1/institutions/{institution_id}": ApiInstitutionDetail(),
