@@ -108,7 +108,9 @@ def test_the_only_actions_passed_as_a_variable_are_the_forwarders_handing_them_o
     # audit_record hands its action to audit_event; the audit app's receiver hands on core's request_audit;
     # a declared list (core.lists) hands on the export action declared with it (checked below).
     _literals, _patterns, other = written_actions()
-    assert sorted(o.split(": ", 1)[1] for o in other) == ["action", "action", "self.spec.export_action"], other
+    assert sorted(o.split(": ", 1)[1] for o in other) == ["action", "action", "self.spec.export_action"], (
+        other
+    )
     assert sorted(o.split(":", 1)[0] for o in other) == [
         "tuoyu/audit/receivers.py",
         "tuoyu/audit/services.py",
