@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -68,7 +69,46 @@ DECLARED: dict[str, ListSpec] = {}
 
 
 class FilterSet(django_filters.FilterSet):
-    """The base of every list's filters (django-filter): a FilterSet's form validates the query string."""
+    """The base of every list's filters (django-filter): a FilterSet's form validates the query string.
+
+    It is always bound (to an empty query too), so ``filter_queryset`` runs for every request: a FilterSet
+    may filter by default there (the ban list hides lifted bans unless asked).
+    """
+
+
+TRUE_VALUES = {"true", "1", "on"}
+FALSE_VALUES = {"false", "0"}
+
+
+class _FlagInput(forms.CheckboxInput):
+    input_type = "checkbox"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)  # the text as sent: the field decides (CheckboxInput takes "maybe" as True)
+
+
+class FlagField(forms.Field):
+    """A yes/no parameter: true/1/on or false/0 (any case), absent or empty for "not given"; else an error."""
+
+    widget = _FlagInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise ValidationError(_("请填写 true 或 false。"), code="invalid")
+
+
+class FlagFilter(django_filters.Filter):
+    """A yes/no filter (a checkbox on the page, ``true``/``false`` in the API); ``method`` decides what it means."""
+
+    field_class = FlagField
 
 
 def _accessor(spec: str | Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -137,7 +177,8 @@ class ListSpec:
     template: str = TABLE_TEMPLATE
     # An export is one response: a bigger one is a job for the open data or an import's template.
     max_export_rows: int = 50_000
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    # Filters whose values the export's audit event leaves out (a search that may be an ID number).
+    private_filters: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         keys = [c.key for c in self.columns]
@@ -202,7 +243,7 @@ class BoundList:
     ) -> None:
         self.spec = spec
         self.data = data
-        self.filterset = spec.filterset(data=data or None, queryset=queryset, **kwargs)
+        self.filterset = spec.filterset(data=data, queryset=queryset, **kwargs)
         self.sort_errors: list[str] = []
         self.sort = self._sort(data.get(SORT_PARAM) or "")
 
@@ -217,15 +258,13 @@ class BoundList:
 
     @cached_property
     def valid(self) -> bool:
-        filters_ok = not self.filterset.is_bound or self.filterset.is_valid()
-        return filters_ok and not self.sort_errors
+        return self.filterset.is_valid() and not self.sort_errors
 
     def error_list(self) -> dict[str, list[str]]:
         """Field → messages, for the API's problem and the page."""
-        errors: dict[str, list[str]] = {}
-        if self.filterset.is_bound:
-            for name, messages in self.filterset.errors.items():
-                errors[name] = list(messages)
+        errors: dict[str, list[str]] = {
+            name: list(messages) for name, messages in self.filterset.errors.items()
+        }
         if self.sort_errors:
             errors[SORT_PARAM] = list(self.sort_errors)
         return errors
@@ -250,15 +289,25 @@ class BoundList:
     def query(self, *, sort: str | None = None) -> str:
         """The query string of the filters (and sort) in force, for the paging, sorting and export links."""
         params: list[tuple[str, str]] = []
-        if self.filterset.is_bound:
-            for name in self.filterset.base_filters:
-                for value in _values(self.data, name):
-                    if value != "":
-                        params.append((name, value))
+        for name in self.filterset.base_filters:
+            for value in _values(self.data, name):
+                if value != "":
+                    params.append((name, value))
         sort = self.sort if sort is None else sort
         if sort:
             params.append((SORT_PARAM, sort))
         return urlencode(params)
+
+    def audited_filters(self) -> dict[str, Any]:
+        """The filters and sort in force, as the export's audit event records them (private ones masked)."""
+        out: dict[str, Any] = {}
+        for name, value in self.filterset.form.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            out[name] = "***" if name in self.spec.private_filters else str(value)[:100]
+        if self.sort:
+            out[SORT_PARAM] = self.sort
+        return out
 
     # --- the web page -----------------------------------------------------------------------------------
 
@@ -308,6 +357,8 @@ class BoundList:
     ) -> HttpResponse:
         """The whole page, or only the table for an htmx request (the filter form's refresh); 400 with the
         messages beside the fields when a parameter is wrong."""
+        if export_format(request):  # the view answers exports before it renders; a list without one: 404
+            raise Http404
         ctx = {**(context or {}), **self.context(request)}
         status = 200 if self.valid else 400
         if getattr(request, "htmx", False) and not getattr(request.htmx, "boosted", False):
@@ -329,7 +380,7 @@ class BoundList:
         request_audit(  # the action is declared with the list (checked by the audit registry's test)
             self.spec.export_action,
             object_type=self.spec.export_object_type,
-            detail={"format": fmt, "query": self.query()[:500], "rows": len(objects), **(detail or {})},
+            detail={"format": fmt, "filters": self.audited_filters(), "rows": len(objects), **(detail or {})},
         )
         columns = [c for c in self.spec.columns if c.in_export]
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

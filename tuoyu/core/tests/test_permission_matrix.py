@@ -689,15 +689,22 @@ def _exported_names(response: Any) -> set[str]:
     return {row[0] for row in list(csv.reader(io.StringIO(text)))[1:]}
 
 
+def _institution_names(env: Env) -> dict[str, str]:
+    return {n: getattr(env.cast, n).name for n in INSTITUTIONS}
+
+
 @dataclass
 class ListExport(Check):
-    """``<list>?format=csv`` (and xlsx): the rows the role may export, audited; no export right, 404."""
+    """``<list>?format=csv`` (and xlsx): the rows the role may export (``sight``: role → the keys of
+    ``names(env)`` it may see), audited; without the export right 404; anonymous to the login page."""
 
     path: str
     action: str
     sight: dict[str, set[str]]
+    names: Any = _institution_names
 
     def __call__(self, env: Env, role: str) -> None:
+        names = self.names(env)  # (makes the rows the check looks for)
         c = env.client(role)
         url = f"{self.path}?format=csv"
         response = c.get(url)
@@ -711,9 +718,9 @@ class ListExport(Check):
         if allowed is None:
             assert not Event.objects.filter(action=self.action, actor=env.user(role)).exists(), role
             return
-        names = _exported_names(response)
-        foreign = {n for n in INSTITUTIONS if getattr(env.cast, n).name in names} - allowed
-        assert not foreign, f"{role} {url}: exported {foreign}"
+        exported = _exported_names(response)
+        shown = {key for key, name in names.items() if name in exported}
+        assert shown == shown & allowed, f"{role} {url}: exported {shown - allowed}"
         assert Event.objects.filter(action=self.action, actor=env.user(role)).count() >= 2, role
 
 
@@ -2985,14 +2992,24 @@ MATRIX: dict[str, Check] = {
     "GET /api/v1/standards/risk": ComplianceRisk(api=True),
     # end compliance engine
     # lifetime bans (bans)
-    "bans/": BanPage("/bans/", listing=True),
+    "bans/": Checks(
+        (
+            BanPage("/bans/", listing=True),
+            ListExport(
+                "/bans/",
+                "bans.export",
+                {role: {key} for role, key in BAN_KEEPER.items()},
+                names=lambda env: (_ban_world(env), BAN_NAMES)[1],
+            ),
+        )
+    ),
     "bans/new/": BanPage("/bans/new/"),
     "bans/import/": BanPage("/bans/import/"),
     "bans/import/template.xlsx": BanPage("/bans/import/template.xlsx"),
     "bans/import/report.xlsx": BanImportReport(),
     "bans/<int:ban_id>/": BanOne(),
     "bans/<int:ban_id>/reveal/": BanOne(reveal=True),
-    "bans/alerts/": BanAlertPage(),
+    "bans/alerts/": Checks((BanAlertPage(), RolesOnly("/bans/alerts/?format=csv", ()))),
     "bans/alerts/<int:alert_id>/": BanAlertPage(one=True),
     "GET /api/v1/bans": ApiBanList(),
     "POST /api/v1/bans": ApiBanCreate(),
