@@ -170,6 +170,7 @@ class ListSpec:
     ordering: tuple[str, ...]
     page_size: int = 50
     empty: Any = gettext_lazy("没有符合条件的记录。")
+    submit: Any = gettext_lazy("查询")  # the filter form's button
     count: Any = gettext_lazy("共 %(n)s 条")  # the count above the table (%(n)s: the number of rows)
     export_action: str = ""
     export_object_type: str = ""

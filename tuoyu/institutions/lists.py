@@ -77,6 +77,7 @@ INSTITUTIONS = ListSpec(
     ),
     ordering=("name", "id"),
     empty=_("没有符合条件的机构。"),
+    submit=_("搜索"),
     count=_("共 %(n)s 家"),
     export_action=AuditAction.EXPORT,
     export_object_type="institutions.institution",
