@@ -6,7 +6,6 @@ from __future__ import annotations
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +58,7 @@ BANS = ListSpec(
     title=_("禁入名单"),
     filterset=BanFilterSet,
     columns=(
-        Column("name", _("姓名"), "name", sort=("name",), link=lambda b: reverse("bans:detail", args=[b.pk])),
+        Column("name", _("姓名"), "name", sort=("name",), link=("bans:detail", "pk")),
         Column("id_number", _("身份证号"), "id_number_masked"),
         Column("decision_number", _("决定文号"), "decision_number", sort=("decision_number",)),
         Column(
@@ -106,7 +105,7 @@ ALERTS = ListSpec(
     title=_("禁入预警"),
     filterset=AlertFilterSet,
     columns=(
-        Column("at", _("时间"), _at, sort=("at",), link=lambda a: reverse("bans:alert_detail", args=[a.pk])),
+        Column("at", _("时间"), _at, sort=("at",), link=("bans:alert_detail", "pk")),
         Column("kind", _("类型"), BanAlert.get_kind_display, sort=("kind",)),
         Column("institution", _("机构"), "institution.name", sort=("institution__name",)),
         Column("person_name", _("姓名"), "person_name", sort=("person_name",)),

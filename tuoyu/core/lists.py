@@ -42,6 +42,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -142,7 +143,9 @@ class Column:
     value: str | Callable[[Any], Any]
     sort: tuple[str, ...] | None = None
     export: str | Callable[[Any], Any] | None = None
-    link: Callable[[Any], str] | None = None
+    # A callable of the row, or (url name, attribute): the URL reversed once per page with a placeholder
+    # and formatted per row (``{% url %}`` or ``reverse`` per row costs 30–90 µs each).
+    link: Callable[[Any], str] | tuple[str, str] | None = None
     cell_template: str = ""
     css: str = ""
     in_table: bool = True
@@ -229,7 +232,7 @@ class ListSpec:
     ) -> QuerySet[Any]:
         """The filtered, sorted queryset for an API operation (page it with ``@paginate(LimitOffset)``);
         bad filters raise ``ValidationError`` with one entry per field (the API answers a 422 problem)."""
-        bound = self.bind(request.GET, queryset, **filterset_kwargs)
+        bound = self.bind(request.GET, queryset, request=request, **filterset_kwargs)
         if not bound.valid:
             raise ValidationError(bound.error_list())
         return bound.qs
@@ -324,11 +327,13 @@ class BoundList:
         if self.spec.prepare is not None:
             self.spec.prepare(objects)
         columns = [c for c in self.spec.columns if c.in_table]
+        links = {c.key: _linker(c.link) for c in columns if c.link}
         rows = [
             {
                 "obj": obj,
                 "cells": [
-                    {"column": c, "value": c.get(obj), "href": c.link(obj) if c.link else ""} for c in columns
+                    {"column": c, "value": c.get(obj), "href": links[c.key](obj) if c.key in links else ""}
+                    for c in columns
                 ],
             }
             for obj in objects
@@ -356,7 +361,7 @@ class BoundList:
             "query": self.query(),
             "errors": self.error_list(),
             "exportable": bool(self.spec.export_action),
-            "count_text": self.spec.count % {"n": page.paginator.count},
+            "count_text": self.spec.count % {"n": page.paginator.count} if self.spec.count else "",
         }
 
     def render(
@@ -418,6 +423,18 @@ def export_format(request: HttpRequest) -> str:
     if fmt and fmt not in EXPORT_FORMATS:
         raise Http404
     return fmt
+
+
+PLACEHOLDER = 2**62
+
+
+def _linker(link: Callable[[Any], str] | tuple[str, str]) -> Callable[[Any], str]:
+    if callable(link):
+        return link
+    name, attribute = link
+    pattern = reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}")
+    get = operator.attrgetter(attribute)
+    return lambda obj: pattern.format(get(obj))
 
 
 def _values(data: QueryDict | Mapping[str, Any], name: str) -> Iterator[str]:

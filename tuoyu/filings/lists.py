@@ -8,7 +8,6 @@ from typing import Any
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +77,7 @@ REVIEW_QUEUE = ListSpec(
             _("机构名称"),
             "institution.name",
             sort=("institution__name",),
-            link=lambda f: reverse("filings:detail", args=[f.pk]),
+            link=("filings:detail", "pk"),
         ),
         Column("kind", _("类型"), Filing.get_kind_display, sort=("kind",)),
         Column("region", _("所在区划"), "institution.region.name", sort=("region_prefix",)),
@@ -147,7 +146,7 @@ NOTICES = ListSpec(
             _("机构名称"),
             "institution.name",
             sort=("institution__name",),
-            link=lambda n: reverse("filings:notice", args=[n.pk]),
+            link=("filings:notice", "pk"),
         ),
         Column(
             "found_on", _("核查发现日期"), "found_on", sort=("found_on",), cell_template="core/cell_date.html"

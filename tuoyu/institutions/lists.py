@@ -11,7 +11,6 @@ import django_filters
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,16 +56,12 @@ class InstitutionFilterSet(FilterSet):
         fields: list[str] = []
 
 
-def _detail_url(institution: Institution) -> str:
-    return reverse("institutions:detail", args=[institution.pk])
-
-
 INSTITUTIONS = ListSpec(
     name="institutions",
     title=_("托育机构"),
     filterset=InstitutionFilterSet,
     columns=(
-        Column("name", _("机构名称"), "name", sort=("name",), link=_detail_url),
+        Column("name", _("机构名称"), "name", sort=("name",), link=("institutions:detail", "pk")),
         Column("uscc", _("统一社会信用代码"), "uscc", sort=("uscc",), cell_template="core/cell_code.html"),
         Column("kind", _("类型"), Institution.get_kind_display, sort=("kind",)),
         Column("region", _("所在区划"), "region.name", sort=("region_prefix",)),
@@ -114,7 +109,7 @@ PENDING = ListSpec(
     title=_("已登记未备案"),
     filterset=PendingFilterSet,
     columns=(
-        Column("name", _("机构名称"), "name", sort=("name",), link=_detail_url),
+        Column("name", _("机构名称"), "name", sort=("name",), link=("institutions:detail", "pk")),
         Column("uscc", _("统一社会信用代码"), "uscc", in_table=False),
         Column("region", _("所在区划"), "region.name", sort=("region_prefix",)),
         Column("authority", _("登记机关"), lambda i: i.get_registration_authority_display() or None),

@@ -2984,7 +2984,7 @@ MATRIX: dict[str, Check] = {
     # end change filing helper
     # compliance engine (standards)
     "standards/": RolesOnly("/standards/", ("ann", "ben", "stacy")),
-    "standards/risk/": ComplianceRisk(),
+    "standards/risk/": Checks((ComplianceRisk(), RolesOnly("/standards/risk/?format=csv", ()))),
     "standards/rules/": SignedInSelf("/standards/rules/"),
     "standards/institutions/<int:institution_id>/": ComplianceDetail(),
     "GET /api/v1/standards/rules": ApiSignedIn("/api/v1/standards/rules"),
