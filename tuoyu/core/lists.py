@@ -179,7 +179,7 @@ class ListSpec:
     export_object_type: str = ""
     table_id: str = "list-table"
     template: str = TABLE_TEMPLATE
-    # An export is one response: a bigger one is a job for the open data or an import's template.
+    # An export is one response: more rows than this are refused (narrow the filters), never cut.
     max_export_rows: int = 50_000
     # Called with the rows of a page (or of an export) before their cells are read: computes, for all of them
     # at once, what a cell would otherwise query per row (a calendar, a count).
@@ -387,8 +387,10 @@ class BoundList:
         if not self.valid:
             body = "\n".join(f"{k}: {' '.join(v)}" for k, v in self.error_list().items())
             return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
-        qs = self.qs[: self.spec.max_export_rows]
-        objects = list(qs)
+        if self.qs.count() > self.spec.max_export_rows:  # never a silently cut file
+            message = _("导出超过%(n)s行，请缩小筛选范围后再导出。") % {"n": self.spec.max_export_rows}
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        objects = list(self.qs)
         if self.spec.prepare is not None:
             self.spec.prepare(objects)
         request_audit(  # the action is declared with the list (checked by the audit registry's test)

@@ -170,6 +170,21 @@ def test_the_xlsx_export_has_the_same_columns(cast: Any, login: Any) -> None:
     assert Event.objects.filter(action="institution.export", detail__format="xlsx").count() == 1
 
 
+def test_an_export_over_the_limit_is_refused_not_cut(cast: Any, login: Any) -> None:
+    from tuoyu.institutions.lists import INSTITUTIONS
+
+    _many(cast, 3)
+    limit = INSTITUTIONS.max_export_rows
+    object.__setattr__(INSTITUTIONS, "max_export_rows", 2)  # a frozen declaration, lowered for this test
+    try:
+        response = login(cast.zhou).get("/institutions/?q=批量机构&format=csv")
+        assert response.status_code == 400 and "缩小筛选范围" in response.content.decode()
+        assert not Event.objects.filter(action="institution.export").exists()
+        assert login(cast.zhou).get("/institutions/?q=批量机构01&format=csv").status_code == 200
+    finally:
+        object.__setattr__(INSTITUTIONS, "max_export_rows", limit)
+
+
 def test_an_institutions_own_admin_sees_its_row_but_exports_nothing(cast: Any, login: Any) -> None:
     c = login(cast.ann)
     assert cast.inst_a.name in c.get("/institutions/").content.decode()
