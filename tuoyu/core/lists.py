@@ -10,16 +10,27 @@ the app's selector); the list layer only filters, sorts, pages, renders and expo
         title=_("托育机构"),
         filterset=InstitutionFilterSet,
         columns=(
-            Column("name", _("机构名称"), "name", sort=("name",), link=lambda i: f"/institutions/{i.pk}/"),
+            Column("name", _("机构名称"), "name", sort=("name",), link=("institutions:detail", "pk")),
             Column("region", _("所在区划"), "region.name", sort=("region_prefix",)),
         ),
         ordering=("name", "id"),
         export_action="institution.export",
     )
 
-    def institution_list(request):
+    def institution_list(request):  # the page, its htmx refresh and ?format=csv|xlsx
+        if fmt := export_format(request):
+            rows = selectors.institution_list(viewer=request.user, action="export")
+            return INSTITUTIONS.bind(request.GET, rows).export(fmt)
         bound = INSTITUTIONS.bind(request.GET, selectors.institution_list(viewer=request.user))
         return bound.render(request, "institutions/list.html")
+
+    @router.get("/institutions", response=list[InstitutionOut])
+    @paginate(LimitOffset)
+    def institution_list(request, filters: Query[INSTITUTIONS.query_schema]):  # the same FilterSet
+        return INSTITUTIONS.api_queryset(request, selectors.institution_list(viewer=request.user))
+
+The page template includes ``core/list_filters.html`` (the FilterSet's form, refreshing the table by htmx) and
+``core/list_table.html`` (count, export links, sortable headers with aria-sort, rows, paging).
 
 Query parameters: the FilterSet's fields, ``sort`` (a declared sortable column's key, ``-`` before it for
 descending; anything else is a field error), ``page`` (web) or ``limit``/``offset`` (API, ``LimitOffset``),
