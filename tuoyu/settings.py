@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    "django_filters",
     "tuoyu.core",
     "tuoyu.regions",
     "tuoyu.accounts",

@@ -10,6 +10,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "bans.update", _("修改禁入决定")
     LIFT = "bans.lift", _("解除禁入")
     IMPORT = "bans.import", _("批量导入禁入名单")
+    EXPORT = "bans.export", _("导出禁入名单（身份证号打码）")
     ID_NUMBER_REVEAL = "bans.id_number_reveal", _("查看禁入人员身份证号明文")
     # bans.alert.<AlertKind>: a banned person met an institution.
     ALERT_HIRE_ATTEMPT = "bans.alert.hire_attempt", _("禁入预警：录用拦截")

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from tuoyu.audit.services import audit_record
 from tuoyu.bans import imports, selectors, services
+from tuoyu.bans.lists import ALERTS, BANS
 from tuoyu.bans.models import AlertKind, Ban, BanScope
 from tuoyu.core.apitypes import DbId, Version
 from tuoyu.core.errors import DomainError
@@ -64,11 +65,6 @@ class RevealOut(Schema):
     id_number: str
 
 
-class BanFilters(Schema):
-    q: str = Field("", max_length=50, pattern=NO_NUL, description="姓名片段或完整身份证号 / name or exact ID")
-    include_lifted: bool = False
-
-
 class ImportLineOut(Schema):
     row: int | None
     column: str
@@ -96,10 +92,6 @@ class AlertOut(Schema):
     acknowledged_at: dt.datetime | None
 
 
-class AlertFilters(Schema):
-    open: bool = False
-
-
 def _validation(exc: DomainError) -> ValidationError:
     errors = getattr(exc, "errors", None) or {exc.field or "": exc.message}
     return ValidationError({f: ValidationError(m, code=exc.code) for f, m in errors.items()})
@@ -120,10 +112,10 @@ def _data(payload: BanIn) -> services.BanData:
     ),
 )
 @paginate(LimitOffset)
-def ban_list(request: HttpRequest, filters: Query[BanFilters]):  # noqa: ANN201
+def ban_list(request: HttpRequest, filters: Query[BANS.query_schema]):  # noqa: ANN201
     if not selectors.can_view_bans(request.user):
         raise Http404
-    return selectors.ban_list(viewer=request.user, q=filters.q, include_lifted=filters.include_lifted)
+    return BANS.api_queryset(request, selectors.ban_list(viewer=request.user))
 
 
 @router.post(
@@ -209,10 +201,10 @@ def ban_reveal(request: HttpRequest, ban_id: DbId) -> dict:
     description="辖区内的监管人员和地市级管理员。 / Regulators and city admins whose region contains the institution.",
 )
 @paginate(LimitOffset)
-def alert_list(request: HttpRequest, filters: Query[AlertFilters]):  # noqa: ANN201
+def alert_list(request: HttpRequest, filters: Query[ALERTS.query_schema]):  # noqa: ANN201
     if not selectors.can_view_alerts(request.user):
         raise Http404
-    return selectors.alert_list(viewer=request.user, open_only=filters.open)
+    return ALERTS.api_queryset(request, selectors.alert_list(viewer=request.user))
 
 
 @alerts_router.get("/{alert_id}", response=AlertOut, summary="一条预警 / one alert")

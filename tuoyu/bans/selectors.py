@@ -10,17 +10,19 @@ from tuoyu.bans.models import Ban, BanAlert
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter, scoped
 
 
-def ban_list(*, viewer: Any, q: str = "", include_lifted: bool = False) -> QuerySet[Ban]:
-    """Bans the viewer may see; ``q`` is a name fragment, or an ID number matched exactly (blind index)."""
-    qs = scoped(viewer, "view", Ban).select_related("region")
-    if not include_lifted:
-        qs = qs.filter(lifted_at__isnull=True)
+def ban_list(*, viewer: Any, action: str = "view") -> QuerySet[Ban]:
+    """Bans the viewer may see (or export); filters and sorting are declared in bans.lists."""
+    return scoped(viewer, action, Ban).select_related("region").order_by("-decision_date", "-id")
+
+
+def ban_search(qs: QuerySet[Ban], q: str) -> QuerySet[Ban]:
+    """``q`` is a name fragment, or an ID number matched exactly (blind index)."""
     q = (q or "").strip().replace("\x00", "")
-    if q:
-        index = Ban._meta.get_field("id_index").index_for(q)
-        looks_like_id = len(q.replace(" ", "")) >= 15 and q.replace(" ", "")[:6].isdigit()
-        qs = qs.filter(id_index=index) if looks_like_id else qs.filter(name__icontains=q)
-    return qs
+    if not q:
+        return qs
+    index = Ban._meta.get_field("id_index").index_for(q)
+    looks_like_id = len(q.replace(" ", "")) >= 15 and q.replace(" ", "")[:6].isdigit()
+    return qs.filter(id_index=index) if looks_like_id else qs.filter(name__icontains=q)
 
 
 def ban_get(*, viewer: Any, ban_id: int) -> Ban:
@@ -35,13 +37,11 @@ def can_change(viewer: Any, ban: Ban) -> bool:
     return scoped(viewer, "change", Ban).filter(pk=ban.pk).exists()
 
 
-def alert_list(*, viewer: Any, open_only: bool = False) -> QuerySet[BanAlert]:
-    qs = scoped(viewer, "view", BanAlert).select_related(
+def alert_list(*, viewer: Any) -> QuerySet[BanAlert]:
+    """The alerts the viewer may see; filters and sorting are declared in bans.lists."""
+    return scoped(viewer, "view", BanAlert).select_related(
         "ban", "institution", "attempted_by", "acknowledged_by"
     )
-    if open_only:
-        qs = qs.filter(acknowledged_at__isnull=True)
-    return qs
 
 
 def alert_get(*, viewer: Any, alert_id: int) -> BanAlert:

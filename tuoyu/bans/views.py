@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +12,12 @@ from django.views.decorators.http import require_POST
 from tuoyu.audit.services import audit_record
 from tuoyu.bans import imports, selectors, services
 from tuoyu.bans.forms import BanForm, ImportForm, LiftForm
+from tuoyu.bans.lists import ALERTS, BANS
 from tuoyu.bans.models import Ban
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
+from tuoyu.core.lists import export_format
 from tuoyu.core.scoping import get_scoped_or_404
 
 REPORT_SESSION_KEY = "bans_import_report"
@@ -40,18 +41,13 @@ def _form_error(form: BanForm | LiftForm, exc: DomainError) -> None:
 
 @login_required
 def ban_list(request: HttpRequest) -> HttpResponse:
+    """The ban list (declared in bans.lists): search, lifted ones on request, sorting, paging, export."""
     _require_viewer(request)
-    q = request.GET.get("q", "")[:50]
-    include_lifted = request.GET.get("lifted") == "1"
-    qs = selectors.ban_list(viewer=request.user, q=q, include_lifted=include_lifted)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "q": q,
-        "include_lifted": include_lifted,
-        "can_create": bool(services.keeper_cities(request.user)),
-    }
-    return render(request, "bans/list.html", context)
+    fmt = export_format(request)
+    if fmt:
+        return BANS.bind(request.GET, selectors.ban_list(viewer=request.user, action="export")).export(fmt)
+    bound = BANS.bind(request.GET, selectors.ban_list(viewer=request.user))
+    return bound.render(request, "bans/list.html", {"can_create": bool(services.keeper_cities(request.user))})
 
 
 @login_required
@@ -168,13 +164,15 @@ def ban_import_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
+    """The alerts in the jurisdiction (declared in bans.lists)."""
     if not selectors.can_view_alerts(request.user):
         raise Http404
-    open_only = request.GET.get("open") == "1"
-    page = Paginator(selectors.alert_list(viewer=request.user, open_only=open_only), 50).get_page(
-        request.GET.get("page")
+    bound = ALERTS.bind(request.GET, selectors.alert_list(viewer=request.user))
+    return bound.render(
+        request,
+        "bans/alerts.html",
+        {"open_only": bound.valid and bound.filterset.form.cleaned_data.get("open")},
     )
-    return render(request, "bans/alerts.html", {"page": page, "open_only": open_only})
 
 
 @login_required

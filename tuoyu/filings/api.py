@@ -29,6 +29,7 @@ from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.registry import ApiMount
 from tuoyu.filings import receipts, selectors, services
 from tuoyu.filings.forms import RETURN_FIELDS, MaterialUploadForm
+from tuoyu.filings.lists import NOTICES, REVIEW_QUEUE
 from tuoyu.filings.models import Filing, FilingEvent, FilingKind, FilingState, MaterialKind
 from tuoyu.filings.workflow import allowed_actions
 
@@ -253,10 +254,10 @@ def filing_list(request: HttpRequest, filters: Query[FilingFilters]):  # noqa: A
     summary="待审核队列 / review queue (oldest first, with the FIL-04 clock)",
 )
 @paginate(LimitOffset)
-def review_queue(request: HttpRequest):  # noqa: ANN201
+def review_queue(request: HttpRequest, filters: Query[REVIEW_QUEUE.query_schema]):  # noqa: ANN201
     if not _is_reviewer(request):
         raise Http404
-    return selectors.review_queue(viewer=request.user)
+    return REVIEW_QUEUE.api_queryset(request, selectors.review_queue(viewer=request.user))
 
 
 @router.get("/declaration", response=DeclarationOut, summary="备案承诺书 / the self-declaration text")
@@ -620,13 +621,13 @@ def filing_cancellation_set(request: HttpRequest, filing_id: DbId, payload: Canc
 
 @notices_router.get("", response=list[NoticeOut], summary="核查不符通知 / non-compliance notices (FIL-05)")
 @paginate(LimitOffset)
-def notice_list(request: HttpRequest):  # noqa: ANN201
+def notice_list(request: HttpRequest, filters: Query[NOTICES.query_schema]):  # noqa: ANN201
     from tuoyu.core import scoping
     from tuoyu.filings.models import NonComplianceNotice
 
     if scoping.scope_filter(request.user, "view", NonComplianceNotice) is None:
         raise Http404
-    return selectors.notice_list(viewer=request.user)
+    return NOTICES.api_queryset(request, selectors.notice_list(viewer=request.user))
 
 
 @notices_router.post(

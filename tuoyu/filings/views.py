@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.services import audit_record
-from tuoyu.calendars.workdays import load_calendar
 from tuoyu.core import scoping
 from tuoyu.core.downloads import content_disposition
 from tuoyu.core.errors import Conflict, DomainError
@@ -34,6 +33,7 @@ from tuoyu.filings.forms import (
     SubmitForm,
     VersionForm,
 )
+from tuoyu.filings.lists import NOTICES, REVIEW_QUEUE
 from tuoyu.filings.models import (
     Filing,
     FilingKind,
@@ -90,14 +90,11 @@ def filing_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """Submitted filings in the jurisdiction, oldest first, with the FIL-04 clock (declared in filings.lists)."""
     if not request.user.has_role(Role.REGULATOR, Role.CITY_ADMIN):
         raise Http404
-    calendar = load_calendar()  # one calendar for the whole page: no query per row
-    rows = [
-        {"filing": f, "clock": selectors.review_clock(f, calendar=calendar)}
-        for f in selectors.review_queue(viewer=request.user)[:500]
-    ]
-    return render(request, "filings/review_queue.html", {"rows": rows, "limit": selectors.REVIEW_WORKDAYS})
+    bound = REVIEW_QUEUE.bind(request.GET, selectors.review_queue(viewer=request.user))
+    return bound.render(request, "filings/review_queue.html", {"limit": selectors.REVIEW_WORKDAYS})
 
 
 def _detail(
@@ -547,11 +544,11 @@ def filing_cancel(request: HttpRequest, institution_id: int) -> HttpResponse:
 
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    """The notices in the viewer's reach, with the FIL-05 clock (working days from finding to notice)."""
+    """The notices in the viewer's reach, with the FIL-05 clock (declared in filings.lists)."""
     if scoping.scope_filter(request.user, "view", NonComplianceNotice) is None:
         raise Http404
-    notices = list(selectors.notice_list(viewer=request.user)[:500])
-    return render(request, "filings/notices.html", {"notices": notices, "limit": services.NOTICE_WORKDAYS})
+    bound = NOTICES.bind(request.GET, selectors.notice_list(viewer=request.user))
+    return bound.render(request, "filings/notices.html", {"limit": services.NOTICE_WORKDAYS})
 
 
 @login_required

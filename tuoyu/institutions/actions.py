@@ -14,6 +14,8 @@ class AuditAction(models.TextChoices):
     LEGAL_REP_ID_NUMBER_REVEAL = "institution.legal_rep_id_number_reveal", _("查看法定代表人身份证号明文")
     DIRECTOR_ID_NUMBER_REVEAL = "institution.director_id_number_reveal", _("查看负责人身份证号明文")
     PHONE_REVEAL = "institution.phone_reveal", _("查看机构联系电话明文")
+    EXPORT = "institution.export", _("导出机构列表")
+    PENDING_EXPORT = "institution.pending_export", _("导出待备案机构列表")
     REGISTRATION_RECEIVE = "registration.receive", _("接收登记信息")
     REGISTRATION_IMPORT = "registration.import", _("批量导入登记信息")
     # region_transfer.request, then region_transfer.<action> for each of TRANSFER_TRANSITIONS.

@@ -5,7 +5,6 @@ No ``from __future__ import annotations`` here: ninja reads the annotations at i
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -20,8 +19,8 @@ from tuoyu.core.registry import ApiMount
 from tuoyu.core.scoping import get_scoped_or_404
 from tuoyu.institutions import selectors, services
 from tuoyu.institutions.forms import InvitationForm, RegistrationForm
+from tuoyu.institutions.lists import INSTITUTIONS, PENDING, days_since_registration, overdue
 from tuoyu.institutions.models import (
-    FilingStatus,
     Institution,
     InstitutionKind,
     LegalPersonKind,
@@ -119,13 +118,6 @@ class RegistrationOut(Schema):
     notice: str = Field("", description="给登记人员的提示 / what the clerk is told besides the outcome")
 
 
-class InstitutionFilters(Schema):
-    q: str | None = Field(None, max_length=50, pattern=r"^[^\x00-\x1f]*$")
-    filing_status: FilingStatus | None = None
-    kind: InstitutionKind | None = None
-    within: str | None = Field(None, max_length=12, pattern=r"^\d{2,12}$")
-
-
 @router.post(
     "/registrations",
     response={200: RegistrationOut, 201: RegistrationOut},
@@ -173,10 +165,15 @@ def registration_push(
     return Status(201 if created else 200, body)
 
 
-@router.get("/institutions", response=list[InstitutionOut], summary="机构列表 / institutions in scope")
+@router.get(
+    "/institutions",
+    response=list[InstitutionOut],
+    summary="机构列表 / institutions in scope",
+    description="与机构列表页相同的筛选与排序（institutions.lists）/ the same filters and sorting as the web list.",
+)
 @paginate(LimitOffset)
-def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]):
-    return selectors.institution_list(viewer=request.user, filters=filters.dict(exclude_none=True))
+def institution_list(request: HttpRequest, filters: Query[INSTITUTIONS.query_schema]):  # noqa: ANN201
+    return INSTITUTIONS.api_queryset(request, selectors.institution_list(viewer=request.user))
 
 
 # The pending list (filingapi) comes before /institutions/{institution_id}, which would take its path.
@@ -189,25 +186,30 @@ class PendingOut(Schema):
     days_since_registration: int | None
     overdue: bool = Field(description="超过 FILING_OVERDUE_DAYS 天未备案 / past the filing reminder period")
 
+    @staticmethod
+    def resolve_institution(obj) -> Institution:  # noqa: ANN001
+        return obj
+
+    @staticmethod
+    def resolve_days_since_registration(obj) -> int | None:  # noqa: ANN001
+        return days_since_registration(obj)
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:  # noqa: ANN001
+        return overdue(obj)
+
 
 @router.get(
     "/institutions/pending",
     response=list[PendingOut],
     summary="待备案机构 / registered, not yet filed (oldest first)",
-    description="卫生健康部门（区县、市）辖区内已登记未备案的机构 / the health bureau's to-do list.",
+    description="卫生健康部门（区县、市）辖区内已登记未备案的机构，筛选与待备案页相同 / the health bureau's to-do list.",
 )
 @paginate(LimitOffset)
-def institution_pending(request: HttpRequest):  # noqa: ANN201
+def institution_pending(request: HttpRequest, filters: Query[PENDING.query_schema]):  # noqa: ANN201
     if not request.user.has_role(Role.CITY_ADMIN, Role.REGULATOR):
         raise Http404
-    limit = settings.FILING_OVERDUE_DAYS
-    rows = []
-    for i in selectors.pending_filings(viewer=request.user)[:500]:
-        days = services.days_since(i.registered_at)
-        rows.append(
-            {"institution": i, "days_since_registration": days, "overdue": days is not None and days > limit}
-        )
-    return rows
+    return PENDING.api_queryset(request, selectors.pending_filings(viewer=request.user))
 
 
 @router.get("/institutions/{institution_id}", response=InstitutionOut, summary="机构详情 / one institution")

@@ -30,6 +30,8 @@ def _institution(user: Any, action: str) -> Q | None:
         regulators = REGION_READERS
     if action in {"reveal", "change"}:  # the health bureau; partner inspectors read only
         regulators = BUREAU
+    if action == "export":  # the list pages' exports: who reads the region's list exports it
+        return prefix_q("region_prefix", region_prefixes(user, REGION_READERS))
     q = (
         prefix_q("region_prefix", region_prefixes(user, regulators))
         if action in {"view", "change", "reveal"}

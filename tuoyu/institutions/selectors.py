@@ -4,34 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tuoyu.core.scoping import get_scoped_or_404, scoped
 from tuoyu.institutions.models import FilingStatus, Institution, Registration
 
 
-def institution_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[Institution]:
-    f = filters or {}
-    qs = scoped(viewer, "view", Institution).select_related("region")
-    if f.get("q"):
-        qs = qs.filter(Q(name__contains=f["q"]) | Q(uscc=f["q"].upper()))
-    if f.get("within"):
-        qs = qs.filter(region_prefix__startswith=f["within"])
-    if f.get("filing_status"):
-        qs = qs.filter(filing_status=f["filing_status"])
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
-    return qs.order_by("name", "id")
+def institution_list(*, viewer: Any, action: str = "view") -> QuerySet[Institution]:
+    """The institutions in the viewer's scope for ``action`` (``view`` or ``export``); the list's filters,
+    sorting and paging are declared in institutions.lists."""
+    return scoped(viewer, action, Institution).select_related("region").order_by("name", "id")
 
 
 def institution_get(*, viewer: Any, institution_id: int, action: str = "view") -> Institution:
     return get_scoped_or_404(viewer, action, Institution.objects.select_related("region"), pk=institution_id)
 
 
-def pending_filings(*, viewer: Any) -> QuerySet[Institution]:
+def pending_filings(*, viewer: Any, action: str = "view") -> QuerySet[Institution]:
     """Registered but not yet filed, oldest registration first (the county bureau's to-do list)."""
     return (
-        scoped(viewer, "view", Institution)
+        scoped(viewer, action, Institution)
         .filter(filing_status=FilingStatus.REGISTERED)
         .select_related("region")
         .order_by("registered_at", "id")

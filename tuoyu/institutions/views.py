@@ -6,12 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +19,7 @@ from tuoyu.core import registry
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
+from tuoyu.core.lists import export_format
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.institutions import imports, selectors, services
 from tuoyu.institutions.forms import (
@@ -29,8 +28,8 @@ from tuoyu.institutions.forms import (
     RegionTransferDecisionForm,
     RegistrationForm,
 )
+from tuoyu.institutions.lists import INSTITUTIONS, PENDING
 from tuoyu.institutions.models import (
-    FilingStatus,
     Institution,
     RegionTransfer,
     RegistrationSource,
@@ -48,15 +47,16 @@ def _require_view(request: HttpRequest) -> None:
 
 @login_required
 def institution_list(request: HttpRequest) -> HttpResponse:
+    """The institutions in reach (declared in institutions.lists): filters, sorting, paging, htmx, export."""
     _require_view(request)
-    q = request.GET.get("q", "").strip()[:50]
-    status = request.GET.get("filing_status", "")
-    status = status if status in FilingStatus.values else ""
-    qs = selectors.institution_list(viewer=request.user, filters={"q": q, "filing_status": status})
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in {"q": q, "filing_status": status}.items() if v})
-    context = {"page": page, "q": q, "status": status, "statuses": FilingStatus.choices, "query": query}
-    return render(request, "institutions/list.html", context)
+    fmt = export_format(request)
+    if fmt:
+        if scope_filter(request.user, "export", Institution) is None:
+            raise Http404
+        rows = selectors.institution_list(viewer=request.user, action="export")
+        return INSTITUTIONS.bind(request.GET, rows).export(fmt)
+    bound = INSTITUTIONS.bind(request.GET, selectors.institution_list(viewer=request.user))
+    return bound.render(request, "institutions/list.html")
 
 
 @login_required
@@ -114,14 +114,16 @@ def registration_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pending(request: HttpRequest) -> HttpResponse:
+    """Registered, not yet filed (declared in institutions.lists), oldest first; overdue ones marked."""
     if not request.user.has_role(Role.CITY_ADMIN, Role.REGULATOR):
         raise Http404
-    limit = settings.FILING_OVERDUE_DAYS
-    rows = []
-    for i in selectors.pending_filings(viewer=request.user)[:500]:
-        days = services.days_since(i.registered_at)
-        rows.append({"institution": i, "days": days, "overdue": days is not None and days > limit})
-    return render(request, "institutions/pending.html", {"rows": rows, "overdue_days": limit})
+    fmt = export_format(request)
+    if fmt:
+        return PENDING.bind(
+            request.GET, selectors.pending_filings(viewer=request.user, action="export")
+        ).export(fmt)
+    bound = PENDING.bind(request.GET, selectors.pending_filings(viewer=request.user))
+    return bound.render(request, "institutions/pending.html", {"overdue_days": settings.FILING_OVERDUE_DAYS})
 
 
 @login_required

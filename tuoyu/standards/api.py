@@ -6,7 +6,6 @@ No ``from __future__ import annotations`` here: ninja reads the annotations at i
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -15,7 +14,7 @@ from tuoyu.core.apitypes import DbId
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.registry import ApiMount
 from tuoyu.standards import selectors
-from tuoyu.standards.rules import RULES_BY_ID
+from tuoyu.standards.lists import RISK
 
 router = Router(tags=["standards"])
 
@@ -88,11 +87,6 @@ class RiskOut(Schema):
         return obj.failing_rules.split()
 
 
-class RiskFilters(Schema):
-    rule: str | None = Field(None, pattern=RULE_ID, description="只看该规则未通过的机构 / failing this rule")
-    region: str | None = Field(None, pattern=r"^\d{6,12}$", description="区划代码 / a region code")
-
-
 @router.get("/rules", response=RulesOut, summary="规则目录 / the rule catalogue with the parameters in force")
 def rule_list(request: HttpRequest) -> dict:
     prefix, in_force = selectors.rules_in_force(request.user)
@@ -150,10 +144,8 @@ def institution_evaluation(request: HttpRequest, institution_id: DbId) -> dict:
     description="监管部门（市、区县、核查人员）；其他人404 / regulators only; others 404.",
 )
 @paginate(LimitOffset)
-def risk_list(request: HttpRequest, filters: Query[RiskFilters]):  # noqa: ANN201
-    if filters.rule and filters.rule not in RULES_BY_ID:
-        raise ValidationError({"rule": ValidationError("没有这条规则。", code="unknown_rule")})
-    return selectors.risk_list(viewer=request.user, rule=filters.rule or "", region=filters.region or "")
+def risk_list(request: HttpRequest, filters: Query[RISK.query_schema]):  # noqa: ANN201
+    return RISK.api_queryset(request, selectors.risk_list(viewer=request.user))
 
 
 # Where tuoyu/api.py mounts this app's routers (under /api/v1); the order keeps the OpenAPI order stable.

@@ -79,7 +79,8 @@ def own_evaluation(*, viewer: Any, institution_id: int | None = None) -> Evaluat
 
 
 def risk_list(*, viewer: Any, rule: str = "", region: str = "") -> QuerySet[ComplianceResult]:
-    """Filed institutions of the viewer's jurisdiction, highest risk first (one indexed query)."""
+    """Filed institutions of the viewer's jurisdiction, highest risk first (one indexed query); the list
+    page and API filter it through standards.lists."""
     if not is_regulator(viewer):
         raise Http404
     qs = (
@@ -88,20 +89,25 @@ def risk_list(*, viewer: Any, rule: str = "", region: str = "") -> QuerySet[Comp
         .defer("outcomes")
     )
     if rule:
-        if rule not in RULES_BY_ID:
-            return qs.none()
-        qs = qs.filter(failing_rules__contains=f" {rule} ")
+        qs = failing(qs, rule)
     if region:
-        prefix = (
-            scoping.scoped(viewer, "view", Region)
-            .filter(code=region)
-            .values_list("prefix", flat=True)
-            .first()
-        )
-        if prefix is None:
-            return qs.none()
-        qs = qs.filter(scoping.prefix_q("region_prefix", [prefix]))
+        qs = in_region(qs, viewer=viewer, code=region)
     return qs.order_by("-risk_score", "institution_id")
+
+
+def failing(qs: QuerySet[ComplianceResult], rule: str) -> QuerySet[ComplianceResult]:
+    """The results failing ``rule`` (none for an unknown rule)."""
+    if rule not in RULES_BY_ID:
+        return qs.none()
+    return qs.filter(failing_rules__contains=f" {rule} ")
+
+
+def in_region(qs: QuerySet[ComplianceResult], *, viewer: Any, code: str) -> QuerySet[ComplianceResult]:
+    """The results under the region ``code`` if the viewer sees that region; none otherwise."""
+    prefix = scoping.scoped(viewer, "view", Region).filter(code=code).values_list("prefix", flat=True).first()
+    if prefix is None:
+        return qs.none()
+    return qs.filter(scoping.prefix_q("region_prefix", [prefix]))
 
 
 def regions_for_filter(viewer: Any) -> list[Region]:

@@ -4,25 +4,21 @@ explanation, and the rule catalogue with the parameters in force for the viewer'
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.standards import selectors
 from tuoyu.standards.engine import Evaluation
+from tuoyu.standards.lists import RISK
 from tuoyu.standards.rules import (
     BLOCK,
     FAIL,
     NOT_APPLICABLE,
     PASS,
-    RULES,
     RULES_BY_ID,
     SEVERITY_FAIL,
     SEVERITY_WARN,
@@ -91,38 +87,12 @@ def institution(request: HttpRequest, institution_id: int) -> HttpResponse:
 
 @login_required
 def risk(request: HttpRequest) -> HttpResponse:
-    rule = request.GET.get("rule", "").strip()[:10]
-    region = request.GET.get("region", "").strip()[:12]
-    # The page shows an institution's name and region only: its other columns (sealed ID numbers among
-    # them) are not loaded, and the links and dates are formatted here, not per row in the template.
-    qs = selectors.risk_list(viewer=request.user, rule=rule, region=region).only(*RISK_COLUMNS)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    placeholder = 2**62
-    link = reverse("standards:institution", args=[placeholder]).replace(str(placeholder), "{}")
-    rows = [
-        {
-            "url": link.format(r.institution_id),
-            "name": r.institution.name,
-            "region": r.institution.region.name,
-            "risk_score": r.risk_score,
-            "failing_rules": r.failing_rules,
-            "evaluated_at": timezone.localtime(r.evaluated_at).strftime("%Y-%m-%d %H:%M")
-            if r.evaluated_at
-            else "",
-        }
-        for r in page
-    ]
-    context = {
-        "page": page,
-        "rows": rows,
-        "rule": rule,
-        "region": region,
-        "rules": RULES,
-        "regions": selectors.regions_for_filter(request.user),
-        "query": urlencode({k: v for k, v in {"rule": rule, "region": region}.items() if v}),
-        "weights": SEVERITY_WEIGHTS,
-    }
-    return render(request, "standards/risk.html", context)
+    """The regulators' risk list (declared in standards.lists). The page shows an institution's name and
+    region only: its other columns (sealed ID numbers among them) are not loaded."""
+    qs = selectors.risk_list(viewer=request.user).only(*RISK_COLUMNS)
+    bound = RISK.bind(request.GET, qs, request=request)
+    context = {"regions": selectors.regions_for_filter(request.user), "weights": SEVERITY_WEIGHTS}
+    return bound.render(request, "standards/risk.html", context)
 
 
 @login_required

@@ -379,6 +379,59 @@ class RolesOnly(Check):
 
 
 @dataclass
+class Checks(Check):
+    """Several checks for one row: a page and its export parameters."""
+
+    checks: tuple[Check, ...]
+
+    def __call__(self, env: Env, role: str) -> None:
+        for check in self.checks:
+            check(env, role)
+
+
+def _exported_names(response: Any) -> set[str]:
+    import csv
+    import io
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return {row[0] for row in list(csv.reader(io.StringIO(text)))[1:]}
+
+
+@dataclass
+class ListExport(Check):
+    """A declared list's export (core.lists, ``<list>?format=csv`` and xlsx): the rows the role may export
+    (``sight``: role → the keys of ``names(env)`` it may see; ``names`` also makes the rows), audited; without
+    the export right 404; anonymous to the login page."""
+
+    path: str
+    action: str
+    sight: Mapping[str, set[str]]
+    names: Any  # (env) -> {key: the first exported column's value}
+
+    def __call__(self, env: Env, role: str) -> None:
+        from tuoyu.audit.models import Event
+
+        names = self.names(env)
+        c = env.client(role)
+        url = f"{self.path}?format=csv"
+        response = c.get(url)
+        if role == "anonymous":
+            to_login(response, role, url)
+            return
+        allowed = self.sight.get(role)
+        status_of(response, role, url, 200 if allowed is not None else 404)
+        status_of(c.get(f"{self.path}?format=xlsx"), role, "xlsx", 200 if allowed is not None else 404)
+        status_of(c.get(f"{self.path}?format=html"), role, "an unknown format", 404)
+        if allowed is None:
+            assert not Event.objects.filter(action=self.action, actor=env.user(role)).exists(), role
+            return
+        exported = _exported_names(response)
+        shown = {key for key, name in names.items() if name in exported}
+        assert shown == shown & allowed, f"{role} {url}: exported {shown - allowed}"
+        assert Event.objects.filter(action=self.action, actor=env.user(role)).count() >= 2, role
+
+
+@dataclass
 class ApiSignedIn(Check):
     """Anyone signed in (reference text); anonymous 401."""
 

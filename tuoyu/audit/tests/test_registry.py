@@ -109,13 +109,29 @@ def test_every_f_string_action_is_a_known_family_whose_values_are_declared() -> 
 
 
 def test_the_only_actions_passed_as_a_variable_are_the_forwarders_handing_them_on() -> None:
-    # audit_record hands its action to audit_event; the audit app's receiver hands on core's request_audit.
+    # audit_record hands its action to audit_event; the audit app's receiver hands on core's request_audit;
+    # a declared list (core.lists) hands on the export action declared with it (checked below).
     _literals, _patterns, other = written_actions()
-    assert [o.split(": ", 1)[1] for o in other] == ["action", "action"], other
+    assert sorted(o.split(": ", 1)[1] for o in other) == ["action", "action", "self.spec.export_action"], (
+        other
+    )
     assert sorted(o.split(":", 1)[0] for o in other) == [
         "tuoyu/audit/receivers.py",
         "tuoyu/audit/services.py",
+        "tuoyu/core/lists.py",
     ]
+
+
+def test_every_declared_lists_export_action_is_declared() -> None:
+    import importlib
+
+    from tuoyu.core.lists import DECLARED
+
+    importlib.import_module("tuoyu.urls")  # the views import their apps' lists
+    assert "institutions" in DECLARED
+    exported = {name: spec.export_action for name, spec in DECLARED.items() if spec.export_action}
+    missing = {name: action for name, action in exported.items() if not registry.is_registered(action)}
+    assert exported and not missing, f"declare these in the list's app's actions.py (AuditAction): {missing}"
 
 
 def test_every_action_of_the_trail_in_the_tests_is_declared() -> None:

@@ -13,7 +13,10 @@ from typing import Any
 from tuoyu.audit.models import Event
 from tuoyu.testing.matrix import (
     Check,
+    Checks,
     Env,
+    ListExport,
+    RolesOnly,
     api_get,
     no_foreign,
     problem,
@@ -310,14 +313,24 @@ class ApiBanAlerts(Check):
 
 ROWS: dict[str, Check] = {
     # lifetime bans (bans)
-    "bans/": BanPage("/bans/", listing=True),
+    "bans/": Checks(
+        (
+            BanPage("/bans/", listing=True),
+            ListExport(
+                "/bans/",
+                "bans.export",
+                {role: {key} for role, key in BAN_KEEPER.items()},
+                lambda env: (_ban_world(env), BAN_NAMES)[1],
+            ),
+        )
+    ),
     "bans/new/": BanPage("/bans/new/"),
     "bans/import/": BanPage("/bans/import/"),
     "bans/import/template.xlsx": BanPage("/bans/import/template.xlsx"),
     "bans/import/report.xlsx": BanImportReport(),
     "bans/<int:ban_id>/": BanOne(),
     "bans/<int:ban_id>/reveal/": BanOne(reveal=True),
-    "bans/alerts/": BanAlertPage(),
+    "bans/alerts/": Checks((BanAlertPage(), RolesOnly("/bans/alerts/?format=csv", ()))),
     "bans/alerts/<int:alert_id>/": BanAlertPage(one=True),
     "GET /api/v1/bans": ApiBanList(),
     "POST /api/v1/bans": ApiBanCreate(),

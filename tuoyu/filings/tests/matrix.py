@@ -17,6 +17,7 @@ from tuoyu.testing.filings import fill_form
 from tuoyu.testing.matrix import (
     ApiSignedIn,
     Check,
+    Checks,
     Env,
     RolesOnly,
     api_get,
@@ -614,7 +615,7 @@ ROWS: dict[str, Check] = {
     # filings (备案): the institution's admin files, the county bureau reviews
     "filings/": RolesOnly("/filings/", ("ann", "ben")),
     "filings/start/": FilingStart(),
-    "filings/review/": FilingQueue(),
+    "filings/review/": Checks((FilingQueue(), RolesOnly("/filings/review/?format=csv", ()))),
     "filings/<int:filing_id>/": FilingRead(),
     "filings/<int:filing_id>/materials/<int:material_id>/": FilingRead(material=True),
     "filings/<int:filing_id>/receipt.pdf": FilingReceipt(),
@@ -641,7 +642,7 @@ ROWS: dict[str, Check] = {
     "filings/<int:filing_id>/changes/": ChangeFilingPage(),
     "filings/<int:filing_id>/form/": FilingFormPage(),
     "filings/cancel/<int:institution_id>/": CancelPage(),
-    "filings/notices/": NoticeList(),
+    "filings/notices/": Checks((NoticeList(), RolesOnly("/filings/notices/?format=csv", ()))),
     "filings/notices/new/<int:institution_id>/": NoticeNew(),
     "filings/notices/<int:notice_id>/": NoticeRead(),
     "filings/notices/<int:notice_id>/publish/": NoticeAct("publish", FILING_REVIEWER),

@@ -26,7 +26,9 @@ from tuoyu.testing.matrix import (
     ROLES,
     ApiInstitutionRead,
     Check,
+    Checks,
     Env,
+    ListExport,
     RolesOnly,
     api_get,
     is_api,
@@ -594,12 +596,40 @@ def _class_data(role: str) -> dict[str, Any]:
     return {"name": f"{role}新班", "class_type": "toddler", "planned_size": 15}
 
 
+# The declared lists' exports (core.lists, ?format=csv|xlsx on the list page): who reads the region's list.
+INSTITUTION_EXPORT: dict[str, set[str]] = {
+    role: sight
+    for role, sight in INSTITUTION_SIGHT.items()
+    if role in {"zhou", "alice", "bob", "carol", "ivan", "clerk"}
+}
+PENDING_ROLES = ("zhou", "alice", "bob", "carol")
+
+
+def _institution_names(env: Env) -> dict[str, str]:
+    return {n: getattr(env.cast, n).name for n in INSTITUTIONS}
+
+
 ROWS: dict[str, Check] = {
     # institutions and registrations
-    "institutions/": InstitutionListPage(),
+    "institutions/": Checks(
+        (
+            InstitutionListPage(),
+            ListExport("/institutions/", "institution.export", INSTITUTION_EXPORT, _institution_names),
+        )
+    ),
     "institutions/<int:institution_id>/": InstitutionPage(),
     "institutions/<int:institution_id>/reveal/<str:field>/": InstitutionReveal(),
-    "institutions/pending/": RolesOnly("/institutions/pending/", ("zhou", "alice", "bob", "carol")),
+    "institutions/pending/": Checks(
+        (
+            RolesOnly("/institutions/pending/", PENDING_ROLES),
+            ListExport(
+                "/institutions/pending/",
+                "institution.pending_export",
+                {r: INSTITUTION_SIGHT[r] for r in PENDING_ROLES},
+                _institution_names,
+            ),
+        )
+    ),
     "institutions/registrations/new/": RolesOnly("/institutions/registrations/new/", ("clerk",)),
     "GET /api/v1/institutions": ApiInstitutionList(),
     "GET /api/v1/institutions/{institution_id}": ApiInstitutionDetail(),

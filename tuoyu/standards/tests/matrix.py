@@ -14,6 +14,7 @@ from tuoyu.testing.matrix import (
     INSTITUTIONS,
     ApiSignedIn,
     Check,
+    Checks,
     Env,
     RolesOnly,
     SignedInSelf,
@@ -107,7 +108,7 @@ class ComplianceRisk(Check):
 ROWS: dict[str, Check] = {
     # compliance engine (standards)
     "standards/": RolesOnly("/standards/", ("ann", "ben", "stacy")),
-    "standards/risk/": ComplianceRisk(),
+    "standards/risk/": Checks((ComplianceRisk(), RolesOnly("/standards/risk/?format=csv", ()))),
     "standards/rules/": SignedInSelf("/standards/rules/"),
     "standards/institutions/<int:institution_id>/": ComplianceDetail(),
     "GET /api/v1/standards/rules": ApiSignedIn("/api/v1/standards/rules"),

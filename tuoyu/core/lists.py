@@ -1,0 +1,463 @@
+"""Declared lists: one declaration per list gives its page, its htmx refresh, its CSV/XLSX export and its API.
+
+A list is a :class:`ListSpec`: a django-filter ``FilterSet`` (the filters the web page and the API operation
+both accept, validated the same way), the :class:`Column` s (label, value, sort key, export value), the
+default ordering and the page size. The view hands it the queryset it has already scoped (``core.scoping`` or
+the app's selector); the list layer only filters, sorts, pages, renders and exports it::
+
+    INSTITUTIONS = ListSpec(
+        name="institutions",
+        title=_("托育机构"),
+        filterset=InstitutionFilterSet,
+        columns=(
+            Column("name", _("机构名称"), "name", sort=("name",), link=("institutions:detail", "pk")),
+            Column("region", _("所在区划"), "region.name", sort=("region_prefix",)),
+        ),
+        ordering=("name", "id"),
+        export_action="institution.export",
+    )
+
+    def institution_list(request):  # the page, its htmx refresh and ?format=csv|xlsx
+        if fmt := export_format(request):
+            rows = selectors.institution_list(viewer=request.user, action="export")
+            return INSTITUTIONS.bind(request.GET, rows).export(fmt)
+        bound = INSTITUTIONS.bind(request.GET, selectors.institution_list(viewer=request.user))
+        return bound.render(request, "institutions/list.html")
+
+    @router.get("/institutions", response=list[InstitutionOut])
+    @paginate(LimitOffset)
+    def institution_list(request, filters: Query[INSTITUTIONS.query_schema]):  # the same FilterSet
+        return INSTITUTIONS.api_queryset(request, selectors.institution_list(viewer=request.user))
+
+The page template includes ``core/list_filters.html`` (the FilterSet's form, refreshing the table by htmx) and
+``core/list_table.html`` (count, export links, sortable headers with aria-sort, rows, paging).
+
+Query parameters: the FilterSet's fields, ``sort`` (a declared sortable column's key, ``-`` before it for
+descending; anything else is a field error), ``page`` (web) or ``limit``/``offset`` (API, ``LimitOffset``),
+and ``format=csv|xlsx`` for the export. Bad filter values never fall back to the whole list: the page answers
+400 with the message beside the field, the export 400, the API a 422 problem with field errors.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field, Schema
+from pydantic import create_model
+
+from tuoyu.core import excel
+from tuoyu.core.downloads import content_disposition
+from tuoyu.core.exports import csv_lines
+from tuoyu.core.importpages import xlsx_response
+from tuoyu.core.signals import request_audit
+
+SORT_PARAM = "sort"
+FORMAT_PARAM = "format"
+EXPORT_FORMATS = ("csv", "xlsx")
+# Parameters that are not filters: the list layer's own, and the API's paging.
+NOT_FILTERS = {SORT_PARAM, FORMAT_PARAM, "page", "limit", "offset"}
+TABLE_TEMPLATE = "core/list_table.html"
+
+
+# Every declared list by name (declared at import time, in each app's lists.py): the audit registry's test
+# checks each export action is declared, and the names stay unique.
+DECLARED: dict[str, ListSpec] = {}
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every list's filters (django-filter): a FilterSet's form validates the query string.
+
+    It is always bound (to an empty query too), so ``filter_queryset`` runs for every request: a FilterSet
+    may filter by default there (the ban list hides lifted bans unless asked).
+    """
+
+
+TRUE_VALUES = {"true", "1", "on"}
+FALSE_VALUES = {"false", "0"}
+
+
+class _FlagInput(forms.CheckboxInput):
+    input_type = "checkbox"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)  # the text as sent: the field decides (CheckboxInput takes "maybe" as True)
+
+
+class FlagField(forms.Field):
+    """A yes/no parameter: true/1/on or false/0 (any case), absent or empty for "not given"; else an error."""
+
+    widget = _FlagInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise ValidationError(_("请填写 true 或 false。"), code="invalid")
+
+
+class FlagFilter(django_filters.Filter):
+    """A yes/no filter (a checkbox on the page, ``true``/``false`` in the API); ``method`` decides what it means."""
+
+    field_class = FlagField
+
+
+def _accessor(spec: str | Callable[[Any], Any]) -> Callable[[Any], Any]:
+    if callable(spec):
+        return spec
+    getter = operator.attrgetter(spec)
+
+    def get(obj: Any) -> Any:
+        try:
+            return getter(obj)
+        except AttributeError:  # a nullable relation on the way ("region.name" of no region)
+            return None
+
+    return get
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list.
+
+    ``value``: an attribute path (``"region.name"``) or a callable of the row, shown in the table;
+    ``export``: the same for the CSV/XLSX cell (by default ``value``; personal data: the masked form);
+    ``sort``: the order_by fields when the list is sorted by this column (None: not sortable);
+    ``link``: a callable giving the cell's link; ``cell_template``: a template for a cell that is more than
+    text (it sees ``obj``, ``value`` and ``column``); ``css``: the cells' class (``num`` for numbers);
+    ``in_table`` / ``in_export``: where the column appears; ``kind``: the XLSX cell kind.
+    """
+
+    key: str
+    label: Any
+    value: str | Callable[[Any], Any]
+    sort: tuple[str, ...] | None = None
+    export: str | Callable[[Any], Any] | None = None
+    # A callable of the row, or (url name, attribute): the URL reversed once per page with a placeholder
+    # and formatted per row (``{% url %}`` or ``reverse`` per row costs 30–90 µs each).
+    link: Callable[[Any], str] | tuple[str, str] | None = None
+    cell_template: str = ""
+    css: str = ""
+    in_table: bool = True
+    in_export: bool = True
+    kind: excel.Kind = excel.Kind.TEXT
+
+    @cached_property
+    def get(self) -> Callable[[Any], Any]:
+        return _accessor(self.value)
+
+    @cached_property
+    def get_export(self) -> Callable[[Any], Any]:
+        return _accessor(self.export) if self.export is not None else self.get
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A list's declaration (see the module's docstring). ``export_action`` is the audit action written for
+    each export (empty: the list has no export); ``export_object_type`` the audited object type."""
+
+    name: str
+    title: Any
+    filterset: type[django_filters.FilterSet]
+    columns: Sequence[Column]
+    ordering: tuple[str, ...]
+    page_size: int = 50
+    empty: Any = gettext_lazy("没有符合条件的记录。")
+    submit: Any = gettext_lazy("查询")  # the filter form's button
+    count: Any = gettext_lazy("共 %(n)s 条")  # the count above the table (%(n)s: the number of rows)
+    export_action: str = ""
+    export_object_type: str = ""
+    table_id: str = "list-table"
+    template: str = TABLE_TEMPLATE
+    # An export is one response: more rows than this are refused (narrow the filters), never cut.
+    max_export_rows: int = 50_000
+    # Called with the rows of a page (or of an export) before their cells are read: computes, for all of them
+    # at once, what a cell would otherwise query per row (a calendar, a count).
+    prepare: Callable[[list[Any]], None] | None = None
+    # Filters whose values the export's audit event leaves out (a search that may be an ID number).
+    private_filters: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"duplicate column keys in list {self.name!r}")
+        clash = set(self.filterset.base_filters) & NOT_FILTERS
+        if clash:
+            raise ValueError(f"list {self.name!r}: filters named like the list's own parameters: {clash}")
+        if self.name in DECLARED:
+            raise ValueError(f"two lists named {self.name!r}")
+        DECLARED[self.name] = self
+
+    @property
+    def sortable(self) -> dict[str, tuple[str, ...]]:
+        return {c.key: c.sort for c in self.columns if c.sort}
+
+    def bind(
+        self, data: QueryDict | Mapping[str, Any], queryset: QuerySet[Any], **filterset_kwargs: Any
+    ) -> BoundList:
+        """The list for these query parameters, over ``queryset`` (already scoped by the caller)."""
+        return BoundList(self, data, queryset, filterset_kwargs)
+
+    # --- the API ------------------------------------------------------------------------------------
+
+    @cached_property
+    def query_schema(self) -> type[Schema]:
+        """A ninja Schema naming the filters and ``sort`` for the OpenAPI document. The values are checked
+        by the FilterSet (:meth:`api_queryset`), not by this schema: one validation for web and API."""
+        fields: dict[str, Any] = {}
+        for name, f in self.filterset.base_filters.items():
+            description = str(f.label or name)
+            choices = getattr(f, "extra", {}).get("choices")
+            if choices and not callable(choices):
+                description += " (" + ", ".join(str(v) for v, _label in choices if v != "") + ")"
+            fields[name] = (str | None, Field(None, description=description))
+        if self.sortable:
+            keys = ", ".join(f"{k}, -{k}" for k in self.sortable)
+            fields[SORT_PARAM] = (str | None, Field(None, description=f"排序 / sort by: {keys}"))
+        model = f"{self.name.title().replace('_', '')}ListQuery"
+        return create_model(model, __base__=Schema, **fields)
+
+    def api_queryset(
+        self, request: HttpRequest, queryset: QuerySet[Any], **filterset_kwargs: Any
+    ) -> QuerySet[Any]:
+        """The filtered, sorted queryset for an API operation (page it with ``@paginate(LimitOffset)``);
+        bad filters raise ``ValidationError`` with one entry per field (the API answers a 422 problem)."""
+        bound = self.bind(request.GET, queryset, request=request, **filterset_kwargs)
+        if not bound.valid:
+            raise ValidationError(bound.error_list())
+        return bound.qs
+
+
+class BoundList:
+    """A :class:`ListSpec` with its query parameters and its queryset: validated, filtered, sorted."""
+
+    def __init__(
+        self,
+        spec: ListSpec,
+        data: QueryDict | Mapping[str, Any],
+        queryset: QuerySet[Any],
+        kwargs: dict[str, Any],
+    ) -> None:
+        self.spec = spec
+        self.data = data
+        self.filterset = spec.filterset(data=data, queryset=queryset, **kwargs)
+        self.sort_errors: list[str] = []
+        self.sort = self._sort(data.get(SORT_PARAM) or "")
+
+    def _sort(self, value: str) -> str:
+        if not value:
+            return ""
+        key = value.removeprefix("-")
+        if key not in self.spec.sortable or len(value) > 50:
+            self.sort_errors.append(_("不能按“%(value)s”排序。") % {"value": value[:50]})
+            return ""
+        return value
+
+    @cached_property
+    def valid(self) -> bool:
+        return self.filterset.is_valid() and not self.sort_errors
+
+    def error_list(self) -> dict[str, list[str]]:
+        """Field → messages, for the API's problem and the page."""
+        errors: dict[str, list[str]] = {
+            name: list(messages) for name, messages in self.filterset.errors.items()
+        }
+        if self.sort_errors:
+            errors[SORT_PARAM] = list(self.sort_errors)
+        return errors
+
+    @property
+    def form(self) -> Any:
+        return self.filterset.form
+
+    @cached_property
+    def qs(self) -> QuerySet[Any]:
+        """Filtered and sorted; empty when a parameter is wrong (never the whole list by mistake)."""
+        if not self.valid:
+            return self.filterset.queryset.none()
+        qs = self.filterset.qs
+        if self.sort:
+            fields = self.spec.sortable[self.sort.removeprefix("-")]
+            desc = self.sort.startswith("-")
+            order = [(f[1:] if f.startswith("-") else "-" + f) if desc else f for f in fields]
+            return qs.order_by(*order, *self.spec.ordering)
+        return qs.order_by(*self.spec.ordering)
+
+    def query(self, *, sort: str | None = None) -> str:
+        """The query string of the filters (and sort) in force, for the paging, sorting and export links."""
+        params: list[tuple[str, str]] = []
+        for name in self.filterset.base_filters:
+            for value in _values(self.data, name):
+                if value != "":
+                    params.append((name, value))
+        sort = self.sort if sort is None else sort
+        if sort:
+            params.append((SORT_PARAM, sort))
+        return urlencode(params)
+
+    def audited_filters(self) -> dict[str, Any]:
+        """The filters and sort in force, as the export's audit event records them (private ones masked)."""
+        out: dict[str, Any] = {}
+        for name, value in self.filterset.form.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            out[name] = "***" if name in self.spec.private_filters else str(value)[:100]
+        if self.sort:
+            out[SORT_PARAM] = self.sort
+        return out
+
+    # --- the web page -----------------------------------------------------------------------------------
+
+    def page(self, number: Any) -> Page:
+        return Paginator(self.qs, self.spec.page_size).get_page(number)
+
+    def context(self, request: HttpRequest) -> dict[str, Any]:
+        page = self.page(request.GET.get("page"))
+        objects = list(page.object_list)
+        if self.spec.prepare is not None:
+            self.spec.prepare(objects)
+        columns = [c for c in self.spec.columns if c.in_table]
+        links = {c.key: _linker(c.link) for c in columns if c.link}
+        rows = [
+            {
+                "obj": obj,
+                "cells": [
+                    {"column": c, "value": c.get(obj), "href": links[c.key](obj) if c.key in links else ""}
+                    for c in columns
+                ],
+            }
+            for obj in objects
+        ]
+        headers = []
+        for c in columns:
+            sort_url = ""
+            direction = ""
+            if c.sort:
+                if self.sort == c.key:
+                    direction, target = "ascending", "-" + c.key
+                elif self.sort == "-" + c.key:
+                    direction, target = "descending", c.key
+                else:
+                    target = c.key
+                sort_url = "?" + self.query(sort=target)
+            headers.append({"column": c, "sort_url": sort_url, "direction": direction})
+        return {
+            "list": self,
+            "spec": self.spec,
+            "form": self.form,
+            "page": page,
+            "rows": rows,
+            "headers": headers,
+            "query": self.query(),
+            "errors": self.error_list(),
+            "exportable": bool(self.spec.export_action),
+            "count_text": self.spec.count % {"n": page.paginator.count} if self.spec.count else "",
+        }
+
+    def render(
+        self, request: HttpRequest, template: str, context: Mapping[str, Any] | None = None
+    ) -> HttpResponse:
+        """The whole page, or only the table for an htmx request (the filter form's refresh); 400 with the
+        messages beside the fields when a parameter is wrong."""
+        if export_format(request):  # the view answers exports before it renders; a list without one: 404
+            raise Http404
+        ctx = {**(context or {}), **self.context(request)}
+        status = 200 if self.valid else 400
+        if getattr(request, "htmx", False) and not getattr(request.htmx, "boosted", False):
+            return render(request, self.spec.template, ctx, status=status)
+        return render(request, template, ctx, status=status)
+
+    # --- the export ------------------------------------------------------------------------------------
+
+    def export(self, fmt: str, *, detail: Mapping[str, Any] | None = None) -> HttpResponse:
+        """The rows (all pages, same filters and order) as CSV or XLSX, from the columns' export values;
+        the export is audited (``spec.export_action``: filters, format, row count)."""
+        if not self.spec.export_action or fmt not in EXPORT_FORMATS:
+            raise Http404
+        if not self.valid:
+            body = "\n".join(f"{k}: {' '.join(v)}" for k, v in self.error_list().items())
+            return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
+        if self.qs.count() > self.spec.max_export_rows:  # never a silently cut file
+            message = _("导出超过%(n)s行，请缩小筛选范围后再导出。") % {"n": self.spec.max_export_rows}
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        objects = list(self.qs)
+        if self.spec.prepare is not None:
+            self.spec.prepare(objects)
+        request_audit(  # the action is declared with the list (checked by the audit registry's test)
+            self.spec.export_action,
+            object_type=self.spec.export_object_type,
+            detail={"format": fmt, "filters": self.audited_filters(), "rows": len(objects), **(detail or {})},
+        )
+        columns = [c for c in self.spec.columns if c.in_export]
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        filename = f"{self.spec.title}-{stamp}.{fmt}"
+        if fmt == "csv":
+            header = [str(c.label) for c in columns]
+            rows = ([_export_cell(c.get_export(o)) for c in columns] for o in objects)
+            response: HttpResponse = StreamingHttpResponse(
+                csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            sheet = excel.Sheet(
+                name=str(self.spec.title)[:31],
+                columns=[excel.Column(key=c.key, header=c.label, kind=c.kind) for c in columns],
+            )
+            data = excel.export_workbook(sheet, ({c.key: c.get_export(o) for c in columns} for o in objects))
+            return xlsx_response(data, filename)
+        response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def export_format(request: HttpRequest) -> str:
+    """``?format=`` of a list page: "" for the page itself, "csv"/"xlsx" for an export; else 404."""
+    fmt = request.GET.get(FORMAT_PARAM, "")
+    if fmt and fmt not in EXPORT_FORMATS:
+        raise Http404
+    return fmt
+
+
+PLACEHOLDER = 2**62
+
+
+def _linker(link: Callable[[Any], str] | tuple[str, str]) -> Callable[[Any], str]:
+    if callable(link):
+        return link
+    name, attribute = link
+    pattern = reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}")
+    get = operator.attrgetter(attribute)
+    return lambda obj: pattern.format(get(obj))
+
+
+def _values(data: QueryDict | Mapping[str, Any], name: str) -> Iterator[str]:
+    if isinstance(data, QueryDict):
+        yield from data.getlist(name)
+    elif name in data and data[name] is not None:
+        yield str(data[name])
+
+
+def _export_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return value

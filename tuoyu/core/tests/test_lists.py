@@ -1,0 +1,126 @@
+"""The list layer (core.lists) on its own: sorting only by declared columns, strict yes/no filters, the query
+string it hands on, the audited filters, and the declarations it refuses. (Each app's lists are tested with
+their pages and API operations in the app's test_lists.py.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+import pytest
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from tuoyu.core.lists import DECLARED, Column, FilterSet, FlagFilter, ListSpec
+from tuoyu.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+class RegionFilterSet(FilterSet):
+    q = django_filters.CharFilter(label="名称", field_name="name", lookup_expr="contains", max_length=20)
+    leaf = FlagFilter(label="无下级", method="leaves")
+
+    class Meta:
+        model = Region
+        fields: list[str] = []
+
+    def leaves(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        return queryset.filter(children__isnull=value).distinct()
+
+
+SPEC = ListSpec(
+    name="test_regions",
+    title="区划",
+    filterset=RegionFilterSet,
+    columns=(
+        Column("code", "代码", "code", sort=("code",)),
+        Column("name", "名称", "name", sort=("-name",)),  # a column may sort descending by default
+        Column("parent", "上级", "parent.name"),
+    ),
+    ordering=("code",),
+    private_filters=("q",),
+)
+
+
+def bind(query: str) -> Any:
+    return SPEC.bind(QueryDict(query), Region.objects.all())
+
+
+def test_sorting_follows_the_declared_columns_with_the_default_order_as_tie_break() -> None:
+    codes = list(bind("q=荷塘&sort=code").qs.values_list("code", flat=True))
+    assert codes == sorted(codes) and codes
+    assert list(bind("q=荷塘&sort=-code").qs.values_list("code", flat=True)) == sorted(codes, reverse=True)
+    by_name = bind("sort=name").qs
+    assert str(by_name.query).count("ORDER BY") == 1
+    assert by_name.query.order_by == ("-name", "code")
+    assert bind("sort=-name").qs.query.order_by == ("name", "code")
+
+
+@pytest.mark.parametrize("sort", ["parent", "-parent", "password", "--code", "x" * 60])
+def test_an_undeclared_sort_is_a_field_error_and_lists_nothing(sort: str) -> None:
+    bound = bind(f"sort={sort}")
+    assert not bound.valid and list(bound.error_list()) == ["sort"]
+    assert not bound.qs.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("true", True),
+        ("1", True),
+        ("on", True),
+        ("FALSE", True),
+        ("0", True),
+        ("", True),
+        ("maybe", False),
+        ("2", False),
+    ],
+)
+def test_a_yes_no_filter_takes_only_yes_or_no(value: str, valid: bool) -> None:
+    bound = bind(f"leaf={value}")
+    assert bound.valid is valid
+    if not valid:
+        assert list(bound.error_list()) == ["leaf"]
+
+
+def test_the_query_string_keeps_the_filters_and_sort_but_not_the_page_or_format() -> None:
+    bound = bind("q=荷塘&sort=-code&page=3&format=csv&limit=5&unknown=1")
+    assert bound.query() == "q=%E8%8D%B7%E5%A1%98&sort=-code"
+    assert bound.query(sort="name") == "q=%E8%8D%B7%E5%A1%98&sort=name"
+
+
+def test_the_audited_filters_mask_the_private_ones() -> None:
+    bound = bind("q=荷塘&leaf=true&sort=code")
+    assert bound.valid
+    assert bound.audited_filters() == {"q": "***", "leaf": "True", "sort": "code"}
+
+
+def test_the_api_schema_names_the_filters_and_the_sort_keys() -> None:
+    fields = SPEC.query_schema.model_fields
+    assert set(fields) == {"q", "leaf", "sort"}
+    assert "code, -code, name, -name" in fields["sort"].description
+
+
+def test_declarations_it_refuses() -> None:
+    assert DECLARED["test_regions"] is SPEC
+    with pytest.raises(ValueError, match="two lists"):
+        ListSpec(name="test_regions", title="x", filterset=RegionFilterSet, columns=(), ordering=())
+
+    class Clash(FilterSet):
+        page = django_filters.CharFilter()
+
+        class Meta:
+            model = Region
+            fields: list[str] = []
+
+    with pytest.raises(ValueError, match="own parameters"):
+        ListSpec(name="clash", title="x", filterset=Clash, columns=(), ordering=())
+    with pytest.raises(ValueError, match="duplicate column"):
+        ListSpec(
+            name="dup",
+            title="x",
+            filterset=RegionFilterSet,
+            columns=(Column("a", "a", "a"),) * 2,
+            ordering=(),
+        )

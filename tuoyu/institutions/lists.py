@@ -1,0 +1,140 @@
+"""The institutions app's declared lists (core.lists): the institutions in reach and the pending filings.
+
+Each FilterSet is shared by the page, its htmx refresh, its export and the API operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.core.lists import Column, FilterSet, ListSpec
+from tuoyu.core.scoping import prefix_q
+from tuoyu.institutions import services
+from tuoyu.institutions.actions import AuditAction
+from tuoyu.institutions.models import FilingStatus, Institution, InstitutionKind
+
+NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", _("不能包含控制字符。"))
+REGION_CODE = RegexValidator(r"^\d{2,12}$", _("请输入2至12位数字的区划代码。"))
+
+
+def _search(queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
+    return queryset.filter(Q(name__contains=value) | Q(uscc=value.upper()))
+
+
+def _within(queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
+    return queryset.filter(prefix_q("region_prefix", [value]))  # a range: SQLite indexes it, LIKE it does not
+
+
+class InstitutionFilterSet(FilterSet):
+    """名称或信用代码、区划、备案状态、类型: the institutions list's filters (page and API alike)."""
+
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method=_search,
+        max_length=50,
+        validators=[NO_CONTROL_CHARACTERS],
+        help_text=_("名称或统一社会信用代码"),
+    )
+    within = django_filters.CharFilter(
+        label=_("区划代码"), method=_within, max_length=12, validators=[REGION_CODE], help_text=_("如 430202")
+    )
+    filing_status = django_filters.ChoiceFilter(
+        label=_("备案状态"), choices=FilingStatus.choices, empty_label=_("全部备案状态")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("类型"), choices=InstitutionKind.choices, empty_label=_("全部类型")
+    )
+
+    class Meta:
+        model = Institution
+        fields: list[str] = []
+
+
+INSTITUTIONS = ListSpec(
+    name="institutions",
+    title=_("托育机构"),
+    filterset=InstitutionFilterSet,
+    columns=(
+        Column("name", _("机构名称"), "name", sort=("name",), link=("institutions:detail", "pk")),
+        Column("uscc", _("统一社会信用代码"), "uscc", sort=("uscc",), cell_template="core/cell_code.html"),
+        Column("kind", _("类型"), Institution.get_kind_display, sort=("kind",)),
+        Column("region", _("所在区划"), "region.name", sort=("region_prefix",)),
+        Column("region_code", _("区划代码"), "region_id", in_table=False),
+        Column(
+            "filing_status", _("备案状态"), Institution.get_filing_status_display, sort=("filing_status",)
+        ),
+    ),
+    ordering=("name", "id"),
+    empty=_("没有符合条件的机构。"),
+    submit=_("搜索"),
+    count=_("共 %(n)s 家"),
+    export_action=AuditAction.EXPORT,
+    export_object_type="institutions.institution",
+    table_id="institutions-table",
+)
+
+
+class PendingFilterSet(FilterSet):
+    """The pending list's filters: the same search and region as the institutions list."""
+
+    q = InstitutionFilterSet.base_filters["q"]
+    within = InstitutionFilterSet.base_filters["within"]
+
+    class Meta:
+        model = Institution
+        fields: list[str] = []
+
+
+def days_since_registration(institution: Institution) -> int | None:
+    return services.days_since(institution.registered_at)
+
+
+def overdue(institution: Institution) -> bool:
+    days = days_since_registration(institution)
+    return days is not None and days > settings.FILING_OVERDUE_DAYS
+
+
+def _registered_on(institution: Institution) -> Any:
+    return timezone.localtime(institution.registered_at).date() if institution.registered_at else None
+
+
+PENDING = ListSpec(
+    name="pending",
+    title=_("已登记未备案"),
+    filterset=PendingFilterSet,
+    columns=(
+        Column("name", _("机构名称"), "name", sort=("name",), link=("institutions:detail", "pk")),
+        Column("uscc", _("统一社会信用代码"), "uscc", in_table=False),
+        Column("region", _("所在区划"), "region.name", sort=("region_prefix",)),
+        Column("authority", _("登记机关"), lambda i: i.get_registration_authority_display() or None),
+        Column(
+            "registered_at",
+            _("登记信息接收"),
+            _registered_on,
+            sort=("registered_at",),
+            cell_template="core/cell_date.html",
+        ),
+        Column(
+            "days",
+            _("已过天数"),
+            days_since_registration,
+            css="num",
+            cell_template="institutions/_pending_days.html",
+        ),
+        Column("overdue", _("逾期"), overdue, in_table=False),
+    ),
+    ordering=("registered_at", "id"),
+    page_size=100,
+    empty=_("辖区内没有待备案的机构。"),
+    count=_("共 %(n)s 家"),
+    export_action=AuditAction.PENDING_EXPORT,
+    export_object_type="institutions.institution",
+    table_id="pending-table",
+)
