@@ -163,6 +163,25 @@ def add_workdays(start: dt.date, n: int, *, calendar: Calendar | None = None) ->
     return Deadline(date=d, provisional=bool(years), unknown_years=years)
 
 
+def last_overdue_start(today: dt.date, n: int, *, calendar: Calendar | None = None) -> dt.date:
+    """The latest start day whose ``n``-working-day period ended before ``today``: a period that started on
+    it or earlier is past its deadline today, one that started later is not.
+
+    ``add_workdays`` never moves back as the start moves later (the working days after a later start are
+    a subset of those after an earlier one), so one cut-off answers "overdue?" for a whole queue: count the
+    starts up to it in the database instead of clocking each item. It walks back from ``today`` only as far
+    as the period is long (a dozen days across the Spring Festival).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError("n must be a non-negative integer")
+    cal = _calendar(calendar)
+    today = _as_date(today)
+    d = today - dt.timedelta(days=1)
+    while add_workdays(d, n, calendar=cal).date >= today:
+        d -= dt.timedelta(days=1)
+    return d
+
+
 def workdays_between(start: dt.date, end: dt.date, *, calendar: Calendar | None = None) -> Count:
     """Working days elapsed after ``start`` up to and including ``end`` (0 when ``end`` is not later)."""
     cal = _calendar(calendar)
