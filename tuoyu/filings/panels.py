@@ -15,7 +15,7 @@ from tuoyu.institutions.selectors import pending_filings
 
 def _bureau_summary(user: User) -> dict[str, Any] | None:
     """The health bureau's to-do counts: filings waiting (and past the FIL-04 deadline), unfiled registrations.
-    Counted in the database (two aggregates and the holiday table's two queries), never row by row."""
+    Counted in the database (two aggregates and the holiday table's one query), never row by row."""
     if not user.has_role(Role.REGULATOR, Role.CITY_ADMIN):
         return None
     queue = filing_selectors.review_queue_counts(viewer=user)

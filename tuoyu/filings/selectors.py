@@ -66,7 +66,7 @@ class Clock:
 def review_clock(
     filing: Filing, *, today: dt.date | None = None, calendar: Calendar | None = None
 ) -> Clock | None:
-    """``calendar``: pass one (workdays.load_calendar) to clock a whole list with two queries in all."""
+    """``calendar``: pass one (workdays.load_calendar) to clock a whole list with one query in all."""
     if filing.submitted_at is None:
         return None
     received = timezone.localdate(filing.submitted_at)

@@ -79,13 +79,13 @@ def test_a_signed_in_ping_loads_only_session_user_and_device(
 
 def test_the_city_admins_home(cast: Cast, login: Any, django_assert_num_queries: Any) -> None:
     """Fixed + jurisdiction (the region and its subdivisions with their populations, institutions,
-    streets) + the bureau's to-do (the holiday table's two queries, the queue's aggregate, the unfiled
+    streets) + the bureau's to-do (the holiday table, the queue's aggregate, the unfiled
     registrations' aggregate)."""
-    assert_flat(cast, cast.zhou, login, django_assert_num_queries, FIXED_MFA + 3 + 4)
+    assert_flat(cast, cast.zhou, login, django_assert_num_queries, FIXED_MFA + 3 + 3)
 
 
 def test_the_county_regulators_home(cast: Cast, login: Any, django_assert_num_queries: Any) -> None:
-    assert_flat(cast, cast.alice, login, django_assert_num_queries, FIXED_MFA + 3 + 4)
+    assert_flat(cast, cast.alice, login, django_assert_num_queries, FIXED_MFA + 3 + 3)
 
 
 def test_the_auditors_home(cast: Cast, login: Any, django_assert_num_queries: Any) -> None:
