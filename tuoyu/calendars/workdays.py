@@ -13,7 +13,7 @@ Where a day's status comes from, per year, in this order:
 Nothing here raises for a date in an unknown year (``chinese-calendar`` itself raises
 ``NotImplementedError`` for them; we never call it on such a date). The functions are pure over a
 :class:`Calendar`; pass one to count many deadlines, or omit it and the table is loaded once for the call
-(two queries, never one per day).
+(one query, never one per day).
 """
 
 from __future__ import annotations
@@ -115,12 +115,19 @@ def calendar_from_rows(rows: Iterable[tuple[dt.date, bool, str]], published_year
 
 
 def load_calendar() -> Calendar:
-    """The calendar as the holiday table has it now (two queries)."""
-    from tuoyu.calendars.models import DayKind, HolidayDate, HolidayYear
+    """The calendar as the holiday table has it now: one query, the published years joined to their days
+    (a published year without special days comes back once, with no date)."""
+    from tuoyu.calendars.models import DayKind, HolidayYear
 
-    years = list(HolidayYear.objects.filter(published=True).values_list("year", flat=True))
-    rows = HolidayDate.objects.filter(holiday_year__published=True).values_list("date", "kind", "name")
-    return calendar_from_rows(((d, kind == DayKind.WORKDAY, name) for d, kind, name in rows), years)
+    rows = list(
+        HolidayYear.objects.filter(published=True)
+        .order_by()
+        .values_list("year", "dates__date", "dates__kind", "dates__name")
+    )
+    return calendar_from_rows(
+        ((d, kind == DayKind.WORKDAY, name) for _, d, kind, name in rows if d is not None),
+        {year for year, *_ in rows},
+    )
 
 
 def _calendar(calendar: Calendar | None) -> Calendar:
@@ -161,6 +168,25 @@ def add_workdays(start: dt.date, n: int, *, calendar: Calendar | None = None) ->
             remaining -= 1
     years = tuple(sorted(unknown))
     return Deadline(date=d, provisional=bool(years), unknown_years=years)
+
+
+def last_overdue_start(today: dt.date, n: int, *, calendar: Calendar | None = None) -> dt.date:
+    """The latest start day whose ``n``-working-day period ended before ``today``: a period that started on
+    it or earlier is past its deadline today, one that started later is not.
+
+    ``add_workdays`` never moves back as the start moves later (the working days after a later start are
+    a subset of those after an earlier one), so one cut-off answers "overdue?" for a whole queue: count the
+    starts up to it in the database instead of clocking each item. It walks back from ``today`` only as far
+    as the period is long (a dozen days across the Spring Festival).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError("n must be a non-negative integer")
+    cal = _calendar(calendar)
+    today = _as_date(today)
+    d = today - dt.timedelta(days=1)
+    while add_workdays(d, n, calendar=cal).date >= today:
+        d -= dt.timedelta(days=1)
+    return d
 
 
 def workdays_between(start: dt.date, end: dt.date, *, calendar: Calendar | None = None) -> Count:

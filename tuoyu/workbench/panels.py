@@ -91,13 +91,12 @@ def _institution_todos(institution: Institution, filing: Filing | None, today: d
 
 
 def _institution_cards(user: User) -> list[dict[str, Any]]:
+    member_of = [m.institution_id for m in user.active_memberships() if m.institution_id]
+    if not member_of:  # a regulator, an auditor: no card, and no query to build
+        return []
     today = timezone.localdate()
     admin_of = {m.institution_id for m in user.active_memberships() if m.role == Role.INSTITUTION_ADMIN}
-    institutions = list(
-        scoped(user, "view", Institution)
-        .filter(id__in=[m.institution_id for m in user.active_memberships() if m.institution_id])
-        .select_related("region")
-    )
+    institutions = list(scoped(user, "view", Institution).filter(id__in=member_of).select_related("region"))
     cards = []
     for inst in institutions:
         filings = list(Filing.objects.filter(institution=inst).order_by("-created_at", "-id")[:20])

@@ -17,6 +17,12 @@ def population(region: Any, year: int = 2020) -> str:
 
 
 @register.filter
+def thousands(value: int | None) -> str:
+    """A count with thousands separators ("1,234,567"); "" for None (so ``|default`` applies)."""
+    return "" if value is None else f"{value:,}"
+
+
+@register.filter
 def role_label(value: str) -> str:
     try:
         return str(Role(value).label)

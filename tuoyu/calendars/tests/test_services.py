@@ -223,3 +223,27 @@ def test_the_tick_command_prints_the_reminder_exactly_when_it_is_due(cast):
     out = StringIO()
     call_command("tick", stdout=out)
     assert "节假日安排尚未录入" not in out.getvalue()
+
+
+def test_the_loaded_calendar_has_the_published_years_only_and_one_without_days(db, django_assert_num_queries):
+    """load_calendar reads the table in one query: a published year's special days, a published year with
+    none (its days follow the weekday rule, not the built-in schedule), never an unpublished year's."""
+    from django.utils import timezone
+
+    from tuoyu.calendars.workdays import load_calendar
+
+    now = timezone.now()
+    y27 = HolidayYear.objects.create(year=2027, published=True, published_at=now)
+    HolidayDate.objects.create(holiday_year=y27, date=dt.date(2027, 2, 6), kind="holiday", name="春节")
+    HolidayDate.objects.create(holiday_year=y27, date=dt.date(2027, 2, 20), kind="workday", name="春节")
+    HolidayYear.objects.create(year=2028, published=True, published_at=now)
+    y29 = HolidayYear.objects.create(year=2029, published=False)
+    HolidayDate.objects.create(holiday_year=y29, date=dt.date(2029, 1, 1), kind="holiday", name="元旦")
+    with django_assert_num_queries(1):
+        calendar = load_calendar()
+    assert calendar.table_years == {2027, 2028}
+    assert dict(calendar.table) == {
+        dt.date(2027, 2, 6): (False, "春节"),
+        dt.date(2027, 2, 20): (True, "春节"),
+    }
+    assert calendar.source(2028) == "table" and calendar.source(2029) != "table"

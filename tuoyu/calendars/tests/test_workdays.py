@@ -173,8 +173,34 @@ def test_after_the_admin_publishes_2027_the_loaded_calendar_counts_exactly(cast,
     services.holiday_import(by=cast.sam, year=2027, text=SCHEDULE_2027)
     assert workdays.workdays_between(*span).provisional  # imported, still a draft
     services.holiday_year_publish(by=cast.sam, year=2027, source="国务院办公厅关于2027年部分节假日安排的通知")
-    with django_assert_num_queries(2):  # the table, loaded once for the whole count
+    with django_assert_num_queries(1):  # the table, loaded once (years joined to days) for the whole count
         assert workdays.workdays_between(D(2026, 1, 1), D(2027, 12, 31)).n > 400
     assert workdays.workdays_between(*span) == Count(9, False)
     assert workdays.add_workdays(D(2027, 2, 5), 1) == Deadline(D(2027, 2, 15), False)
     assert HolidayYear.objects.get(year=2027).published
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    today=st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2028, 12, 31)),
+    n=st.integers(min_value=0, max_value=15),
+)
+def test_the_last_overdue_start_splits_starts_into_overdue_and_not(today: dt.date, n: int) -> None:
+    """A period started on the cut-off day is past its deadline today, one started the day after is not:
+    one date answers "overdue?" for a whole queue, as clocking each start would."""
+    cal = Calendar()
+    cutoff = workdays.last_overdue_start(today, n, calendar=cal)
+    assert workdays.add_workdays(cutoff, n, calendar=cal).date < today
+    assert workdays.add_workdays(cutoff + dt.timedelta(days=1), n, calendar=cal).date >= today
+
+
+def test_the_last_overdue_start_across_the_national_day_week() -> None:
+    # Received Monday 2026-09-28, the five working days run past the holiday to the 调休 Saturday 10 October;
+    # received the day after, to Monday 12 October.
+    cal = Calendar()
+    assert workdays.add_workdays(dt.date(2026, 9, 28), 5, calendar=cal).date == dt.date(2026, 10, 10)
+    assert workdays.add_workdays(dt.date(2026, 9, 29), 5, calendar=cal).date == dt.date(2026, 10, 12)
+    assert workdays.last_overdue_start(dt.date(2026, 10, 11), 5, calendar=cal) == dt.date(2026, 9, 28)
+    assert workdays.last_overdue_start(dt.date(2026, 10, 10), 5, calendar=cal) < dt.date(2026, 9, 28)
+    with pytest.raises(ValueError):
+        workdays.last_overdue_start(dt.date(2026, 10, 13), -1, calendar=cal)
