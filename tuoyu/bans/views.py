@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.audit.services import audit_record
 from tuoyu.bans import imports, selectors, services
 from tuoyu.bans.forms import BanForm, ImportForm, LiftForm
-from tuoyu.bans.models import Ban
+from tuoyu.bans.reveals import BAN_REVEAL
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
-from tuoyu.core.scoping import get_scoped_or_404
 
 REPORT_SESSION_KEY = "bans_import_report"
 
@@ -127,9 +127,7 @@ def ban_detail(request: HttpRequest, ban_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def ban_reveal(request: HttpRequest, ban_id: int) -> HttpResponse:
-    ban = get_scoped_or_404(request.user, "reveal", Ban, pk=ban_id)
-    audit_record("bans.id_number_reveal", obj=ban)
-    return render(request, "institutions/_revealed.html", {"value": ban.id_number})
+    return reveal_response(request, BAN_REVEAL, pk=ban_id, field="id_number")
 
 
 @login_required

@@ -12,14 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.audit.services import audit_record
 from tuoyu.children import imports, selectors, services
 from tuoyu.children.forms import ChildForm, ConsentForm, EnrollForm, GuardianForm, LeaveForm
 from tuoyu.children.models import Child
+from tuoyu.children.reveals import CHILD_REVEAL
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
 from tuoyu.core.importpages import keep_report, report_response, xlsx_response
-from tuoyu.core.scoping import get_scoped_or_404, scope_filter
+from tuoyu.core.scoping import scope_filter
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import Institution
 
@@ -244,9 +246,7 @@ def leave(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reveal(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = get_scoped_or_404(request.user, "reveal", Child, pk=child_id)
-    audit_record("child.id_number_reveal", obj=child)
-    return render(request, "institutions/_revealed.html", {"value": child.id_number or "—"})
+    return reveal_response(request, CHILD_REVEAL, pk=child_id, field="id_number")
 
 
 # --- Excel roster ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import template_workbook
@@ -37,8 +38,7 @@ from tuoyu.institutions.models import (
     Room,
     TransferStatus,
 )
-
-REVEALABLE = {"legal_rep_id_number", "director_id_number", "phone"}
+from tuoyu.institutions.reveals import INSTITUTION_REVEAL
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -82,11 +82,7 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
 @login_required
 @require_POST
 def institution_reveal(request: HttpRequest, institution_id: int, field: str) -> HttpResponse:
-    if field not in REVEALABLE:
-        raise Http404
-    institution = get_scoped_or_404(request.user, "reveal", Institution, pk=institution_id)
-    audit_record(f"institution.{field}_reveal", obj=institution)
-    return render(request, "institutions/_revealed.html", {"value": getattr(institution, field)})
+    return reveal_response(request, INSTITUTION_REVEAL, pk=institution_id, field=field)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
@@ -27,9 +28,9 @@ from tuoyu.staff import imports, selectors, services
 from tuoyu.staff import indicators as staff_indicators
 from tuoyu.staff.forms import RECORD_FORMS, AssignForm, EndForm, HireForm
 from tuoyu.staff.models import ClassAssignment, Employment, Person
+from tuoyu.staff.reveals import PERSON_REVEAL
 
 REPORT_SESSION_KEY = "staff_import_report"
-REVEALABLE = {"id_number", "phone"}
 
 
 ROSTER_PAGE_SIZE = 50
@@ -158,11 +159,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpResponse:
-    if field not in REVEALABLE:
-        raise Http404
-    person = selectors.person_get(viewer=request.user, person_id=person_id, action="reveal")
-    audit_record(f"staff.{field}_reveal", obj=person)
-    return render(request, "institutions/_revealed.html", {"value": getattr(person, field)})
+    return reveal_response(request, PERSON_REVEAL, pk=person_id, field=field)
 
 
 @login_required
