@@ -12,7 +12,6 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from tuoyu.audit.reveals import personal_data_reveal
-from tuoyu.audit.services import audit_record
 from tuoyu.bans import imports, selectors, services
 from tuoyu.bans.models import AlertKind, Ban, BanScope
 from tuoyu.bans.reveals import BAN_REVEAL
@@ -156,8 +155,6 @@ def ban_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
     if file.size > imports.BAN_SHEET.max_bytes:
         raise ValidationError({"file": ValidationError("文件过大。", code="too_large")})
     outcome = imports.ban_import(by=request.user, filename=file.name or "", data=file.read())
-    if outcome.committed:
-        audit_record("bans.import", object_type="bans.ban", detail={"rows": outcome.applied})
     body = {
         "committed": outcome.committed,
         "applied": outcome.applied,

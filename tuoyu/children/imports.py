@@ -8,6 +8,7 @@ birth date in the institution) is refused on import, so re-importing an export c
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuoyu.children import selectors
+from tuoyu.children.actions import AuditAction
 from tuoyu.children.models import Child, ConsentScope, Relationship, Sex
 from tuoyu.children.services import child_register
 from tuoyu.core.errors import DomainError
-from tuoyu.core.excel import Column, ImportOutcome, Kind, Row, Sheet, import_all_or_nothing, read_rows
+from tuoyu.core.excel import Column, ImportOutcome, Kind, Row, Sheet
+from tuoyu.core.imports import SpreadsheetImport, chunks
 from tuoyu.core.masking import mask_id_number, mask_mobile
 from tuoyu.institutions.models import CareClass, Institution
 
@@ -127,57 +130,92 @@ def export_rows(*, viewer: Any, institution: Institution, on: dt.date | None = N
     return rows
 
 
+class RosterImport(SpreadsheetImport[Any]):
+    """Every child of a roster registered at one institution, or none (see tuoyu.core.imports)."""
+
+    sheet = ROSTER_SHEET
+    audit_action = AuditAction.IMPORT
+    unique_within_file = [("name", "birth_date"), ("id_number",)]
+
+    def __init__(self, *, by: Any, institution: Institution) -> None:
+        super().__init__(by=by)
+        self.institution = institution
+
+    def check(self, rows: list[Row]) -> list[Any]:
+        """What can be refused by reading, for the whole file: the children already registered (one query)
+        and the classes the rows name."""
+        classes = {
+            c.name: c for c in CareClass.objects.filter(institution=self.institution, closed_on__isnull=True)
+        }
+        registered = _registered(self.institution, rows)
+
+        def check_one(row: Row) -> _Plan:
+            v = row.values
+            if (v["name"], v["birth_date"]) in registered:
+                raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
+            if v.get("class_name"):
+                care_class = classes.get(v["class_name"])
+                if care_class is None:
+                    raise DomainError(
+                        "unknown_class",
+                        _("本机构没有名为“%(n)s”的班级。") % {"n": v["class_name"]},
+                        field="class_name",
+                    )
+                return _Plan(care_class)
+            if v.get("start_date"):
+                raise DomainError("required", _("填写入班日期时请填写班级。"), field="class_name")
+            return _Plan(None)
+
+        return self.each(rows, check_one)
+
+    def write(self, plans: list[tuple[Row, Any]]) -> None:
+        # Again under the write lock (one query): the same children registered since the check.
+        registered = _registered(self.institution, [row for row, _plan in plans])
+        for row, plan in plans:
+            v = row.values
+            if (v["name"], v["birth_date"]) in registered:
+                self.reject(row, "name", _("该幼儿已登记（姓名和出生日期相同）。"))
+                continue
+            try:
+                child_register(
+                    by=self.by,
+                    institution=self.institution,
+                    name=v["name"],
+                    sex=v["sex"],
+                    birth_date=v["birth_date"],
+                    guardian_name=v["guardian_name"],
+                    guardian_relationship=v["guardian_relationship"],
+                    guardian_phone=v["guardian_phone"],
+                    id_number=v.get("id_number") or "",
+                    consent_scope=[ConsentScope.BASIC] if v.get("consent_basic") else [],
+                    consent_text_version=v.get("consent_text_version") or "",
+                    care_class=plan.care_class,
+                    start_date=v.get("start_date"),
+                )
+            except DomainError as exc:
+                self.reject(row, exc.field, exc.message)
+
+    def audit_target(self) -> dict[str, Any]:
+        return {"object_type": "children.child"}
+
+
+@dataclass
+class _Plan:
+    care_class: CareClass | None
+
+
 def roster_import(*, by: Any, institution: Institution, file: Any) -> ImportOutcome:
     """Register every child of the file, or none (a row-by-row report says why). Every row is checked
-    before the write transaction opens; then each is registered through ``child_register``."""
-    result = read_rows(file, ROSTER_SHEET)
-    result.flag_duplicates("name", "birth_date")
-    result.flag_duplicates("id_number")
-    classes = {c.name: c for c in CareClass.objects.filter(institution=institution, closed_on__isnull=True)}
+    before the write transaction opens; then they are registered in one transaction."""
+    return RosterImport(by=by, institution=institution).run(file)
 
-    def check_row(row: Row) -> CareClass | None:
-        """Outside the write transaction: what can be refused by reading."""
-        v = row.values
-        if _already_registered(institution, v):
-            raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
-        if v.get("class_name"):
-            care_class = classes.get(v["class_name"])
-            if care_class is None:
-                raise DomainError(
-                    "unknown_class",
-                    _("本机构没有名为“%(n)s”的班级。") % {"n": v["class_name"]},
-                    field="class_name",
-                )
-            return care_class
-        if v.get("start_date"):
-            raise DomainError("required", _("填写入班日期时请填写班级。"), field="class_name")
-        return None
 
-    def apply_row(row: Row, care_class: CareClass | None) -> None:
-        v = row.values
-        # Again under the write lock (one indexed read): the same child registered since the check.
-        if _already_registered(institution, v):
-            raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
-        child_register(
-            by=by,
-            institution=institution,
-            name=v["name"],
-            sex=v["sex"],
-            birth_date=v["birth_date"],
-            guardian_name=v["guardian_name"],
-            guardian_relationship=v["guardian_relationship"],
-            guardian_phone=v["guardian_phone"],
-            id_number=v.get("id_number") or "",
-            consent_scope=[ConsentScope.BASIC] if v.get("consent_basic") else [],
-            consent_text_version=v.get("consent_text_version") or "",
-            care_class=care_class,
-            start_date=v.get("start_date"),
+def _registered(institution: Institution, rows: list[Row]) -> set[tuple[str, dt.date]]:
+    """(name, birth date) of the rows' children already registered at the institution: one query a slice."""
+    names = sorted({row.values["name"] for row in rows})
+    found: set[tuple[str, dt.date]] = set()
+    for chunk in chunks(names):
+        found.update(
+            Child.objects.filter(institution=institution, name__in=chunk).values_list("name", "birth_date")
         )
-
-    return import_all_or_nothing(result, apply_row, check_row=check_row)
-
-
-def _already_registered(institution: Institution, values: dict[str, Any]) -> bool:
-    return Child.objects.filter(
-        institution=institution, name=values["name"], birth_date=values["birth_date"]
-    ).exists()
+    return found

@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
 from tuoyu.audit.reveals import reveal_response
-from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import template_workbook
-from tuoyu.core.importpages import keep_report, report_response, xlsx_response
+from tuoyu.core.importpages import import_page, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.fees import selectors as fee_selectors
 from tuoyu.institutions import imports, selectors, services
@@ -182,31 +181,29 @@ REPORT_SESSION_KEY = "registration_import_report"
 def registration_import(request: HttpRequest) -> HttpResponse:
     """Excel batch: upload, all-or-nothing import, a row-by-row report (downloadable) when it fails."""
     _require_clerk(request)
-    context: dict[str, object] = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_error"] = _("请选择要上传的Excel文件（.xlsx）。")
-        else:
-            started = timezone.now()
-            outcome = imports.registration_import(by=request.user, file=upload)
-            context["outcome"] = outcome
-            if outcome.committed:
-                # The rows that asked to move an institution to another county: recorded, awaiting review.
-                context["transfers"] = list(
-                    selectors.region_transfer_list(viewer=request.user, status=TransferStatus.PENDING).filter(
-                        requested_by=request.user,
-                        registration__source=RegistrationSource.EXCEL,
-                        registration__recorded_at__gte=started,
-                    )
+    started = timezone.now()
+
+    def transfers(outcome: object) -> dict[str, object]:
+        # The rows that asked to move an institution to another county: recorded, awaiting review.
+        pending = selectors.region_transfer_list(viewer=request.user, status=TransferStatus.PENDING)
+        return {
+            "transfers": list(
+                pending.filter(
+                    requested_by=request.user,
+                    registration__source=RegistrationSource.EXCEL,
+                    registration__recorded_at__gte=started,
                 )
-                audit_record(
-                    "registration.import",
-                    object_type="institutions.registration",
-                    detail={"rows": outcome.applied, "file": upload.name[:100]},
-                )
-            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
-    return render(request, "institutions/registration_import.html", context)
+            )
+        }
+
+    return import_page(
+        request,
+        template="institutions/registration_import.html",
+        sheet=imports.REGISTRATION_SHEET,
+        report_key=REPORT_SESSION_KEY,
+        run=lambda upload: imports.registration_import(by=request.user, file=upload),
+        after=transfers,
+    )
 
 
 @login_required

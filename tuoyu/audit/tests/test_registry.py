@@ -101,14 +101,33 @@ def test_every_f_string_action_is_a_known_family_whose_values_are_declared() -> 
 
 def test_the_only_actions_passed_as_a_variable_are_the_forwarders_handing_them_on() -> None:
     # audit_record hands its action to audit_event; the audit app's receiver hands on core's request_audit;
-    # the reveal service writes the action its Revealable declares (checked below).
+    # the reveal service writes the action its Revealable declares, the import skeleton the file-level action
+    # its SpreadsheetImport declares (both checked below).
     _literals, _patterns, other = written_actions()
-    assert [o.split(": ", 1)[1] for o in other] == ["action", "action", "action"], other
+    assert sorted(o.split(": ", 1)[1] for o in other) == [
+        "action",
+        "action",
+        "action",
+        "self.audit_action",
+    ], other
     assert sorted(o.split(":", 1)[0] for o in other) == [
         "tuoyu/audit/receivers.py",
         "tuoyu/audit/reveals.py",
         "tuoyu/audit/services.py",
+        "tuoyu/core/imports.py",
     ]
+
+
+def test_every_spreadsheet_import_declares_its_file_level_action() -> None:
+    from tuoyu.bans.imports import BanImport
+    from tuoyu.children.imports import RosterImport as ChildImport
+    from tuoyu.core.imports import SpreadsheetImport
+    from tuoyu.institutions.imports import RegistrationImport
+    from tuoyu.staff.imports import RosterImport as StaffImport
+
+    imports = set(SpreadsheetImport.__subclasses__())
+    assert {BanImport, ChildImport, RegistrationImport, StaffImport} <= imports
+    assert all(registry.is_registered(str(i.audit_action)) for i in imports), imports
 
 
 def test_every_revealable_field_writes_a_declared_action() -> None:
