@@ -65,6 +65,13 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._regions = regions
 
+    def rebind(self, data: Mapping[str, Any]) -> RegistrationForm:
+        """This form bound to another row's data, for a batch: ``Form.__init__`` deep-copies every field,
+        most of what one row's validation costs; the fields hold no state between cleans."""
+        self.data, self.is_bound, self._errors = data, True, None
+        self._bound_fields_cache = {}
+        return self
+
     def clean_region(self) -> Region:
         code = self.cleaned_data["region"].strip()
         if not code.isdigit():

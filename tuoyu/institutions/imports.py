@@ -167,8 +167,8 @@ class RegistrationImport(SpreadsheetImport[_Plan]):
         """Every row: the form, the rules, the clerk's authority and region, against what the database
         already holds (two queries per slice of the file)."""
         existing = _existing(rows)
-        regions = _regions(rows)
-        return self.each(rows, lambda row: _check_row(self.by, row, existing, regions))
+        form = RegistrationForm(regions=_regions(rows))  # re-bound to each row
+        return self.each(rows, lambda row: _check_row(self.by, row, existing, form))
 
     def write(self, plans: list[tuple[Row, _Plan]]) -> None:
         assert self.result is not None
@@ -189,11 +189,11 @@ def registration_import(*, by: Any, file: Any) -> ImportOutcome:
     return RegistrationImport(by=by).run(file)
 
 
-def _check_row(by: Any, row: Row, existing: _Existing, regions: dict[str, Region]) -> _Plan:
+def _check_row(by: Any, row: Row, existing: _Existing, form: RegistrationForm) -> _Plan:
     data = {k: v for k, v in row.values.items() if v is not None}
     if "registration_date" in data:
         data["registration_date"] = data["registration_date"].isoformat()
-    form = RegistrationForm(data=data, regions=regions)
+    form.rebind(data)
     if not form.is_valid():
         raise ValidationError({f: list(errs.as_data()) for f, errs in form.errors.items()})
     registration = form.registration_data()

@@ -8,6 +8,7 @@ transaction with the file-level ``staff.import`` event (tuoyu.core.imports).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -33,7 +34,13 @@ ROLE_SEPARATORS = re.compile(r"[、,，;；/\r\n]+")
 
 def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
     """Every spelling of a choice a file may hold: its code and its label in each of the platform's
-    languages (case-insensitive), so a file exported in either language imports again."""
+    languages (case-insensitive), so a file exported in either language imports again. Built once per
+    choice set and active language (a roster has thousands of cells to look up)."""
+    return _labels_for(choices, translation.get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _labels_for(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
     found: dict[str, str] = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
