@@ -716,6 +716,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also on the PostgreSQL database of TUOYU_DATABASE_URL (must be set)",
     )
+    parser.add_argument("--no-sqlite", action="store_true", help="with --pg: PostgreSQL only")
     parser.add_argument("--keep", action="store_true", help="keep the temporary var dir (SQLite database)")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)  # internal: the per-database run
     args = parser.parse_args(argv)
@@ -734,7 +735,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     var_dir = Path(tempfile.mkdtemp(prefix="tuoyu-importbench-"))
     started, before = datetime.now(UTC), loadavg()
-    targets = [("sqlite", bench_env(var_dir))]
+    if args.no_sqlite and not args.pg:
+        parser.error("--no-sqlite needs --pg")
+    targets = [] if args.no_sqlite else [("sqlite", bench_env(var_dir))]
     if args.pg:
         pg_env = bench_env(var_dir / "pg")
         pg_env["TUOYU_DATABASE_URL"] = os.environ["TUOYU_DATABASE_URL"]
