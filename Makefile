@@ -54,7 +54,7 @@ test: install-test
 # make bench: the load benchmark, then the registration import benchmark (about 5 minutes together). The issue's
 # figures: make bench BENCH_ARGS="--scale province --rounds 3" IMPORT_BENCH_ARGS="--rows 5000 --rounds 3"
 BENCH_ARGS ?= --seconds 10
-IMPORT_BENCH_ARGS ?= --rows 1000 --rounds 2
+IMPORT_BENCH_ARGS ?= --rows 1000 --rounds 2 --memory-rows 0
 bench: install-test
 	$(UV) run --frozen python -m bench.run $(BENCH_ARGS)
 	$(UV) run --frozen python -m bench.importbench $(IMPORT_BENCH_ARGS)

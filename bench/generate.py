@@ -584,7 +584,8 @@ def _filings(
         MaterialKind,
         ReturnReason,
     )
-    from tuoyu.filings.services import DECLARATION_VERSION, REQUIRED_MATERIALS
+    from tuoyu.filings.policy import REQUIRED_MATERIALS
+    from tuoyu.filings.services import DECLARATION_VERSION
 
     rng = random.Random(f"bench:{scale.name}:{seed}:people")
     by_state: dict[str, int] = {}

@@ -1,35 +1,19 @@
-"""The registration batch import benchmark: a 5,000-row workbook through the real import service.
+"""The Excel import benchmark: registrations, staff, children and bans, each through its real import service.
 
-    python -m bench.importbench                    # SQLite (a fresh database), 3 rounds
-    python -m bench.importbench --rounds 5 --rows 5000
+    python -m bench.importbench                    # SQLite (a fresh database), all four, 5,000 rows, 3 rounds
+    python -m bench.importbench --imports staff --rows 1000 --rounds 2 --memory-rows 0
     TUOYU_DATABASE_URL=postgresql://… python -m bench.importbench --pg   # also on that PostgreSQL database
 
-What one run does, per database:
-
-1. SQLite: a fresh database in a temporary ``TUOYU_VAR_DIR`` (migrate, load the regions). PostgreSQL (``--pg``,
-   opt-in): the database of ``TUOYU_DATABASE_URL``, migrated; the benchmark's rows are deleted again after
-   every round and at the end (its audit events stay: the audit trail is append-only);
-2. a registration clerk ``bench-samr-430000`` of 湖南省市场监督管理局 (market regulation, the whole province),
-   as the demo's ``zz-samr`` is for 株洲市;
-3. the workbook: the real template (``template_workbook(REGISTRATION_SHEET)``, the file a clerk downloads)
-   filled with ``--rows`` valid registrations — enterprises with unique, valid credit codes (organisation
-   code ``MAB…``, so they never collide with the demo or a generated scale), valid ID numbers, spread over
-   the province's counties and streets by population, each with its own source event id;
-4. each round times the real service call ``institutions.imports.registration_import`` — parse, validate
-   every row, and the all-or-nothing insert (per row: the form, ``registration_record`` with its
-   idempotency lookup, the institution, the registration, two audit events) — then checks every row was
-   saved and deletes the rows again, so every round starts from the same database;
-5. once, the same workbook with ONE bad row at the end (a credit code with a wrong check character): every
-   good row is applied and then everything is rolled back; timed, and checked: nothing saved, the report
-   names that row, and the downloadable report workbook is built (timed too);
-6. writes ``bench/results/import-<UTC timestamp>.json`` and appends a table to ``bench/results/latest.md``.
-
-The figure to quote is the median rows per second over the rounds. Progress is printed while a round runs.
+Per database and import: the real template filled with ``--rows`` valid rows, imported ``--rounds`` times (each
+round from the same database: the rows are deleted again), then once with one bad row at the end (nothing may
+be saved; the report names that row), then once with ``--memory-rows`` rows under tracemalloc (the Python peak
+and the process's max RSS). At the end the audit chain is verified. See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -40,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,6 +36,7 @@ PROVINCE = "430000"
 LETTER = "B"  # organisation codes MAB…: neither the demo's random ones (checked) nor a scale's (C, P)
 DEFAULT_ROWS = 5000
 DEFAULT_ROUNDS = 3
+DEFAULT_MEMORY_ROWS = 50_000
 
 
 # --- The worker: runs with Django set up, against the database of its environment ---------------------
@@ -126,18 +111,17 @@ def _rows(n: int, seed: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _workbook(rows: list[dict[str, Any]]) -> bytes:
-    """The downloadable template, filled in as a clerk would: text cells for codes, real dates."""
+def _workbook(sheet: Any, rows: list[dict[str, Any]]) -> bytes:
+    """The downloadable template of ``sheet``, filled in as a user would: text cells for codes, real dates."""
     import io
 
     from openpyxl import load_workbook
 
     from tuoyu.core.excel import template_workbook
-    from tuoyu.institutions.imports import REGISTRATION_SHEET
 
-    wb = load_workbook(io.BytesIO(template_workbook(REGISTRATION_SHEET)))
-    ws = wb[str(REGISTRATION_SHEET.name)]
-    keys = [c.key for c in REGISTRATION_SHEET.columns]
+    wb = load_workbook(io.BytesIO(template_workbook(sheet)))
+    ws = wb[str(sheet.name)]
+    keys = [c.key for c in sheet.columns]
     for r, row in enumerate(rows, start=2):
         for c, key in enumerate(keys, start=1):
             value = row.get(key)
@@ -149,6 +133,331 @@ def _workbook(rows: list[dict[str, Any]]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _unique_ids(rng: Any, n: int, *, area: str, born: Callable[[], Any], seen: set[str]) -> list[str]:
+    from tuoyu.demo.people import id_number
+
+    out: list[str] = []
+    while len(out) < n:
+        number = id_number(rng, area_code=area, born=born())
+        if number not in seen:
+            seen.add(number)
+            out.append(number)
+    return out
+
+
+# --- The four imports: who imports, the rows, the call, what was saved, how to delete it again ------------
+
+
+class Bench:
+    """One import under benchmark. ``rows(n)`` are valid rows (dicts by column key); ``run(data)`` is the
+    real service call; ``saved()`` counts what a committed import wrote; ``delete()`` removes it again."""
+
+    name = ""
+    module = ""  # the app's imports module; its sheet attribute is ``sheet_attr``
+    sheet_attr = ""
+    description = ""
+
+    def setup(self) -> None: ...
+
+    def sheet(self) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.sheet_attr)
+
+    def rows(self, n: int, seed: int) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def run(self, data: bytes) -> Any:
+        raise NotImplementedError
+
+    def saved(self) -> int:
+        raise NotImplementedError
+
+    def delete(self) -> None:
+        raise NotImplementedError
+
+
+class Registrations(Bench):
+    name = "registrations"
+    module = "tuoyu.institutions.imports"
+    sheet_attr = "REGISTRATION_SHEET"
+    description = "registration_import as clerk bench-samr-430000 (two audit events per row)"
+
+    def setup(self) -> None:
+        self.clerk = _clerk()
+
+    def rows(self, n: int, seed: int) -> list[dict[str, Any]]:
+        return _rows(n, seed)
+
+    def run(self, data: bytes) -> Any:
+        from tuoyu.institutions.imports import registration_import
+
+        return registration_import(by=self.clerk, file=data)
+
+    def saved(self) -> int:
+        return _ours().count()
+
+    def delete(self) -> None:
+        _delete_ours()
+
+
+def _bench_institution() -> Any:
+    """The institution the staff and children imports fill, with its admin ``bench-admin``."""
+    from tuoyu.accounts.models import Role, User
+    from tuoyu.accounts.services import membership_grant, user_create
+    from tuoyu.institutions.models import Institution
+    from tuoyu.institutions.tests.factories import uscc_for
+    from tuoyu.regions.models import Region
+
+    uscc = uscc_for(990_001, area="430202")
+    institution = Institution.objects.filter(uscc=uscc).first()
+    if institution is None:
+        institution = Institution.objects.create(
+            name="基准测试托育中心", uscc=uscc, region=Region.objects.get(code="430202001")
+        )
+    admin = User.objects.filter(username="bench-admin").first()
+    if admin is None:
+        admin = user_create(username="bench-admin", password=None, real_name="基准测试园长", validate=False)
+        membership_grant(user=admin, role=Role.INSTITUTION_ADMIN, institution=institution)
+    return institution, admin
+
+
+class Staff(Bench):
+    name = "staff"
+    module = "tuoyu.staff.imports"
+    sheet_attr = "ROSTER_SHEET"
+    description = "the staff roster_import by the institution's admin (ban screen, one hire event per row)"
+
+    def setup(self) -> None:
+        self.institution, self.admin = _bench_institution()
+
+    def rows(self, n: int, seed: int) -> list[dict[str, Any]]:
+        import datetime as dt
+        import random
+
+        from django.utils import timezone
+
+        from tuoyu.demo.people import adult_birth_date, chinese_name, mobile
+
+        rng = random.Random(f"bench:staff:{seed}")
+        today = timezone.localdate()
+        ids = _unique_ids(
+            rng,
+            n,
+            area="430202",
+            born=lambda: adult_birth_date(rng, today=today, min_age=20, max_age=55),
+            seen=set(),
+        )
+        roles = ["保育人员", "保健人员", "保育人员、保安", "炊事人员", "负责人"]
+        return [
+            {
+                "name": chinese_name(rng),
+                "id_number": number,
+                "phone": mobile(rng),
+                "roles": rng.choice(roles),
+                "start_date": today - dt.timedelta(days=rng.randint(0, 300)),
+            }
+            for number in ids
+        ]
+
+    def run(self, data: bytes) -> Any:
+        from tuoyu.staff.imports import roster_import
+
+        return roster_import(by=self.admin, institution=self.institution, file=data)
+
+    def saved(self) -> int:
+        from tuoyu.staff.models import Employment
+
+        return Employment.objects.filter(institution=self.institution).count()
+
+    def delete(self) -> None:
+        from tuoyu.staff.models import Employment, Person
+
+        people = list(
+            Employment.objects.filter(institution=self.institution).values_list("person_id", flat=True)
+        )
+        Employment.objects.filter(institution=self.institution).delete()
+        for start in range(0, len(people), 500):
+            Person.objects.filter(pk__in=people[start : start + 500]).delete()
+
+
+class Children(Bench):
+    name = "children"
+    module = "tuoyu.children.imports"
+    sheet_attr = "ROSTER_SHEET"
+    description = (
+        "the children roster_import by the institution's admin: a guardian each, every row enrolled into one "
+        "of the institution's 托小班 (15 places each)"
+    )
+
+    def setup(self) -> None:
+        self.institution, self.admin = _bench_institution()
+
+    def _classes(self, n: int) -> list[str]:
+        """Enough open 托小班 of 15 places for ``n`` children (made once, kept between rounds)."""
+        from decimal import Decimal
+
+        from tuoyu.institutions.models import CareClass, ClassType, Room
+
+        have = list(
+            CareClass.objects.filter(institution=self.institution, name__startswith="基准班").values_list(
+                "name", flat=True
+            )
+        )
+        wanted = -(-n // 15)
+        # Made in bulk (bulk_create sends no signals: no compliance evaluation per class, as create() would).
+        missing = range(len(have), wanted)
+        rooms = Room.objects.bulk_create(
+            [
+                Room(
+                    institution=self.institution,
+                    name=f"基准班{i + 1}活动室",
+                    floor=1,
+                    floor_area_m2=Decimal("60"),
+                    use="activity",
+                )
+                for i in missing
+            ],
+            batch_size=500,
+        )
+        CareClass.objects.bulk_create(
+            [
+                CareClass(
+                    institution=self.institution,
+                    name=f"基准班{i + 1}",
+                    class_type=ClassType.TODDLER,
+                    room=room,
+                    planned_size=15,
+                )
+                for i, room in zip(missing, rooms, strict=True)
+            ],
+            batch_size=500,
+        )
+        return [f"基准班{i + 1}" for i in range(wanted)]
+
+    def rows(self, n: int, seed: int) -> list[dict[str, Any]]:
+        import datetime as dt
+        import random
+
+        from django.utils import timezone
+
+        from tuoyu.demo.people import chinese_name, mobile
+
+        rng = random.Random(f"bench:children:{seed}")
+        today = timezone.localdate()
+        classes = self._classes(n)
+        rows, seen = [], set()
+        while len(rows) < n:
+            name = chinese_name(rng) + chinese_name(rng)[-1]
+            born = today - dt.timedelta(days=rng.randint(14 * 31, 22 * 30))  # 14–22 months: a 托小班's band
+            if (name, born) in seen:
+                continue
+            seen.add((name, born))
+            rows.append(
+                {
+                    "name": name,
+                    "sex": rng.choice(["男", "女"]),
+                    "birth_date": born,
+                    "guardian_name": chinese_name(rng),
+                    "guardian_relationship": rng.choice(["父亲", "母亲"]),
+                    "guardian_phone": mobile(rng),
+                    "class_name": classes[len(rows) // 15],
+                    "start_date": today,
+                }
+            )
+        return rows
+
+    def run(self, data: bytes) -> Any:
+        from tuoyu.children.imports import roster_import
+
+        return roster_import(by=self.admin, institution=self.institution, file=data)
+
+    def saved(self) -> int:
+        from tuoyu.children.models import Child
+
+        return Child.objects.filter(institution=self.institution).count()
+
+    def delete(self) -> None:
+        from tuoyu.children.models import Child, Consent, Enrollment, Guardian
+
+        children = Child.objects.filter(institution=self.institution)
+        Enrollment.objects.filter(child__in=children).delete()
+        Consent.objects.filter(child__in=children).delete()
+        Guardian.objects.filter(child__in=children).delete()
+        children.delete()
+
+
+class Bans(Bench):
+    name = "bans"
+    module = "tuoyu.bans.imports"
+    sheet_attr = "BAN_SHEET"
+    description = (
+        "ban_import by the city administrator bench-cityadmin-430200 (one create event per row, the sweep)"
+    )
+
+    def setup(self) -> None:
+        from tuoyu.accounts.models import Role, User
+        from tuoyu.accounts.services import membership_grant, user_create
+        from tuoyu.regions.models import Region
+
+        keeper = User.objects.filter(username="bench-cityadmin-430200").first()
+        if keeper is None:
+            keeper = user_create(
+                username="bench-cityadmin-430200", password=None, real_name="基准测试市管理员", validate=False
+            )
+            membership_grant(user=keeper, role=Role.CITY_ADMIN, region=Region.objects.get(code="430200"))
+        self.keeper = keeper
+
+    def rows(self, n: int, seed: int) -> list[dict[str, Any]]:
+        import datetime as dt
+        import random
+
+        from django.utils import timezone
+
+        from tuoyu.demo.people import adult_birth_date, chinese_name
+
+        rng = random.Random(f"bench:bans:{seed}")
+        today = timezone.localdate()
+        ids = _unique_ids(
+            rng,
+            n,
+            area="430211",
+            born=lambda: adult_birth_date(rng, today=today, min_age=25, max_age=60),
+            seen=set(),
+        )
+        return [
+            {
+                "name": chinese_name(rng),
+                "id_number": number,
+                "reason": "虐待婴幼儿",
+                "decision_authority": "株洲市卫生健康委员会",
+                "decision_number": f"株卫禁〔2026〕B{i + 1}号",
+                "decision_date": today - dt.timedelta(days=rng.randint(1, 700)),
+                "scope": rng.choice(["本市", "全省", "全国"]),
+            }
+            for i, number in enumerate(ids)
+        ]
+
+    def run(self, data: bytes) -> Any:
+        from tuoyu.bans.imports import ban_import
+
+        return ban_import(by=self.keeper, filename="禁入名单.xlsx", data=data)
+
+    def saved(self) -> int:
+        from tuoyu.bans.models import Ban
+
+        return Ban.objects.filter(created_by=self.keeper).count()
+
+    def delete(self) -> None:
+        from tuoyu.bans.models import Ban, BanAlert
+
+        BanAlert.objects.filter(ban__created_by=self.keeper).delete()
+        Ban.objects.filter(created_by=self.keeper).delete()
+
+
+BENCHES: dict[str, type[Bench]] = {b.name: b for b in (Registrations, Staff, Children, Bans)}
 
 
 def _ours() -> Any:
@@ -166,130 +475,191 @@ def _delete_ours() -> None:
     _ours().delete()
 
 
-def _import(data: bytes, clerk: Any, total: int, label: str) -> tuple[Any, float]:
-    """Time one call of the real import service, printing progress as rows are recorded."""
-    from unittest import mock
+@contextlib.contextmanager
+def _row_limit(bench: Bench, rows: int) -> Iterator[None]:
+    """Let the sheet take ``rows`` rows (the templates stop at 2,000 or 5,000; the memory run needs 50,000):
+    the module's sheet and, where there is one, the import class's (``SpreadsheetImport.sheet``)."""
+    import dataclasses
+    import importlib
 
-    from tuoyu.institutions import imports
+    module = importlib.import_module(bench.module)
+    sheet = getattr(module, bench.sheet_attr)
+    if rows <= sheet.max_rows:
+        yield
+        return
+    bigger = dataclasses.replace(sheet, max_rows=rows, max_bytes=max(sheet.max_bytes, 200 * 1024 * 1024))
+    patched = [(module, bench.sheet_attr)]
+    patched += [
+        (cls, "sheet")
+        for cls in vars(module).values()
+        if isinstance(cls, type) and cls.__dict__.get("sheet") is sheet
+    ]
+    for owner, attr in patched:
+        setattr(owner, attr, bigger)
+    try:
+        yield
+    finally:
+        for owner, attr in patched:
+            setattr(owner, attr, sheet)
 
-    real = imports.registration_record
-    done = [0]
-    step = max(1, total // 10)
 
-    def counting(**kwargs: Any) -> Any:
-        result = real(**kwargs)
-        done[0] += 1
-        if done[0] % step == 0:
-            _say(f"    {label}: {done[0]}/{total} rows recorded, {time.perf_counter() - t0:.1f}s")
-        return result
+def _verify_chain() -> bool:
+    try:
+        from tuoyu.audit.services import audit_verify
+    except ImportError:
+        return False
+    return bool(audit_verify().ok)
 
-    with mock.patch.object(imports, "registration_record", counting):
+
+def _bench_one(
+    bench: Bench, rows_wanted: int, rounds: int, seed: int, memory_rows: int, db: str
+) -> dict[str, Any]:
+    import resource
+    import tracemalloc
+
+    from tuoyu.core.excel import read_rows, report_workbook
+
+    bench.setup()
+    bench.delete()  # a PostgreSQL database may hold an interrupted run's rows
+    t0 = time.perf_counter()
+    rows = bench.rows(rows_wanted, seed)
+    sheet = bench.sheet()
+    with _row_limit(bench, len(rows)):
+        sheet = bench.sheet()
+        good = _workbook(sheet, rows)
+    _say(
+        f"· [{db}] {bench.name}: workbook of {len(rows)} rows, {len(good) / 1024:.0f} KiB, {time.perf_counter() - t0:.1f}s"
+    )
+    results: list[dict[str, Any]] = []
+    with _row_limit(bench, len(rows)):
         t0 = time.perf_counter()
-        outcome = imports.registration_import(by=clerk, file=data)
-        seconds = time.perf_counter() - t0
-    return outcome, seconds
+        parsed = read_rows(good, bench.sheet())
+        parse_seconds = time.perf_counter() - t0
+        if not parsed.ok:
+            raise SystemExit(
+                f"{bench.name}: the benchmark workbook does not parse cleanly: {parsed.report_rows()[:3]}"
+            )
+        for r in range(1, rounds + 1):
+            t0 = time.perf_counter()
+            outcome = bench.run(good)
+            seconds = time.perf_counter() - t0
+            saved = bench.saved()
+            if not outcome.committed or saved != len(rows):
+                raise SystemExit(
+                    f"{bench.name} round {r}: expected {len(rows)} rows saved, got {saved}: "
+                    f"{outcome.summary()} {outcome.report_rows()[:3]}"
+                )
+            results.append(
+                {"round": r, "seconds": round(seconds, 3), "rows_per_second": round(len(rows) / seconds, 1)}
+            )
+            _say(
+                f"  {bench.name} round {r}: {seconds:.2f}s, {len(rows) / seconds:.0f} rows/s — all {saved} saved"
+            )
+            bench.delete()
+        # All or nothing: the same file with one bad row at the end (an ID number / credit code broken).
+        bad_rows = [dict(x) for x in rows]
+        key = (
+            "uscc" if "uscc" in bad_rows[-1] else "id_number" if "id_number" in bad_rows[-1] else "birth_date"
+        )
+        bad_rows[-1][key] = "1" if key != "birth_date" else "不是日期"
+        bad = _workbook(bench.sheet(), bad_rows)
+        t0 = time.perf_counter()
+        outcome = bench.run(bad)
+        bad_seconds = time.perf_counter() - t0
+        lines = outcome.report_rows()
+        nothing_saved = not outcome.committed and bench.saved() == 0
+        if not nothing_saved or [line.row for line in lines] != [len(rows) + 1]:
+            raise SystemExit(
+                f"{bench.name}: the bad file was not refused as a whole: {outcome.summary()} {lines[:3]}"
+            )
+        t0 = time.perf_counter()
+        report_workbook(outcome.result)
+        report_seconds = time.perf_counter() - t0
+        _say(
+            f"  {bench.name} bad file: {bad_seconds:.2f}s, nothing saved, report row {lines[0].row} ({report_seconds:.1f}s)"
+        )
+    memory: dict[str, Any] | None = None
+    if memory_rows:
+        big_rows = bench.rows(memory_rows, seed + 1)
+        with _row_limit(bench, memory_rows):
+            big = _workbook(bench.sheet(), big_rows)
+            del big_rows
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            tracemalloc.start()
+            t0 = time.perf_counter()
+            outcome = bench.run(big)
+            seconds = time.perf_counter() - t0
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            saved = bench.saved()
+            if not outcome.committed or saved != memory_rows:
+                raise SystemExit(
+                    f"{bench.name} memory run: {saved} of {memory_rows} saved: {outcome.summary()}"
+                )
+            memory = {
+                "rows": memory_rows,
+                "workbook_bytes": len(big),
+                "tracemalloc_peak_mib": round(peak / 2**20, 1),
+                "max_rss_before_mib": round(rss_before / 1024, 1),
+                "max_rss_after_mib": round(rss_after / 1024, 1),
+                "seconds_under_tracemalloc": round(seconds, 1),
+            }
+            _say(
+                f"  {bench.name} {memory_rows} rows: Python peak {memory['tracemalloc_peak_mib']} MiB (tracemalloc), "
+                f"process max RSS {memory['max_rss_before_mib']} → {memory['max_rss_after_mib']} MiB, {seconds:.1f}s"
+            )
+            bench.delete()
+    seconds = [x["seconds"] for x in results]
+    return {
+        "import": bench.name,
+        "description": bench.description,
+        "rows": len(rows),
+        "rounds": results,
+        "median_seconds": statistics.median(seconds),
+        "median_rows_per_second": round(len(rows) / statistics.median(seconds), 1),
+        "parse_only_seconds": round(parse_seconds, 3),
+        "workbook_bytes": len(good),
+        "bad_row": {
+            "seconds": round(bad_seconds, 3),
+            "nothing_saved": nothing_saved,
+            "report_lines": [[line.row, line.column, line.message] for line in lines],
+            "report_workbook_seconds": round(report_seconds, 3),
+        },
+        "memory": memory,
+    }
 
 
-def worker(rows_wanted: int, rounds: int, seed: int, out: Path) -> int:
+def worker(rows_wanted: int, rounds: int, seed: int, out: Path, names: list[str], memory_rows: int) -> int:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    from tuoyu.core.excel import read_rows, report_workbook
     from tuoyu.core.progress import Progress
-    from tuoyu.institutions.imports import REGISTRATION_SHEET
-    from tuoyu.institutions.models import Institution, Registration
     from tuoyu.regions.services import regions_load
 
     db = connection.vendor
     t0 = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     regions_load(progress=Progress("load-regions"))
+    if db == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     setup = time.perf_counter() - t0
-    clerk = _clerk()
-    _delete_ours()  # a PostgreSQL database may hold an interrupted run's rows
-
-    t0 = time.perf_counter()
-    rows = _rows(rows_wanted, seed)
-    good = _workbook(rows)
-    bad_rows = [dict(r) for r in rows]
-    last = bad_rows[-1]["uscc"]
-    bad_rows[-1]["uscc"] = last[:-1] + ("0" if last[-1] != "0" else "1")  # a wrong check character
-    bad = _workbook(bad_rows)
-    build = time.perf_counter() - t0
-    _say(f"· [{db}] workbook: {len(rows)} rows, {len(good) / 1024:.0f} KiB, built in {build:.1f}s")
-
-    t0 = time.perf_counter()
-    parsed = read_rows(good, REGISTRATION_SHEET)
-    parse_seconds = time.perf_counter() - t0
-    if not parsed.ok:
-        raise SystemExit(f"the benchmark workbook does not parse cleanly: {parsed.report_rows()[:3]}")
-    _say(f"· [{db}] parse only (read_rows): {parse_seconds:.1f}s")
-
-    registrations_before = Registration.objects.count()
-    results: list[dict[str, Any]] = []
-    for r in range(1, rounds + 1):
-        _say(f"· [{db}] round {r}/{rounds}: importing {len(rows)} rows")
-        outcome, seconds = _import(good, clerk, len(rows), f"round {r}")
-        saved = _ours().count()
-        if not outcome.committed or outcome.applied != len(rows) or saved != len(rows):
-            raise SystemExit(f"round {r}: expected {len(rows)} rows saved, got {saved}: {outcome.summary()}")
-        results.append(
-            {"round": r, "seconds": round(seconds, 3), "rows_per_second": round(len(rows) / seconds, 1)}
-        )
-        _say(f"  round {r}: {seconds:.1f}s, {len(rows) / seconds:.0f} rows/s — all {saved} saved")
-        t1 = time.perf_counter()
-        _delete_ours()
-        _say(f"  (rows deleted again in {time.perf_counter() - t1:.1f}s)")
-
-    _say(f"· [{db}] one bad row at the end (row {len(rows) + 1}): all or nothing")
-    institutions_before = Institution.objects.count()
-    outcome, bad_seconds = _import(bad, clerk, len(rows), "bad file")
-    t0 = time.perf_counter()
-    report = report_workbook(outcome.result)
-    report_seconds = time.perf_counter() - t0
-    lines = outcome.report_rows()
-    nothing_saved = (
-        not outcome.committed
-        and _ours().count() == 0
-        and Institution.objects.count() == institutions_before
-        and Registration.objects.count() == registrations_before
-    )
-    if not nothing_saved or [line.row for line in lines] != [len(rows) + 1]:
-        raise SystemExit(f"the bad file was not refused as a whole: {outcome.summary()} {lines[:3]}")
-    _say(
-        f"  bad file: {bad_seconds:.1f}s, nothing saved, report: row {lines[0].row} {lines[0].column}: "
-        f"{lines[0].message}; report workbook {len(report) / 1024:.0f} KiB in {report_seconds:.1f}s"
-    )
-    _delete_ours()
-
-    seconds = [x["seconds"] for x in results]
+    runs = [_bench_one(BENCHES[name](), rows_wanted, rounds, seed, memory_rows, db) for name in names]
+    chain = _verify_chain()
+    _say(f"· [{db}] audit chain after the run: {'intact' if chain else 'BROKEN'}")
     out.write_text(
         json.dumps(
-            {
-                "database": db,
-                "rows": len(rows),
-                "rounds": results,
-                "median_seconds": statistics.median(seconds),
-                "median_rows_per_second": round(len(rows) / statistics.median(seconds), 1),
-                "parse_only_seconds": round(parse_seconds, 3),
-                "workbook_bytes": len(good),
-                "bad_row": {
-                    "seconds": round(bad_seconds, 3),
-                    "nothing_saved": nothing_saved,
-                    "report_lines": [[line.row, line.column, line.message] for line in lines],
-                    "report_workbook_seconds": round(report_seconds, 3),
-                },
-                "setup_seconds": round(setup, 1),
-            },
+            {"database": db, "imports": runs, "audit_chain_intact": chain, "setup_seconds": round(setup, 1)},
             ensure_ascii=False,
             indent=2,
         )
         + "\n"
     )
-    return 0
+    return 0 if chain else 1
 
 
 # --- The driver: no Django here; one worker subprocess per database ------------------------------------
@@ -301,24 +671,35 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 def markdown(meta: dict[str, Any], runs: list[dict[str, Any]]) -> str:
     lines = [
-        f"## Registration batch import — {meta['finished']}",
+        f"## Excel imports — {meta['finished']}",
         "",
-        f"The real template filled with {meta['rows']} valid rows, imported by `registration_import` as clerk "
-        f"`{CLERK}` (parse + validate + all-or-nothing insert, two audit events per row); {meta['rounds']} "
-        f"round(s), each from the same database. {meta['cpus']} CPUs, shared. Load average before/after: "
-        f"{meta['loadavg_before']} / {meta['loadavg_after']}. Commit `{meta['commit']}`.",
+        f"Each import's real template filled with {meta['rows']} valid rows and imported through the real service "
+        f"(parse + validate every row + all-or-nothing write with the rows' and the file's audit events); "
+        f"{meta['rounds']} round(s), each from the same database. {meta['cpus']} CPUs, shared. Load average "
+        f"before/after: {meta['loadavg_before']} / {meta['loadavg_after']}. Commit `{meta['commit']}`.",
         "",
-        "| database | rows | rows/s (median) | seconds (median) | rounds (rows/s) | parse only s "
-        "| one bad row at the end: s, saved |",
-        "|---|---:|---:|---:|---|---:|---|",
+        "| database | import | rows | rows/s (median) | seconds (median) | rounds (rows/s) | parse only s "
+        "| one bad row at the end: s, saved | memory: rows, Python peak, max RSS |",
+        "|---|---|---:|---:|---:|---|---:|---|---|",
     ]
     for run in runs:
-        per_round = ", ".join(f"{x['rows_per_second']:.0f}" for x in run["rounds"])
-        bad = run["bad_row"]
+        for one in run["imports"]:
+            per_round = ", ".join(f"{x['rows_per_second']:.0f}" for x in one["rounds"])
+            bad = one["bad_row"]
+            mem = one.get("memory")
+            memory = (
+                f"{mem['rows']}, {mem['tracemalloc_peak_mib']} MiB, {mem['max_rss_after_mib']} MiB"
+                if mem
+                else "—"
+            )
+            lines.append(
+                f"| {run['database']} | {one['import']} | {one['rows']} | {one['median_rows_per_second']:.0f} | "
+                f"{one['median_seconds']:.2f} | {per_round} | {one['parse_only_seconds']:.1f} | "
+                f"{bad['seconds']:.1f} s, {'nothing saved' if bad['nothing_saved'] else 'ROWS SAVED'} | {memory} |"
+            )
         lines.append(
-            f"| {run['database']} | {run['rows']} | {run['median_rows_per_second']:.0f} | "
-            f"{run['median_seconds']:.1f} | {per_round} | {run['parse_only_seconds']:.1f} | "
-            f"{bad['seconds']:.1f} s, {'nothing saved' if bad['nothing_saved'] else 'ROWS SAVED'} |"
+            f"| {run['database']} | audit chain after the run | | "
+            f"{'intact' if run.get('audit_chain_intact') else 'BROKEN'} | | | | | |"
         )
     lines.append("")
     return "\n".join(lines)
@@ -326,9 +707,21 @@ def markdown(meta: dict[str, Any], runs: list[dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.importbench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows in the workbook (at most 5000)")
+    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows in each workbook")
     parser.add_argument(
         "--rounds", type=int, default=DEFAULT_ROUNDS, help="timed imports; the table shows the median"
+    )
+    parser.add_argument(
+        "--imports",
+        default=",".join(BENCHES),
+        help=f"comma-separated, of {', '.join(BENCHES)} (default: all)",
+    )
+    parser.add_argument(
+        "--memory-rows",
+        type=int,
+        default=DEFAULT_MEMORY_ROWS,
+        help="after the timed rounds, import a file this long once under tracemalloc and report the peak "
+        "(0: skip)",
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
@@ -336,13 +729,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also on the PostgreSQL database of TUOYU_DATABASE_URL (must be set)",
     )
+    parser.add_argument("--no-sqlite", action="store_true", help="with --pg: PostgreSQL only")
     parser.add_argument("--keep", action="store_true", help="keep the temporary var dir (SQLite database)")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)  # internal: the per-database run
     args = parser.parse_args(argv)
-    if not 1 <= args.rows <= 5000 or args.rounds < 1:
-        parser.error("--rows must be 1…5000 (the template's limit) and --rounds positive")
+    names = [n.strip() for n in args.imports.split(",") if n.strip()]
+    if not names or any(n not in BENCHES for n in names):
+        parser.error(f"--imports: choose from {', '.join(BENCHES)}")
+    if not 1 <= args.rows <= 100_000 or args.rounds < 1 or not 0 <= args.memory_rows <= 100_000:
+        parser.error("--rows must be 1…100000, --rounds positive and --memory-rows 0…100000")
     if args.worker:
-        return worker(args.rows, args.rounds, args.seed, args.worker)
+        return worker(args.rows, args.rounds, args.seed, args.worker, names, args.memory_rows)
     if args.pg and not os.environ.get("TUOYU_DATABASE_URL"):
         parser.error("--pg needs TUOYU_DATABASE_URL")
 
@@ -351,7 +748,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     var_dir = Path(tempfile.mkdtemp(prefix="tuoyu-importbench-"))
     started, before = datetime.now(UTC), loadavg()
-    targets = [("sqlite", bench_env(var_dir))]
+    if args.no_sqlite and not args.pg:
+        parser.error("--no-sqlite needs --pg")
+    targets = [] if args.no_sqlite else [("sqlite", bench_env(var_dir))]
     if args.pg:
         pg_env = bench_env(var_dir / "pg")
         pg_env["TUOYU_DATABASE_URL"] = os.environ["TUOYU_DATABASE_URL"]
@@ -366,6 +765,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out = var_dir / f"result-{name}.json"
             cmd = [sys.executable, "-m", "bench.importbench", "--worker", str(out)]
             cmd += ["--rows", str(args.rows), "--rounds", str(args.rounds), "--seed", str(args.seed)]
+            cmd += ["--imports", ",".join(names), "--memory-rows", str(args.memory_rows)]
             subprocess.run(cmd, env=env, cwd=ROOT, check=True)
             runs.append(json.loads(out.read_text()))
     except KeyboardInterrupt:
@@ -382,6 +782,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta = {
         "rows": args.rows,
         "rounds": args.rounds,
+        "imports": names,
+        "memory_rows": args.memory_rows,
         "seed": args.seed,
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.strftime("%Y-%m-%d %H:%M UTC"),

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import ApiToken, Membership, PasswordHistory, TokenRevocation, User
+from tuoyu.accounts.reveals import USER_REVEAL
 from tuoyu.audit.models import Outcome
+from tuoyu.audit.reveals import personal_data_reveal
 from tuoyu.audit.services import audit_record, model_snapshot
 from tuoyu.core import context, scoping
 from tuoyu.core.errors import DomainError, PermissionDenied
@@ -118,16 +120,12 @@ def password_expired(user: User, *, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) - user.password_changed_at > dt.timedelta(days=days)
 
 
-REVEALABLE_FIELDS = {"phone", "id_number"}
+REVEALABLE_FIELDS = USER_REVEAL.fields
 
 
 def user_pii_reveal(*, viewer: User, user_id: int, field: str) -> str:
-    """A full phone or ID number, for those allowed to see it; every reveal is audited."""
-    if field not in REVEALABLE_FIELDS:
-        raise DomainError("not_revealable", _("该字段不能查看明文。"), field=field)
-    target = scoping.get_scoped_or_404(viewer, "reveal", User, pk=user_id)
-    audit_record(f"user.{field}_reveal", obj=target, actor=viewer)
-    return getattr(target, field)
+    """A full phone or ID number, for those allowed to see it; every reveal is audited (audit.reveals)."""
+    return personal_data_reveal(viewer=viewer, revealable=USER_REVEAL, pk=user_id, field=field)
 
 
 def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:

@@ -11,10 +11,11 @@ from django.http import Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from tuoyu.audit.services import audit_record
+from tuoyu.audit.reveals import personal_data_reveal
 from tuoyu.bans import imports, selectors, services
 from tuoyu.bans.lists import ALERTS, BANS
 from tuoyu.bans.models import AlertKind, Ban, BanScope
+from tuoyu.bans.reveals import BAN_REVEAL
 from tuoyu.core.apitypes import DbId, Version
 from tuoyu.core.errors import DomainError
 from tuoyu.core.pagination import LimitOffset
@@ -146,8 +147,6 @@ def ban_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
     if file.size > imports.BAN_SHEET.max_bytes:
         raise ValidationError({"file": ValidationError("文件过大。", code="too_large")})
     outcome = imports.ban_import(by=request.user, filename=file.name or "", data=file.read())
-    if outcome.committed:
-        audit_record("bans.import", object_type="bans.ban", detail={"rows": outcome.applied})
     body = {
         "committed": outcome.committed,
         "applied": outcome.applied,
@@ -189,9 +188,11 @@ def ban_lift(request: HttpRequest, ban_id: DbId, payload: LiftIn) -> Ban:
     "/{ban_id}/reveal", response=RevealOut, summary="显示完整身份证号（审计） / reveal the ID (audited)"
 )
 def ban_reveal(request: HttpRequest, ban_id: DbId) -> dict:
-    ban = get_scoped_or_404(request.user, "reveal", Ban, pk=ban_id)
-    audit_record("bans.id_number_reveal", obj=ban)
-    return {"id_number": ban.id_number}
+    return {
+        "id_number": personal_data_reveal(
+            viewer=request.user, revealable=BAN_REVEAL, pk=ban_id, field="id_number"
+        )
+    }
 
 
 @alerts_router.get(

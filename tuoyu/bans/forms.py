@@ -25,7 +25,3 @@ class BanForm(forms.Form):
 class LiftForm(forms.Form):
     reason = forms.CharField(label=_("解除原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel或CSV文件"))

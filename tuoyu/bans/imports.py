@@ -1,8 +1,8 @@
 """Importing bans from Excel (.xlsx) or CSV (same columns, UTF-8 with or without BOM): all or nothing.
 
-Each row goes through the same validation and ``ban_create`` path as the form; the whole file is one
-transaction, and the sweep for people employed now runs for every new ban (its alerts roll back with the file
-if any row is bad).
+Each row goes through the same validation (``services._clean``) as the form; the whole file is one transaction
+(``tuoyu.core.imports``) holding the bans, their audit events, the sweep for people employed now (its alerts)
+and the file-level ``bans.import`` event — a failure of any of them imports nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuoyu.bans import services
+from tuoyu.bans.actions import AuditAction
 from tuoyu.bans.models import BanScope
 from tuoyu.core import excel
 from tuoyu.core.excel import Column, ImportOutcome, Kind, ParseResult, Row, Sheet
+from tuoyu.core.imports import SpreadsheetImport
 from tuoyu.core.validators import validate_id_number
 from tuoyu.regions.models import Region
 
@@ -126,19 +128,36 @@ def read_upload(*, filename: str, data: bytes) -> ParseResult:
     return excel.read_rows(data, BAN_SHEET)
 
 
+class BanImport(SpreadsheetImport[dict[str, Any]]):
+    """Bans for the keeper's city (see tuoyu.core.imports): each row through the service's own ``_clean``,
+    then all of them through ``ban_create_many`` in the import's transaction."""
+
+    sheet = BAN_SHEET
+    audit_action = AuditAction.IMPORT
+    unique_within_file = [("id_number", "decision_number")]
+
+    def __init__(self, *, by: Any, city: Region) -> None:
+        super().__init__(by=by)
+        self.city = city
+
+    def read(self, file: Any, filename: str) -> ParseResult:
+        return read_upload(filename=filename, data=file if isinstance(file, bytes) else file.read())
+
+    def check(self, rows: list[Row]) -> list[dict[str, Any] | None]:
+        return self.each(rows, lambda row: services._clean(_ban_data(row)))
+
+    def write(self, plans: list[tuple[Row, dict[str, Any]]]) -> None:
+        services.ban_create_many(by=self.by, city=self.city, values=[values for _row, values in plans])
+
+    def audit_target(self) -> dict[str, Any]:
+        return {"object_type": "bans.ban"}
+
+
+def _ban_data(row: Row) -> services.BanData:
+    return services.BanData(**{k: row.values[k] for k in services.BanData.__dataclass_fields__})
+
+
 def ban_import(*, by: Any, filename: str, data: bytes, region: Region | None = None) -> ImportOutcome:
     """Import a file of bans for the user's city. Any bad row (or a file-level problem) imports nothing."""
     city = services._city_for(by, region)
-    result = read_upload(filename=filename, data=data)
-    result.flag_duplicates("id_number", "decision_number")
-
-    def ban_data(row: Row) -> services.BanData:
-        return services.BanData(**{k: row.values[k] for k in services.BanData.__dataclass_fields__})
-
-    def check_row(row: Row) -> None:
-        services._clean(ban_data(row))  # the service's own rules, before the write transaction opens
-
-    def apply_row(row: Row, _plan: None) -> None:
-        services.ban_import_row(by=by, city=city, data=ban_data(row))
-
-    return excel.import_all_or_nothing(result, apply_row, check_row=check_row)
+    return BanImport(by=by, city=city).run(data, filename=filename)

@@ -30,10 +30,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuoyu.accounts.models import Membership, Role, User
-from tuoyu.audit.services import audit_record
+from tuoyu.audit.services import audit_event, audit_record, audit_record_many
 from tuoyu.bans.models import AlertKind, Ban, BanAlert, BanScope
-from tuoyu.bans.signals import answers_employed_among, answers_employed_now
+from tuoyu.bans.signals import answers_employed_among, answers_employed_now, answers_employed_now_many
 from tuoyu.core.errors import Conflict, DomainError, check_version
+from tuoyu.core.imports import BATCH_SIZE
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.validators import validate_id_number
 from tuoyu.institutions.models import Institution
@@ -41,6 +42,7 @@ from tuoyu.notifications.services import notify
 from tuoyu.regions.models import Region, RegionLevel
 
 BANNED_MESSAGE = gettext_lazy("不得录用，请联系卫生健康部门")
+IMPORT_BATCH_SIZE = BATCH_SIZE  # rows per INSERT and per IN (…) (core.imports: under the parameter limits)
 ALERT_ROLES = {Role.REGULATOR.value, Role.CITY_ADMIN.value}
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -166,13 +168,22 @@ def ban_create(*, by: User, data: BanData, region: Region | None = None) -> Ban:
     return ban
 
 
-@transaction.atomic
-def ban_import_row(*, by: User, city: Region, data: BanData) -> Ban:
-    """One row of an import (``tuoyu.bans.imports``), inside the import's transaction."""
-    _city_for(by, city)
-    ban = _create(by=by, city=city, values=_clean(data), source="import")
-    ban_sweep(ban, by=by)
-    return ban
+def ban_create_many(*, by: User, city: Region, values: list[dict[str, Any]]) -> list[Ban]:
+    """The bans of an import (``tuoyu.bans.imports``; values that ``_clean`` passed), inside the import's
+    transaction: a few INSERTs, their ``bans.create`` events appended in bulk, one sweep for them all."""
+    _city_for(by, city)  # again inside the transaction: a keeper's role withdrawn meanwhile stops the import
+    bans = [Ban(region=city, region_prefix=city.prefix, created_by=by, **v) for v in values]
+    Ban.objects.bulk_create(
+        bans, batch_size=IMPORT_BATCH_SIZE
+    )  # bulk_create calls no save(): prefix set above
+    audit_record_many(
+        [
+            audit_event("bans.create", obj=ban, actor=by, after=_audit_view(ban), detail={"source": "import"})
+            for ban in bans
+        ]
+    )
+    ban_sweep_many(bans, by=by)
+    return bans
 
 
 @transaction.atomic
@@ -336,6 +347,42 @@ def hire_screen(*, by: User, institution: Institution, id_number: str, name: str
     raise DomainError("banned", str(BANNED_MESSAGE), field="id_number")
 
 
+def hire_screen_many(*, by: User, institution: Institution, people: list[tuple[str, str]]) -> set[int]:
+    """``hire_screen`` for the people of a file ((ID number, name) each): one query per slice of
+    ``IMPORT_BATCH_SIZE`` instead of one per person. Each banned person's attempt is recorded, audited and
+    reported in a committed transaction, as ``hire_screen`` does; returns the positions in ``people`` of those
+    who must not be hired (the caller refuses them with ``BANNED_MESSAGE``, and nothing else)."""
+    if _caller_transaction_open():
+        raise RuntimeError("hire_screen_many must be called outside any transaction.atomic block")
+    index_for = Ban._meta.get_field("id_index").index_for
+    positions: dict[str, list[int]] = {}
+    for i, (id_number, _name) in enumerate(people):
+        index = index_for(id_number or "")
+        if index:
+            positions.setdefault(index, []).append(i)
+    indexes = list(positions)
+    bans: dict[str, Ban] = {}
+    for start in range(0, len(indexes), IMPORT_BATCH_SIZE):
+        found = Ban.objects.filter(
+            _reach_q(institution.region_prefix), id_index__in=indexes[start : start + IMPORT_BATCH_SIZE]
+        ).select_related("region")
+        for ban in found:  # the model's order: the newest decision first, as matching_bans gives
+            bans.setdefault(ban.id_index, ban)
+    banned: set[int] = set()
+    for index, ban in bans.items():
+        for i in positions[index]:
+            with transaction.atomic():
+                _raise_alert(
+                    ban=ban,
+                    institution=institution,
+                    kind=AlertKind.HIRE_ATTEMPT,
+                    name=people[i][1] or ban.name,
+                    by=by,
+                )
+            banned.add(i)
+    return banned
+
+
 def ban_sweep(ban: Ban, *, by: User | None = None) -> list[BanAlert]:
     """Alert for each institution (within the ban's reach) where the banned person is employed now."""
     if not ban.is_active:
@@ -355,6 +402,32 @@ def ban_sweep(ban: Ban, *, by: User | None = None) -> list[BanAlert]:
             ).exists()
             if already:
                 continue
+            alerts.append(
+                _raise_alert(
+                    ban=ban,
+                    institution=institution,
+                    kind=AlertKind.EMPLOYED_MATCH,
+                    name=employment.name,
+                    by=by,
+                )
+            )
+    return alerts
+
+
+def ban_sweep_many(bans: list[Ban], *, by: User | None = None) -> list[BanAlert]:
+    """``ban_sweep`` for bans just created (they have no alerts yet): one query for the people employed now
+    under any of their ID numbers, in slices of ``IMPORT_BATCH_SIZE``."""
+    active = [ban for ban in bans if ban.is_active]
+    # The staff register answers who is employed now under each number (bans.signals); without one, nobody is.
+    employed = answers_employed_now_many(ban.id_number for ban in active)
+    alerts: list[BanAlert] = []
+    for ban in active:
+        seen: set[int] = set()
+        for employment in employed.get(ban.id_number, ()):
+            institution = employment.institution
+            if institution.pk in seen or not ban.applies_to(institution.region_prefix):
+                continue
+            seen.add(institution.pk)
             alerts.append(
                 _raise_alert(
                     ban=ban,

@@ -6,6 +6,8 @@ app answers — the staff register is not installed — nobody is employed: a sw
 
 - ``employed_now`` (``id_number``): the people with that ID number employed now, as ``Employed`` rows (the
   institution and the name the register holds), ordered by institution id. ``ban_sweep`` alerts for each.
+- ``employed_now_many`` (``id_numbers``): the same for many numbers at once (a ban import's sweep), as
+  ``{id_number: [Employed, …]}``, in a few queries whatever the number of rows.
 - ``employed_among`` (``id_numbers``, and either ``institution`` or ``indexes``): which of the ban list's
   ``id_numbers`` belong to someone employed now at ``institution`` — or, given ``indexes`` (the register's own
   blind indexes of an institution's active employments, already loaded by the compliance engine), whose
@@ -22,6 +24,7 @@ from typing import Any
 from django.dispatch import Signal
 
 employed_now = Signal()
+employed_now_many = Signal()
 employed_among = Signal()
 
 
@@ -36,6 +39,15 @@ def answers_employed_now(id_number: str) -> list[Employed]:
     for _receiver, answer in employed_now.send(sender=None, id_number=id_number):
         found.extend(answer or ())
     return sorted(found, key=lambda e: e.institution.pk)
+
+
+def answers_employed_now_many(id_numbers: Iterable[str]) -> dict[str, list[Employed]]:
+    numbers = list(dict.fromkeys(id_numbers))
+    found: dict[str, list[Employed]] = {}
+    for _receiver, answer in employed_now_many.send(sender=None, id_numbers=numbers):
+        for number, employed in (answer or {}).items():
+            found.setdefault(number, []).extend(employed)
+    return {n: sorted(e, key=lambda x: x.institution.pk) for n, e in found.items()}
 
 
 def answers_employed_among(

@@ -9,16 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.audit.services import audit_record
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.bans import imports, selectors, services
-from tuoyu.bans.forms import BanForm, ImportForm, LiftForm
+from tuoyu.bans.forms import BanForm, LiftForm
 from tuoyu.bans.lists import ALERTS, BANS
-from tuoyu.bans.models import Ban
+from tuoyu.bans.reveals import BAN_REVEAL
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import template_workbook
-from tuoyu.core.importpages import keep_report, report_response, xlsx_response
+from tuoyu.core.importpages import import_page, report_response, xlsx_response
 from tuoyu.core.lists import export_format
-from tuoyu.core.scoping import get_scoped_or_404
 
 REPORT_SESSION_KEY = "bans_import_report"
 
@@ -123,31 +122,20 @@ def ban_detail(request: HttpRequest, ban_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def ban_reveal(request: HttpRequest, ban_id: int) -> HttpResponse:
-    ban = get_scoped_or_404(request.user, "reveal", Ban, pk=ban_id)
-    audit_record("bans.id_number_reveal", obj=ban)
-    return render(request, "institutions/_revealed.html", {"value": ban.id_number})
+    return reveal_response(request, BAN_REVEAL, pk=ban_id, field="id_number")
 
 
 @login_required
 def ban_import(request: HttpRequest) -> HttpResponse:
     _require_keeper(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > imports.BAN_SHEET.max_bytes:
-            form.add_error("file", _("文件过大。"))
-        else:
-            outcome = imports.ban_import(by=request.user, filename=upload.name, data=upload.read())
-            context["outcome"] = outcome
-            if outcome.committed:
-                audit_record(
-                    "bans.import",
-                    object_type="bans.ban",
-                    detail={"rows": outcome.applied, "file": upload.name[:100]},
-                )
-            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
-    return render(request, "bans/import.html", context)
+    return import_page(
+        request,
+        template="bans/import.html",
+        sheet=imports.BAN_SHEET,
+        report_key=REPORT_SESSION_KEY,
+        run=lambda upload: imports.ban_import(by=request.user, filename=upload.name, data=upload.read()),
+        missing_message=_("请选择要上传的Excel或CSV文件。"),
+    )
 
 
 @login_required

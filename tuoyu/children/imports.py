@@ -1,6 +1,7 @@
 """The roster workbook (幼儿花名册): export, and import all or nothing with a row-by-row report.
 
-Each imported row goes through ``child_register`` — the same rules, consent and audit as the web form.
+Each imported row goes through the rules of ``child_register`` (``child_register_plan``) and is written by
+``child_register_many`` — the same rows, consent, enrollment and audit events as the web form, in bulk.
 The export masks ID numbers and phones (it leaves the platform); a child already registered (same name and
 birth date in the institution) is refused on import, so re-importing an export creates nothing twice.
 """
@@ -11,14 +12,18 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuoyu.children import selectors
+from tuoyu.children.actions import AuditAction
 from tuoyu.children.models import Child, ConsentScope, Relationship, Sex
-from tuoyu.children.services import child_register
+from tuoyu.children.policy import age_band, oldest_months
+from tuoyu.children.services import ChildPlan, child_register_many, child_register_plan, class_places_left
 from tuoyu.core.errors import DomainError
-from tuoyu.core.excel import Column, ImportOutcome, Kind, Row, Sheet, import_all_or_nothing, read_rows
+from tuoyu.core.excel import Column, ImportOutcome, Kind, Row, Sheet
+from tuoyu.core.imports import SpreadsheetImport, chunks
 from tuoyu.core.masking import mask_id_number, mask_mobile
 from tuoyu.institutions.models import CareClass, Institution
 
@@ -127,57 +132,104 @@ def export_rows(*, viewer: Any, institution: Institution, on: dt.date | None = N
     return rows
 
 
+class RosterImport(SpreadsheetImport[ChildPlan]):
+    """Every child of a roster registered at one institution, or none (see tuoyu.core.imports).
+
+    The check runs ``child_register_plan`` (the rules of ``child_register``, its consent and its enrollment)
+    for every row, with one query for the children already registered and one for the classes; the write
+    checks the class sizes under the lock (one query) and registers everyone through
+    ``child_register_many`` — the same rows and audit events as ``child_register``, in a few INSERTs."""
+
+    sheet = ROSTER_SHEET
+    audit_action = AuditAction.IMPORT
+    unique_within_file = [("name", "birth_date"), ("id_number",)]
+
+    def __init__(self, *, by: Any, institution: Institution) -> None:
+        super().__init__(by=by)
+        self.institution = institution
+
+    def check(self, rows: list[Row]) -> list[ChildPlan | None]:
+        institution = self.institution
+        classes = {
+            c.name: c for c in CareClass.objects.filter(institution=institution, closed_on__isnull=True)
+        }
+        bands = {}
+        for care_class in classes.values():
+            care_class.institution = institution  # age_band reads it: no query per class
+            bands[care_class.pk] = age_band(care_class)
+        registered = _registered(institution, rows)
+        today = timezone.localdate()
+        max_months = oldest_months(institution)
+
+        def check_one(row: Row) -> ChildPlan:
+            v = row.values
+            if (v["name"], v["birth_date"]) in registered:
+                raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
+            care_class = None
+            if v.get("class_name"):
+                care_class = classes.get(v["class_name"])
+                if care_class is None:
+                    raise DomainError(
+                        "unknown_class",
+                        _("本机构没有名为“%(n)s”的班级。") % {"n": v["class_name"]},
+                        field="class_name",
+                    )
+            elif v.get("start_date"):
+                raise DomainError("required", _("填写入班日期时请填写班级。"), field="class_name")
+            return child_register_plan(
+                institution=institution,
+                name=v["name"],
+                sex=v["sex"],
+                birth_date=v["birth_date"],
+                guardian_name=v["guardian_name"],
+                guardian_relationship=v["guardian_relationship"],
+                guardian_phone=v["guardian_phone"],
+                id_number=v.get("id_number") or "",
+                consent_scope=[ConsentScope.BASIC] if v.get("consent_basic") else [],
+                consent_text_version=v.get("consent_text_version") or "",
+                care_class=care_class,
+                start_date=v.get("start_date"),
+                today=today,
+                max_months=max_months,
+                band=bands.get(care_class.pk) if care_class is not None else None,
+            )
+
+        return self.each(rows, check_one)
+
+    def write(self, plans: list[tuple[Row, ChildPlan]]) -> None:
+        # Again under the write lock (one query): the same children registered since the check.
+        registered = _registered(self.institution, [row for row, _plan in plans])
+        for row, _plan in plans:
+            if (row.values["name"], row.values["birth_date"]) in registered:
+                self.reject(row, "name", _("该幼儿已登记（姓名和出生日期相同）。"))
+        full = class_places_left(
+            plans=[plan for _row, plan in plans], region_prefix=self.institution.region_prefix
+        )
+        for (row, _plan), refusal in zip(plans, full, strict=True):
+            if refusal is not None:
+                self.reject(row, "class_name", refusal.message)
+        assert self.result is not None
+        if self.result.ok:
+            child_register_many(
+                by=self.by, institution=self.institution, plans=[plan for _row, plan in plans]
+            )
+
+    def audit_target(self) -> dict[str, Any]:
+        return {"object_type": "children.child"}
+
+
 def roster_import(*, by: Any, institution: Institution, file: Any) -> ImportOutcome:
     """Register every child of the file, or none (a row-by-row report says why). Every row is checked
-    before the write transaction opens; then each is registered through ``child_register``."""
-    result = read_rows(file, ROSTER_SHEET)
-    result.flag_duplicates("name", "birth_date")
-    result.flag_duplicates("id_number")
-    classes = {c.name: c for c in CareClass.objects.filter(institution=institution, closed_on__isnull=True)}
+    before the write transaction opens; then they are registered in one transaction."""
+    return RosterImport(by=by, institution=institution).run(file)
 
-    def check_row(row: Row) -> CareClass | None:
-        """Outside the write transaction: what can be refused by reading."""
-        v = row.values
-        if _already_registered(institution, v):
-            raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
-        if v.get("class_name"):
-            care_class = classes.get(v["class_name"])
-            if care_class is None:
-                raise DomainError(
-                    "unknown_class",
-                    _("本机构没有名为“%(n)s”的班级。") % {"n": v["class_name"]},
-                    field="class_name",
-                )
-            return care_class
-        if v.get("start_date"):
-            raise DomainError("required", _("填写入班日期时请填写班级。"), field="class_name")
-        return None
 
-    def apply_row(row: Row, care_class: CareClass | None) -> None:
-        v = row.values
-        # Again under the write lock (one indexed read): the same child registered since the check.
-        if _already_registered(institution, v):
-            raise DomainError("duplicate", _("该幼儿已登记（姓名和出生日期相同）。"), field="name")
-        child_register(
-            by=by,
-            institution=institution,
-            name=v["name"],
-            sex=v["sex"],
-            birth_date=v["birth_date"],
-            guardian_name=v["guardian_name"],
-            guardian_relationship=v["guardian_relationship"],
-            guardian_phone=v["guardian_phone"],
-            id_number=v.get("id_number") or "",
-            consent_scope=[ConsentScope.BASIC] if v.get("consent_basic") else [],
-            consent_text_version=v.get("consent_text_version") or "",
-            care_class=care_class,
-            start_date=v.get("start_date"),
+def _registered(institution: Institution, rows: list[Row]) -> set[tuple[str, dt.date]]:
+    """(name, birth date) of the rows' children already registered at the institution: one query a slice."""
+    names = sorted({row.values["name"] for row in rows})
+    found: set[tuple[str, dt.date]] = set()
+    for chunk in chunks(names):
+        found.update(
+            Child.objects.filter(institution=institution, name__in=chunk).values_list("name", "birth_date")
         )
-
-    return import_all_or_nothing(result, apply_row, check_row=check_row)
-
-
-def _already_registered(institution: Institution, values: dict[str, Any]) -> bool:
-    return Child.objects.filter(
-        institution=institution, name=values["name"], birth_date=values["birth_date"]
-    ).exists()
+    return found

@@ -8,6 +8,7 @@ guardian's name, relationship and phone — and anything more (ID numbers, furth
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.audit.services import audit_record
+from tuoyu.audit.services import audit_event, audit_record, audit_record_many
 from tuoyu.children.models import (
     Child,
     Consent,
@@ -27,8 +28,10 @@ from tuoyu.children.models import (
     Sex,
     age_in_months,
 )
-from tuoyu.children.policy import age_band, class_size_cap, oldest_months
+from tuoyu.children.policy import AgeBand, age_band, class_size_cap, oldest_months
 from tuoyu.core.errors import Conflict, DomainError, check_version
+from tuoyu.core.imports import BATCH_SIZE
+from tuoyu.core.signals import rows_created
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
 from tuoyu.institutions.models import CareClass, ClassType, Institution
 
@@ -294,8 +297,11 @@ def _occupying(care_class: CareClass, on: dt.date) -> Any:
     )
 
 
-def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date) -> Enrollment:
-    care_class = CareClass.objects.select_for_update().get(pk=care_class.pk)
+def _enrollment_problem(
+    *, child: Child, care_class: CareClass, start_date: dt.date, band: AgeBand | None = None
+) -> None:
+    """What refuses an enrollment on the class and the child alone (no other enrollment, no class size).
+    ``band``: the class's ``age_band``, when the caller has it already (an import, for many children)."""
     if care_class.institution_id != child.institution_id:
         raise DomainError("class_other_institution", _("所选班级不属于该幼儿所在机构。"), field="care_class")
     if care_class.closed_on and care_class.closed_on <= start_date:
@@ -303,7 +309,7 @@ def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date)
     if start_date < child.birth_date:
         raise DomainError("before_birth", _("入班日期不能早于出生日期。"), field="start_date")
     age = age_in_months(child.birth_date, start_date)
-    band = age_band(care_class)
+    band = band or age_band(care_class)
     if not band.admits(age):
         raise DomainError(
             "age_band",
@@ -316,6 +322,33 @@ def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date)
             },
             field="start_date",
         )
+
+
+def _class_limit(care_class: CareClass, region_prefix: str) -> tuple[int, DomainError]:
+    """The class's size limit (CLS-05: min(planned size, the national cap)) and the refusal when it is full."""
+    kind = ClassType(care_class.class_type)
+    cap, rule = class_size_cap(kind, region_prefix)
+    limit = min(care_class.planned_size, cap)
+    if limit < cap:
+        message = _("班额已满：“%(cls)s”计划班额%(n)d人（%(type)s不超过%(cap)d人，%(rule)s）。") % {
+            "cls": care_class.name,
+            "n": limit,
+            "type": kind.label,
+            "cap": cap,
+            "rule": rule,
+        }
+    else:
+        message = _("班额已满：%(type)s不超过%(cap)d人（%(rule)s）。") % {
+            "type": kind.label,
+            "cap": cap,
+            "rule": rule,
+        }
+    return limit, DomainError("class_full", message, field="care_class")
+
+
+def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date) -> Enrollment:
+    care_class = CareClass.objects.select_for_update().get(pk=care_class.pk)
+    _enrollment_problem(child=child, care_class=care_class, start_date=start_date)
     elsewhere = Enrollment.objects.filter(child=child).filter(
         Q(end_date__isnull=True) | Q(end_date__gt=start_date)
     )
@@ -327,25 +360,9 @@ def _start(*, by: Any, child: Child, care_class: CareClass, start_date: dt.date)
             % {"date": start_date.isoformat(), "cls": current.care_class.name},
             field="care_class",
         )
-    kind = ClassType(care_class.class_type)
-    cap, rule = class_size_cap(kind, child.institution.region_prefix)
-    limit = min(care_class.planned_size, cap)
+    limit, full = _class_limit(care_class, child.institution.region_prefix)
     if _occupying(care_class, start_date).count() >= limit:
-        if limit < cap:
-            message = _("班额已满：“%(cls)s”计划班额%(n)d人（%(type)s不超过%(cap)d人，%(rule)s）。") % {
-                "cls": care_class.name,
-                "n": limit,
-                "type": kind.label,
-                "cap": cap,
-                "rule": rule,
-            }
-        else:
-            message = _("班额已满：%(type)s不超过%(cap)d人（%(rule)s）。") % {
-                "type": kind.label,
-                "cap": cap,
-                "rule": rule,
-            }
-        raise DomainError("class_full", message, field="care_class")
+        raise full
     enrollment = Enrollment.objects.create(child=child, care_class=care_class, start_date=start_date)
     audit_record(
         "child.enrollment_start",
@@ -405,3 +422,176 @@ def enrollment_move(*, by: Any, child: Child, care_class: CareClass, on: dt.date
         raise DomainError("same_class", _("幼儿已在该班级。"), field="care_class")
     _end(by=by, enrollment=current, end_date=on, field="start_date")
     return _start(by=by, child=child, care_class=care_class, start_date=on)
+
+
+# --- many children at once (the roster import, tuoyu.children.imports) -------------------------------------
+
+IMPORT_BATCH_SIZE = BATCH_SIZE  # rows per INSERT and per IN (…) (core.imports: under the parameter limits)
+
+
+@dataclass
+class ChildPlan:
+    """One checked registration of an import: the child and guardian (not saved yet), the consent's scope and
+    text version (none: no consent), the class and start date (none: no enrollment)."""
+
+    child: Child
+    guardian: Guardian
+    consent_scope: list[str]
+    consent_text_version: str
+    care_class: CareClass | None
+    start_date: dt.date | None
+
+
+def child_register_plan(
+    *,
+    institution: Institution,
+    name: str,
+    sex: str,
+    birth_date: dt.date,
+    guardian_name: str,
+    guardian_relationship: str,
+    guardian_phone: str,
+    id_number: str = "",
+    consent_scope: list[str] | None = None,
+    consent_text_version: str = "",
+    care_class: CareClass | None = None,
+    start_date: dt.date | None = None,
+    today: dt.date,
+    max_months: int,
+    band: AgeBand | None = None,
+) -> ChildPlan:
+    """The checks of ``child_register`` (and of the consent and enrollment it records) that need no database:
+    the import runs them for every row before its transaction. Class sizes are checked by
+    ``child_register_many``, under the write lock, as ``child_register`` does."""
+    _check_child_basics(name=name, sex=sex, birth_date=birth_date, today=today, max_months=max_months)
+    if not (guardian_name or "").strip():
+        raise DomainError("required", _("请填写监护人姓名。"), field="guardian_name")
+    if guardian_relationship not in Relationship.values:
+        raise DomainError("invalid", _("请选择与幼儿的关系。"), field="guardian_relationship")
+    phone = _check_phone(guardian_phone)
+    scope = sorted(set(consent_scope or []))
+    if id_number and ConsentScope.BASIC not in scope:
+        raise DomainError("consent_required", _consent_message(), field="id_number")
+    child = Child(institution=institution, name=name.strip(), sex=sex, birth_date=birth_date)
+    if id_number:
+        child.id_number = _check_id(id_number, birth_date=birth_date, sex=sex)
+    guardian = Guardian(name=guardian_name.strip(), relationship=guardian_relationship, phone=phone)
+    if scope:
+        if any(s not in ConsentScope.values for s in scope):
+            raise DomainError("invalid", _("请选择同意范围。"), field="scope")
+        if not (consent_text_version or "").strip():
+            raise DomainError("required", _("请填写告知同意书版本。"), field="consent_text_version")
+    if care_class is not None:
+        if start_date is None:
+            raise DomainError("required", _("选择班级时请填写入班日期。"), field="start_date")
+        _enrollment_problem(child=child, care_class=care_class, start_date=start_date, band=band)
+    return ChildPlan(
+        child=child,
+        guardian=guardian,
+        consent_scope=scope,
+        consent_text_version=(consent_text_version or "").strip()[:32],
+        care_class=care_class,
+        start_date=start_date if care_class is not None else None,
+    )
+
+
+def class_places_left(*, plans: list[ChildPlan], region_prefix: str) -> list[DomainError | None]:
+    """For each plan, in order, the class-full refusal (CLS-05) if enrolling it would overfill its class —
+    counting the enrollments holding a place on its start date and the plans before it. One query for all
+    classes; inside the write transaction the classes are locked first (``select_for_update``)."""
+    class_ids = sorted({p.care_class.pk for p in plans if p.care_class is not None})
+    if not class_ids:
+        return [None] * len(plans)
+    classes = {c.pk: c for c in CareClass.objects.select_for_update().filter(pk__in=class_ids)}
+    earliest = min(p.start_date for p in plans if p.start_date is not None)
+    held: dict[int, list[dt.date | None]] = {}
+    for class_id, end in (
+        Enrollment.objects.filter(care_class_id__in=class_ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=earliest))
+        .values_list("care_class_id", "end_date")
+    ):
+        held.setdefault(class_id, []).append(end)
+    limits = {pk: _class_limit(c, region_prefix) for pk, c in classes.items()}
+    added: dict[int, int] = {}
+    out: list[DomainError | None] = []
+    for plan in plans:
+        if plan.care_class is None or plan.start_date is None:
+            out.append(None)
+            continue
+        pk, on = plan.care_class.pk, plan.start_date
+        occupied = sum(1 for end in held.get(pk, []) if end is None or end > on) + added.get(pk, 0)
+        limit, full = limits[pk]
+        if occupied >= limit:
+            out.append(full)
+            continue
+        added[pk] = added.get(pk, 0) + 1
+        out.append(None)
+    return out
+
+
+def child_register_many(*, by: Any, institution: Institution, plans: list[ChildPlan]) -> list[Child]:
+    """The writes of many registrations (checked by ``child_register_plan`` and ``class_places_left``),
+    inside the caller's transaction: children, guardians, consents and enrollments in a few INSERTs, and the
+    same audit events ``child_register`` writes for each child, in the same order, appended in bulk."""
+    children = [plan.child for plan in plans]
+    Child.objects.bulk_create(children, batch_size=IMPORT_BATCH_SIZE)
+    for plan in plans:
+        plan.guardian.child = plan.child
+    Guardian.objects.bulk_create([plan.guardian for plan in plans], batch_size=IMPORT_BATCH_SIZE)
+    now = timezone.now()
+    consents = {
+        id(plan): Consent(
+            child=plan.child,
+            guardian=plan.guardian,
+            given_at=now,
+            text_version=plan.consent_text_version,
+            scope=plan.consent_scope,
+            recorded_by=by,
+        )
+        for plan in plans
+        if plan.consent_scope
+    }
+    Consent.objects.bulk_create(list(consents.values()), batch_size=IMPORT_BATCH_SIZE)
+    enrollments = {
+        id(plan): Enrollment(child=plan.child, care_class=plan.care_class, start_date=plan.start_date)
+        for plan in plans
+        if plan.care_class is not None
+    }
+    Enrollment.objects.bulk_create(list(enrollments.values()), batch_size=IMPORT_BATCH_SIZE)
+    rows_created.send(sender=Child, instances=children)
+    rows_created.send(sender=Enrollment, instances=list(enrollments.values()))
+    events = []
+    for plan in plans:
+        child = plan.child
+        events.append(audit_event("child.register", obj=child, actor=by, after=_snapshot(child)))
+        consent = consents.get(id(plan))
+        if consent is not None:
+            events.append(
+                audit_event(
+                    "child.consent_record",
+                    obj=child,
+                    actor=by,
+                    after={
+                        "consent": consent.pk,
+                        "guardian": plan.guardian.pk,
+                        "scope": consent.scope,
+                        "text_version": consent.text_version,
+                    },
+                )
+            )
+        enrollment = enrollments.get(id(plan))
+        if enrollment is not None:
+            events.append(
+                audit_event(
+                    "child.enrollment_start",
+                    obj=child,
+                    actor=by,
+                    after={
+                        "enrollment": enrollment.pk,
+                        "class": enrollment.care_class_id,
+                        "start_date": enrollment.start_date.isoformat(),
+                    },
+                )
+            )
+    audit_record_many(events)
+    return children

@@ -12,14 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.audit.services import audit_record
 from tuoyu.children import imports, selectors, services
 from tuoyu.children.forms import ChildForm, ConsentForm, EnrollForm, GuardianForm, LeaveForm
 from tuoyu.children.models import Child
+from tuoyu.children.reveals import CHILD_REVEAL
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
-from tuoyu.core.importpages import keep_report, report_response, xlsx_response
-from tuoyu.core.scoping import get_scoped_or_404, scope_filter
+from tuoyu.core.importpages import import_page, report_response, xlsx_response
+from tuoyu.core.scoping import scope_filter
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import Institution
 
@@ -244,9 +246,7 @@ def leave(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reveal(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = get_scoped_or_404(request.user, "reveal", Child, pk=child_id)
-    audit_record("child.id_number_reveal", obj=child)
-    return render(request, "institutions/_revealed.html", {"value": child.id_number or "—"})
+    return reveal_response(request, CHILD_REVEAL, pk=child_id, field="id_number")
 
 
 # --- Excel roster ---------------------------------------------------------------------------------------
@@ -271,22 +271,15 @@ def roster_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_import(request: HttpRequest) -> HttpResponse:
     institution = _own(request)
-    context: dict[str, Any] = {"institution": institution}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_error"] = _("请选择要上传的Excel文件（.xlsx）。")
-        else:
-            outcome = imports.roster_import(by=request.user, institution=institution, file=upload)
-            context["outcome"] = outcome
-            if outcome.committed:
-                audit_record(
-                    "child.import",
-                    object_type="children.child",
-                    detail={"rows": outcome.applied, "file": upload.name[:100]},
-                )
-            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
-    return _render(request, "children/import.html", context, institution)
+    return import_page(
+        request,
+        template="children/import.html",
+        sheet=imports.ROSTER_SHEET,
+        report_key=REPORT_SESSION_KEY,
+        run=lambda upload: imports.roster_import(by=request.user, institution=institution, file=upload),
+        context={"institution": institution},
+        render_page=lambda request, template, context: _render(request, template, context, institution),
+    )
 
 
 @login_required

@@ -11,7 +11,9 @@ A feature declares its spreadsheet once as a :class:`Sheet` of :class:`Column` s
   wrong template, empty or too long gives a file-level error; otherwise every row comes back with its
   Excel row number, its parsed values and a Chinese message per bad cell;
 - :func:`import_all_or_nothing` — applies every row inside one transaction and keeps it only if every
-  row of the file is good; otherwise nothing is written and every bad row is reported;
+  row of the file is good; otherwise nothing is written and every bad row is reported (the apps' imports
+  use the skeleton built for them, :class:`tuoyu.core.imports.SpreadsheetImport`, which checks the whole
+  file at once and writes the file-level audit event in the transaction);
 - :func:`report_workbook` — the uploaded rows with a “校验结果” column and the bad cells highlighted,
   which the user corrects and uploads again as it is (the result column is ignored on reading);
 - :func:`export_workbook` — rows written in the same layout (streaming, write-only), so an export can

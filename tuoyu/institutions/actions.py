@@ -10,7 +10,7 @@ class AuditAction(models.TextChoices):
     REGISTRATION_UPDATE = "institution.registration_update", _("按登记信息更新机构")
     REGION_TRANSFER = "institution.region_transfer", _("机构变更属地")
     FILING_OVERDUE = "institution.filing_overdue", _("机构逾期未备案")
-    # institution.<field>_reveal for each field in institutions.views.REVEALABLE.
+    # The reveals of institutions.reveals.INSTITUTION_REVEAL.
     LEGAL_REP_ID_NUMBER_REVEAL = "institution.legal_rep_id_number_reveal", _("查看法定代表人身份证号明文")
     DIRECTOR_ID_NUMBER_REVEAL = "institution.director_id_number_reveal", _("查看负责人身份证号明文")
     PHONE_REVEAL = "institution.phone_reveal", _("查看机构联系电话明文")

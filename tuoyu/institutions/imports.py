@@ -22,16 +22,9 @@ from django.utils.translation import gettext_lazy
 from tuoyu.accounts.models import User
 from tuoyu.audit.services import audit_event, audit_record_many
 from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
-from tuoyu.core.excel import (
-    Column,
-    ImportOutcome,
-    Kind,
-    ParseResult,
-    Row,
-    Sheet,
-    import_all_or_nothing,
-    read_rows,
-)
+from tuoyu.core.excel import Column, ImportOutcome, Kind, ParseResult, Row, Sheet
+from tuoyu.core.imports import SpreadsheetImport
+from tuoyu.institutions.actions import AuditAction
 from tuoyu.institutions.forms import RegistrationForm
 from tuoyu.institutions.models import (
     Institution,
@@ -49,6 +42,7 @@ from tuoyu.institutions.services import (
     clerk_may_register,
     registration_record,
 )
+from tuoyu.regions.models import Region
 
 BATCH_SIZE = 500  # rows per INSERT: under SQLite's and PostgreSQL's bound-parameter limits
 
@@ -162,60 +156,83 @@ class _Plan:
     fingerprint: str = ""
 
 
+class RegistrationImport(SpreadsheetImport[_Plan]):
+    """A clerk's batch of registrations (see tuoyu.core.imports and the module docstring)."""
+
+    sheet = REGISTRATION_SHEET
+    audit_action = AuditAction.REGISTRATION_IMPORT
+    unique_within_file = [("uscc",), ("source_event_id",)]
+
+    def check(self, rows: list[Row]) -> list[_Plan | None]:
+        """Every row: the form, the rules, the clerk's authority and region, against what the database
+        already holds (two queries per slice of the file)."""
+        existing = _existing(rows)
+        form = RegistrationForm(regions=_regions(rows))  # re-bound to each row
+        return self.each(rows, lambda row: _check_row(self.by, row, existing, form))
+
+    def write(self, plans: list[tuple[Row, _Plan]]) -> None:
+        assert self.result is not None
+        _write(self.by, self.result, plans)
+
+    def audit_target(self) -> dict[str, Any]:
+        return {"object_type": "institutions.registration"}
+
+
 def registration_import(*, by: Any, file: Any) -> ImportOutcome:
     """Read and import a batch. Any bad row (or a file-level problem) imports nothing.
 
     Every row is checked first, outside the write transaction (the form, the rules, the clerk's
     authority and region, what the database already holds); then one short transaction writes them —
     new institutions in bulk, with the same rows and audit events ``registration_record`` writes, the
-    others (updates, replays) through ``registration_record`` itself.
+    others (updates, replays) through ``registration_record`` itself — and the file-level event.
     """
-    result = read_rows(file, REGISTRATION_SHEET)
-    result.flag_duplicates("uscc")
-    result.flag_duplicates("source_event_id")
-    rows = [row for row in result.rows if row.ok] if not result.file_errors else []
-    existing = _existing(rows)
+    return RegistrationImport(by=by).run(file)
 
-    def check_row(row: Row) -> _Plan:
-        data = {k: v for k, v in row.values.items() if v is not None}
-        if "registration_date" in data:
-            data["registration_date"] = data["registration_date"].isoformat()
-        form = RegistrationForm(data=data)
-        if not form.is_valid():
-            raise ValidationError({f: list(errs.as_data()) for f, errs in form.errors.items()})
-        registration = form.registration_data()
-        if not clerk_may_register(by, registration):
-            raise PermissionDenied(
-                "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
-            )
-        event = row.get("source_event_id", "")
-        previous = existing.events.get((registration.authority, event)) if event else None
-        if previous is not None and not clerk_may_change(by, previous.institution):
-            # Another city's (or authority's) event: the same answer as any registration not the clerk's.
-            raise PermissionDenied(
-                "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
-            )
-        if previous is not None and not registration.same_as(previous.payload_hash):
-            raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
-        create = previous is None and registration.uscc not in existing.usccs
-        if not create:
-            return _Plan(registration, event, create=False)
-        institution = _new_institution(registration)
-        # As registration_record validates before its save; the region was just read by the form.
-        institution.full_clean(exclude=["region"], validate_unique=False, validate_constraints=False)
-        return _Plan(
-            registration,
-            event,
-            create=True,
-            institution=institution,
-            payload=registration.payload(),
-            fingerprint=registration.fingerprint(),
+
+def _check_row(by: Any, row: Row, existing: _Existing, form: RegistrationForm) -> _Plan:
+    data = {k: v for k, v in row.values.items() if v is not None}
+    if "registration_date" in data:
+        data["registration_date"] = data["registration_date"].isoformat()
+    form.rebind(data)
+    if not form.is_valid():
+        raise ValidationError({f: list(errs.as_data()) for f, errs in form.errors.items()})
+    registration = form.registration_data()
+    if not clerk_may_register(by, registration):
+        raise PermissionDenied(
+            "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
         )
+    event = row.get("source_event_id", "")
+    previous = existing.events.get((registration.authority, event)) if event else None
+    if previous is not None and not clerk_may_change(by, previous.institution):
+        # Another city's (or authority's) event: the same answer as any registration not the clerk's.
+        raise PermissionDenied(
+            "not_your_registration", _("您只能登记本机关、本辖区的机构。"), field="authority"
+        )
+    if previous is not None and not registration.same_as(previous.payload_hash):
+        raise Conflict("idempotency_mismatch", _("该事件编号（或幂等键）已用于另一份不同的登记数据。"))
+    create = previous is None and registration.uscc not in existing.usccs
+    if not create:
+        return _Plan(registration, event, create=False)
+    institution = _new_institution(registration)
+    # As registration_record validates before its save; the region was just read by the form.
+    institution.full_clean(exclude=["region"], validate_unique=False, validate_constraints=False)
+    return _Plan(
+        registration,
+        event,
+        create=True,
+        institution=institution,
+        payload=registration.payload(),
+        fingerprint=registration.fingerprint(),
+    )
 
-    def apply_all(plans: list[tuple[Row, _Plan]]) -> None:
-        _write(by, result, plans)
 
-    return import_all_or_nothing(result, check_row=check_row, apply_all=apply_all)
+def _regions(rows: list[Row]) -> dict[str, Region]:
+    """The regions the rows name, by code: one query per slice of the file instead of one per row."""
+    codes = sorted({str(r.values["region"]).strip() for r in rows if r.values.get("region")})
+    found: dict[str, Region] = {}
+    for chunk in _chunks(codes):
+        found.update((region.code, region) for region in Region.objects.filter(code__in=chunk))
+    return found
 
 
 @dataclass

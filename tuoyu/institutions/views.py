@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
-from tuoyu.audit.services import audit_record
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.core import registry
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import template_workbook
-from tuoyu.core.importpages import keep_report, report_response, xlsx_response
+from tuoyu.core.importpages import import_page, report_response, xlsx_response
 from tuoyu.core.lists import export_format
 from tuoyu.core.scoping import get_scoped_or_404, scope_filter
 from tuoyu.institutions import imports, selectors, services
@@ -36,8 +36,7 @@ from tuoyu.institutions.models import (
     Room,
     TransferStatus,
 )
-
-REVEALABLE = {"legal_rep_id_number", "director_id_number", "phone"}
+from tuoyu.institutions.reveals import INSTITUTION_REVEAL
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -82,11 +81,7 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
 @login_required
 @require_POST
 def institution_reveal(request: HttpRequest, institution_id: int, field: str) -> HttpResponse:
-    if field not in REVEALABLE:
-        raise Http404
-    institution = get_scoped_or_404(request.user, "reveal", Institution, pk=institution_id)
-    audit_record(f"institution.{field}_reveal", obj=institution)
-    return render(request, "institutions/_revealed.html", {"value": getattr(institution, field)})
+    return reveal_response(request, INSTITUTION_REVEAL, pk=institution_id, field=field)
 
 
 @login_required
@@ -188,31 +183,29 @@ REPORT_SESSION_KEY = "registration_import_report"
 def registration_import(request: HttpRequest) -> HttpResponse:
     """Excel batch: upload, all-or-nothing import, a row-by-row report (downloadable) when it fails."""
     _require_clerk(request)
-    context: dict[str, object] = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_error"] = _("请选择要上传的Excel文件（.xlsx）。")
-        else:
-            started = timezone.now()
-            outcome = imports.registration_import(by=request.user, file=upload)
-            context["outcome"] = outcome
-            if outcome.committed:
-                # The rows that asked to move an institution to another county: recorded, awaiting review.
-                context["transfers"] = list(
-                    selectors.region_transfer_list(viewer=request.user, status=TransferStatus.PENDING).filter(
-                        requested_by=request.user,
-                        registration__source=RegistrationSource.EXCEL,
-                        registration__recorded_at__gte=started,
-                    )
+    started = timezone.now()
+
+    def transfers(outcome: object) -> dict[str, object]:
+        # The rows that asked to move an institution to another county: recorded, awaiting review.
+        pending = selectors.region_transfer_list(viewer=request.user, status=TransferStatus.PENDING)
+        return {
+            "transfers": list(
+                pending.filter(
+                    requested_by=request.user,
+                    registration__source=RegistrationSource.EXCEL,
+                    registration__recorded_at__gte=started,
                 )
-                audit_record(
-                    "registration.import",
-                    object_type="institutions.registration",
-                    detail={"rows": outcome.applied, "file": upload.name[:100]},
-                )
-            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
-    return render(request, "institutions/registration_import.html", context)
+            )
+        }
+
+    return import_page(
+        request,
+        template="institutions/registration_import.html",
+        sheet=imports.REGISTRATION_SHEET,
+        report_key=REPORT_SESSION_KEY,
+        run=lambda upload: imports.registration_import(by=request.user, file=upload),
+        after=transfers,
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ class AuditAction(models.TextChoices):
     CLASS_ASSIGN = "staff.class_assign", _("分配到班级")
     CLASS_UNASSIGN = "staff.class_unassign", _("调离班级")
     EXPIRY_REMINDER = "staff.expiry_reminder", _("提醒证照即将到期")
-    # staff.<field>_reveal for each field in staff.views.REVEALABLE.
+    # The reveals of staff.reveals.PERSON_REVEAL.
     ID_NUMBER_REVEAL = "staff.id_number_reveal", _("查看工作人员身份证号明文")
     PHONE_REVEAL = "staff.phone_reveal", _("查看工作人员手机号明文")
     EXPORT = "staff.export", _("导出工作人员名单")

@@ -1,12 +1,14 @@
 """The roster (花名册) in Excel: export, and import all or nothing with a row-by-row report.
 
 Every row goes through the same ``hire_clean`` and ban screen as the hire form and the API. The screen
-runs for every clean row first, outside the import's transaction (a banned person's alert must stay
-recorded even though the file imports nothing); then all rows are written in one transaction.
+runs for every clean row first (one query for the file), outside the import's transaction (a banned
+person's alert must stay recorded even though the file imports nothing); then all rows are written in one
+transaction with the file-level ``staff.import`` event (tuoyu.core.imports).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -18,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuoyu.core.errors import DomainError
-from tuoyu.core.excel import Column, ImportOutcome, Kind, Row, Sheet, import_all_or_nothing, read_rows
+from tuoyu.core.excel import Column, ImportOutcome, Kind, Row, Sheet
+from tuoyu.core.imports import SpreadsheetImport
 from tuoyu.institutions.models import Institution
-from tuoyu.staff.models import Employment, Person, Sex, StaffRole
-from tuoyu.staff.services import HireData, hire_clean, staff_hire_write
+from tuoyu.staff.actions import AuditAction
+from tuoyu.staff.models import Sex, StaffRole
+from tuoyu.staff.services import HireData, HirePlan, hire_clean, hire_lookup, hire_plan, staff_hire_many
 
 # Posts are separated by 顿号, commas, semicolons, slashes or line breaks — never by spaces, which English
 # labels contain ("Health worker"): a roster exported in English must import again.
@@ -30,7 +34,13 @@ ROLE_SEPARATORS = re.compile(r"[、,，;；/\r\n]+")
 
 def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
     """Every spelling of a choice a file may hold: its code and its label in each of the platform's
-    languages (case-insensitive), so a file exported in either language imports again."""
+    languages (case-insensitive), so a file exported in either language imports again. Built once per
+    choice set and active language (a roster has thousands of cells to look up)."""
+    return _labels_for(choices, translation.get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _labels_for(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
     found: dict[str, str] = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -139,45 +149,65 @@ def roster_rows(*, employments: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _hire_data(row: Row) -> HireData:
+    return HireData(
+        name=row.get("name", ""),
+        id_number=row.get("id_number", ""),
+        sex=row.get("sex") or "",
+        birth_date=row.get("birth_date"),
+        phone=row.get("phone", ""),
+        roles=row.get("roles") or [],
+        start_date=row.get("start_date"),
+        full_time=row.get("full_time", True),
+    )
+
+
+class RosterImport(SpreadsheetImport[HirePlan]):
+    """Everyone of a roster hired at one institution, or nobody (see tuoyu.core.imports).
+
+    The check runs, for the whole file: ``hire_clean`` per row (the hire form's rules), the ban screen (one
+    query; a banned person's attempt is recorded and reported even though the file then imports nothing), and
+    one lookup of the people already registered under the file's ID numbers with their active employments. The
+    write is ``staff_hire_many``: a few INSERTs and the ``staff.hire`` events in bulk."""
+
+    sheet = ROSTER_SHEET
+    audit_action = AuditAction.IMPORT
+    unique_within_file = [("id_number",)]
+
+    def __init__(self, *, by: Any, institution: Institution) -> None:
+        super().__init__(by=by)
+        self.institution = institution
+
+    def check(self, rows: list[Row]) -> list[HirePlan | None]:
+        from tuoyu.bans.services import BANNED_MESSAGE, hire_screen_many
+
+        values = self.each(rows, lambda row: hire_clean(_hire_data(row)))
+        clean = [(row, v) for row, v in zip(rows, values, strict=True) if v is not None]
+        banned = hire_screen_many(
+            by=self.by,
+            institution=self.institution,
+            people=[(v["id_number"], v["name"]) for _row, v in clean],
+        )
+        for i in sorted(banned):
+            self.reject(clean[i][0], "id_number", BANNED_MESSAGE)
+        known = hire_lookup(institution=self.institution, id_numbers=[v["id_number"] for _row, v in clean])
+        plans: dict[int, HirePlan] = {}
+        for i, (row, v) in enumerate(clean):
+            if i in banned:
+                continue
+            try:
+                plans[id(row)] = hire_plan(values=v, known=known)
+            except DomainError as exc:
+                self.reject(row, exc.field, exc.message)
+        return [plans.get(id(row)) for row in rows]
+
+    def write(self, plans: list[tuple[Row, HirePlan]]) -> None:
+        staff_hire_many(by=self.by, institution=self.institution, plans=[plan for _row, plan in plans])
+
+    def audit_target(self) -> dict[str, Any]:
+        return {"obj": self.institution}
+
+
 def roster_import(*, by: Any, institution: Institution, file: Any) -> ImportOutcome:
     """Hire everyone in the file, or nobody. ``by`` must be the institution's admin (the caller checks)."""
-    result = read_rows(file, ROSTER_SHEET)
-    result.flag_duplicates("id_number")
-    cleaned: dict[int, dict[str, Any]] = {}
-    if not result.file_errors:
-        from tuoyu.bans.services import hire_screen
-
-        for row in result.rows:
-            if not row.ok:
-                continue
-            data = HireData(
-                name=row.get("name", ""),
-                id_number=row.get("id_number", ""),
-                sex=row.get("sex") or "",
-                birth_date=row.get("birth_date"),
-                phone=row.get("phone", ""),
-                roles=row.get("roles") or [],
-                start_date=row.get("start_date"),
-                full_time=row.get("full_time", True),
-            )
-            try:
-                values = hire_clean(data)
-                hire_screen(
-                    by=by, institution=institution, id_number=values["id_number"], name=values["name"]
-                )
-            except DomainError as exc:
-                result.add_error(row, exc.field, exc.message)
-                continue
-            if Employment.objects.filter(
-                institution=institution,
-                end_date__isnull=True,
-                person__id_index=Person._meta.get_field("id_index").index_for(values["id_number"]),
-            ).exists():
-                result.add_error(row, "id_number", _("此人已在本机构在职。"))
-                continue
-            cleaned[id(row)] = values
-
-    def apply_row(row: Row) -> None:
-        staff_hire_write(by=by, institution=institution, values=cleaned[id(row)])
-
-    return import_all_or_nothing(result, apply_row)
+    return RosterImport(by=by, institution=institution).run(file)

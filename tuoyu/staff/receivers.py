@@ -7,7 +7,8 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from tuoyu.bans.signals import Employed, employed_among, employed_now
+from tuoyu.bans.signals import Employed, employed_among, employed_now, employed_now_many
+from tuoyu.core.imports import chunks
 from tuoyu.staff.models import Employment, Person
 
 
@@ -23,6 +24,25 @@ def answer_employed_now(sender: Any, *, id_number: str, **kwargs: Any) -> list[E
         .order_by("institution_id")
     )
     return [Employed(institution=e.institution, name=e.person.name) for e in employments]
+
+
+@receiver(employed_now_many, dispatch_uid="tuoyu.staff.employed_now_many")
+def answer_employed_now_many(
+    sender: Any, *, id_numbers: Iterable[str], **kwargs: Any
+) -> dict[str, list[Employed]]:
+    number_of = {_index(n): n for n in id_numbers}
+    found: dict[str, list[Employed]] = {}
+    for indexes in chunks(list(number_of)):
+        employments = (
+            Employment.objects.filter(person__id_index__in=indexes, end_date__isnull=True)
+            .select_related("institution", "person")
+            .order_by("institution_id")
+        )
+        for e in employments:
+            found.setdefault(number_of[e.person.id_index], []).append(
+                Employed(institution=e.institution, name=e.person.name)
+            )
+    return found
 
 
 @receiver(employed_among, dispatch_uid="tuoyu.staff.employed_among")

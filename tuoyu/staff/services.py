@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role, User
-from tuoyu.audit.services import audit_record
+from tuoyu.audit.services import audit_event, audit_record, audit_record_many
 from tuoyu.core.errors import Conflict, DomainError, check_version
+from tuoyu.core.imports import BATCH_SIZE
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.scoping import get_scoped_or_404
+from tuoyu.core.signals import rows_created
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.staff.models import (
@@ -243,6 +245,130 @@ def staff_hire_write(*, by: User, institution: Institution, values: dict[str, An
             detail={"active_elsewhere": [i.pk for i in elsewhere]} if elsewhere else None,
         )
     return HireResult(person=person, employment=employment, active_elsewhere=elsewhere)
+
+
+# --- many hires at once (the roster import, tuoyu.staff.imports) -------------------------------------------
+
+IMPORT_BATCH_SIZE = BATCH_SIZE  # rows per INSERT and per IN (…) (core.imports: under the parameter limits)
+
+
+@dataclass
+class HireLookup:
+    """What the database holds about the ID numbers of a file, read in a few queries: the people registered
+    under them (by blind index) and the institutions employing each of them now."""
+
+    institution_id: int
+    persons: dict[str, Person]
+    active: dict[int, set[int]]
+
+
+@dataclass
+class HirePlan:
+    """One checked hire of an import: the values ``hire_clean`` returned, the person already registered under
+    the ID number (None: a new person) and the other institutions employing them now (flagged, not refused)."""
+
+    values: dict[str, Any]
+    person: Person | None
+    elsewhere: list[int]
+
+
+def _index(id_number: str) -> str:
+    return Person._meta.get_field("id_index").index_for(id_number)
+
+
+def hire_lookup(*, institution: Institution, id_numbers: list[str]) -> HireLookup:
+    indexes = [_index(n) for n in id_numbers]
+    persons: dict[str, Person] = {}
+    for start in range(0, len(indexes), IMPORT_BATCH_SIZE):
+        found = Person.objects.filter(id_index__in=indexes[start : start + IMPORT_BATCH_SIZE])
+        persons.update((p.id_index, p) for p in found)
+    ids = [p.pk for p in persons.values()]
+    active: dict[int, set[int]] = {}
+    for start in range(0, len(ids), IMPORT_BATCH_SIZE):
+        pairs = Employment.objects.filter(
+            person_id__in=ids[start : start + IMPORT_BATCH_SIZE], end_date__isnull=True
+        ).values_list("person_id", "institution_id")
+        for person_id, institution_id in pairs:
+            active.setdefault(person_id, set()).add(institution_id)
+    return HireLookup(institution_id=institution.pk, persons=persons, active=active)
+
+
+def hire_plan(*, values: dict[str, Any], known: HireLookup) -> HirePlan:
+    """The checks ``staff_hire_write`` makes against the database, on what ``hire_lookup`` read."""
+    person = known.persons.get(_index(values["id_number"]))
+    if person is None:
+        return HirePlan(values=values, person=None, elsewhere=[])
+    if person.name != values["name"]:
+        raise DomainError("name_mismatch", _("该身份证号已登记，但姓名不同，请核对。"), field="name")
+    employers = known.active.get(person.pk, set())
+    if known.institution_id in employers:
+        raise DomainError("already_employed", _("此人已在本机构在职。"), field="id_number")
+    return HirePlan(values=values, person=person, elsewhere=sorted(employers - {known.institution_id}))
+
+
+def staff_hire_many(*, by: User, institution: Institution, plans: list[HirePlan]) -> list[Employment]:
+    """The writes of many hires (checked by ``hire_plan``), inside the caller's transaction: new people,
+    changed phones and the employments in a few statements, the ``staff.hire`` events appended in bulk. A
+    person or an employment that appeared since the check breaks a unique constraint (IntegrityError): the
+    caller's transaction then writes nothing."""
+    new = [plan for plan in plans if plan.person is None]
+    existing = [plan for plan in plans if plan.person is not None]
+    people = [
+        Person(
+            name=p.values["name"],
+            id_number=p.values["id_number"],
+            sex=p.values["sex"],
+            birth_date=p.values["birth_date"],
+            phone=p.values["phone"],
+        )
+        for p in new
+    ]
+    Person.objects.bulk_create(people, batch_size=IMPORT_BATCH_SIZE)
+    for plan, person in zip(new, people, strict=True):
+        plan.person = person
+    now = timezone.now()
+    changed = []
+    for plan in existing:
+        person = plan.person
+        assert person is not None
+        if person.phone != plan.values["phone"]:
+            person.phone, person.version, person.updated_at = plan.values["phone"], person.version + 1, now
+            changed.append(person)
+    if changed:
+        Person.objects.bulk_update(changed, ["phone", "version", "updated_at"], batch_size=IMPORT_BATCH_SIZE)
+    employments = [
+        Employment(
+            person=plan.person,
+            institution=institution,
+            roles=plan.values["roles"],
+            full_time=plan.values.get("full_time", True),
+            start_date=plan.values["start_date"],
+        )
+        for plan in plans
+    ]
+    Employment.objects.bulk_create(employments, batch_size=IMPORT_BATCH_SIZE)
+    rows_created.send(sender=Employment, instances=employments)
+    audit_record_many(
+        [
+            audit_event(
+                "staff.hire",
+                obj=employment,
+                actor=by,
+                after={
+                    "person": plan.person.pk,
+                    "name": plan.person.name,
+                    "id_number": mask_id_number(plan.person.id_number),
+                    "institution": institution.pk,
+                    "roles": plan.values["roles"],
+                    "full_time": employment.full_time,
+                    "start_date": plan.values["start_date"],
+                },
+                detail={"active_elsewhere": plan.elsewhere} if plan.elsewhere else None,
+            )
+            for plan, employment in zip(plans, employments, strict=True)
+        ]
+    )
+    return employments
 
 
 @transaction.atomic

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuoyu.audit.reveals import reveal_response
 from tuoyu.audit.services import audit_record
 from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
 from tuoyu.core.exports import csv_lines
-from tuoyu.core.importpages import keep_report, report_response, xlsx_response
+from tuoyu.core.importpages import import_page, report_response, xlsx_response
 from tuoyu.core.scoping import get_scoped_or_404, scoped
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import CareClass, Institution
@@ -27,9 +28,9 @@ from tuoyu.staff import imports, selectors, services
 from tuoyu.staff import indicators as staff_indicators
 from tuoyu.staff.forms import RECORD_FORMS, AssignForm, EndForm, HireForm
 from tuoyu.staff.models import ClassAssignment, Employment, Person
+from tuoyu.staff.reveals import PERSON_REVEAL
 
 REPORT_SESSION_KEY = "staff_import_report"
-REVEALABLE = {"id_number", "phone"}
 
 
 ROSTER_PAGE_SIZE = 50
@@ -158,11 +159,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpResponse:
-    if field not in REVEALABLE:
-        raise Http404
-    person = selectors.person_get(viewer=request.user, person_id=person_id, action="reveal")
-    audit_record(f"staff.{field}_reveal", obj=person)
-    return render(request, "institutions/_revealed.html", {"value": getattr(person, field)})
+    return reveal_response(request, PERSON_REVEAL, pk=person_id, field=field)
 
 
 @login_required
@@ -282,22 +279,15 @@ def roster_export(request: HttpRequest) -> HttpResponse:
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload a roster: everyone hired, or nobody and a row-by-row report."""
     institution = _own_institution(request)
-    context: dict[str, Any] = {"institution": institution}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_error"] = _("请选择要上传的Excel文件（.xlsx）。")
-        else:
-            outcome = imports.roster_import(by=request.user, institution=institution, file=upload)
-            context["outcome"] = outcome
-            if outcome.committed:
-                audit_record(
-                    "staff.import",
-                    obj=institution,
-                    detail={"rows": outcome.applied, "file": upload.name[:100]},
-                )
-            context["has_report"] = keep_report(request, REPORT_SESSION_KEY, outcome)
-    return _render(request, "staff/import.html", context, institution)
+    return import_page(
+        request,
+        template="staff/import.html",
+        sheet=imports.ROSTER_SHEET,
+        report_key=REPORT_SESSION_KEY,
+        run=lambda upload: imports.roster_import(by=request.user, institution=institution, file=upload),
+        context={"institution": institution},
+        render_page=lambda request, template, context: _render(request, template, context, institution),
+    )
 
 
 @login_required

@@ -79,6 +79,28 @@ def watched() -> dict[type[models.Model], Callable[[Any], Iterable[int | None]]]
     }
 
 
+def created_in_bulk(sender: type[models.Model], instances: Iterable[Any], **kwargs: Any) -> None:
+    """``core.signals.rows_created``: the rows of a bulk write (an import), as ``changed`` would see each,
+    with one query for all the rows that name their institution through a class."""
+    from tuoyu.standards.services import reevaluate_on_commit
+
+    institutions = watched().get(sender)
+    if institutions is None:
+        return
+    rows = list(instances)
+    if institutions is _own:
+        reevaluate_on_commit(*{row.institution_id for row in rows})
+    elif institutions is _class_institution:
+        from tuoyu.institutions.models import CareClass
+
+        classes = {row.care_class_id for row in rows}
+        reevaluate_on_commit(
+            *set(CareClass.objects.filter(pk__in=classes).values_list("institution_id", flat=True))
+        )
+    else:
+        reevaluate_on_commit(*{i for row in rows for i in institutions(row)})
+
+
 def changed(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     from tuoyu.standards.services import reevaluate_on_commit
 

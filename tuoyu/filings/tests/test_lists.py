@@ -143,22 +143,22 @@ def test_the_review_queue_queries_do_not_grow_with_the_list(
     cast: Any, login: Any, django_assert_num_queries: Any
 ) -> None:
     _submitted(cast, 2)
-    # session, user, OTP device, memberships, count, page (institution and region joined), the calendar's
-    # two tables (once for the page), the unread badge
+    # session, user, OTP device, memberships, count, page (institution and region joined), the calendar (its
+    # published years with their days, one query, once for the page), the unread badge
     _same_count(
         login(cast.zhou),
         "/filings/review/",
         lambda: _submitted(cast, 30, prefix="再审"),
         django_assert_num_queries,
-        9,
+        8,
     )
-    # token, memberships, count, page, the calendar's two tables
+    # token, memberships, count, page, the calendar
     _same_count(
         bearer(cast.zhou),
         "/api/v1/filings/review-queue?limit=100",
         lambda: _submitted(cast, 30, prefix="三审"),
         django_assert_num_queries,
-        6,
+        5,
     )
 
 

@@ -137,7 +137,11 @@ def test_a_batch_is_written_in_a_few_inserts_with_every_audit_event(cast):
     assert [i.name for i in institutions] == [r["name"] for r in rows]
     assert all(i.region_prefix == "430202001" and i.registered_at for i in institutions)
     events = list(Event.objects.filter(actor=cast.clerk).order_by("id"))
-    assert [e.action for e in events] == ["institution.register", "registration.receive"] * 60
+    # The service now writes the file-level event too, last, in the same transaction (it was the view's).
+    assert [e.action for e in events] == ["institution.register", "registration.receive"] * 60 + [
+        "registration.import"
+    ]
+    assert events[-1].detail["rows"] == 60 and len(events[-1].detail["digest"]) == 64
     first = events[0]
     assert first.object_id == str(institutions[0].pk) and first.after["uscc"] == rows[0]["uscc"]
     assert "*" in first.after["legal_rep_id_number"]  # masked, as registration_record keeps it

@@ -23,6 +23,11 @@ from tuoyu.testing.fixtures import Cast
 
 
 def spy() -> Any:
+    """Watch the evaluations from here on. Institutions an earlier test's rolled-back transaction left pending
+    (evaluated with the next commit, by design) are forgotten first, so the test sees only its own."""
+    from django.db import transaction
+
+    transaction.get_connection()._tuoyu_compliance_pending = set()
     return mock.patch.object(services, "reevaluate", wraps=services.reevaluate)
 
 

@@ -1,0 +1,171 @@
+"""The import skeleton (批量导入): one service shape for every spreadsheet import of the platform.
+
+An app declares an import as a subclass of :class:`SpreadsheetImport` (in its ``imports.py``) with its sheet,
+the file-level audit action and two methods:
+
+- ``check(rows)`` — outside any transaction, every row that parsed cleanly at once: the domain's own
+  validation per row, and what must be looked up in the database (uniqueness, the ban screen, the classes)
+  as ONE query per check for the whole file, never one per row. A row's problem is reported with
+  ``self.reject(row, field, message)`` (or by raising ``ValidationError``/``DomainError`` inside
+  ``self.each``); what it returns is the row's plan for the write.
+- ``write(plans)`` — inside the import's transaction, only when every row of the file is good: bulk inserts
+  and the per-row audit events in bulk (``audit_record_many``). A row error found there (a race the check
+  could not see) is reported with ``self.reject`` and rolls back everything.
+
+``run(file)`` is the rest, the same for every import: read (row-by-row cell errors), flag rows repeated
+within the file, check, then one transaction that holds the writes AND the file-level audit event (the
+action, the rows' count, the file's name and a SHA-256 digest of the rows imported) — if that event
+cannot be written, nothing is imported. Any bad row, or a file-level problem, writes nothing and gives the
+row-by-row report (:class:`tuoyu.core.excel.ImportOutcome`).
+
+core imports no app: the file-level event is asked of the audit app through ``core.signals.request_audit``
+(it raises when nothing records audit events, so an import is never committed unaudited).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any, ClassVar, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tuoyu.core.errors import DomainError
+from tuoyu.core.excel import (
+    ImportOutcome,
+    ParseResult,
+    Row,
+    Sheet,
+    _add_validation_error,
+    read_rows,
+)
+from tuoyu.core.signals import request_audit
+
+Plan = TypeVar("Plan")
+
+# Rows per INSERT (bulk_create) and per IN (...) lookup: under SQLite's and PostgreSQL's parameter limits.
+BATCH_SIZE = 500
+
+
+def chunks(values: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[Any]]:
+    """``values`` in slices of ``size``: for ``IN (…)`` lookups of a whole file, a few queries in all."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def rows_digest(rows: Iterable[Row]) -> str:
+    """SHA-256 over the imported rows' parsed values (row number and values, canonical JSON): the file-level
+    event vouches for exactly what was imported, without holding a copy of the personal data in it."""
+    digest = hashlib.sha256()
+    for row in rows:
+        line = json.dumps(
+            [row.number, row.values], sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        )
+        digest.update(line.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+class SpreadsheetImport(Generic[Plan]):
+    """One import of a spreadsheet, all or nothing (see the module docstring). Subclasses set ``sheet``
+    and ``audit_action`` and implement ``check`` and ``write``; an instance is one upload by one user."""
+
+    sheet: ClassVar[Sheet]
+    audit_action: ClassVar[str]
+    # Column keys (or combinations) that must not repeat within one file.
+    unique_within_file: ClassVar[Sequence[Sequence[str]]] = ()
+
+    def __init__(self, *, by: Any) -> None:
+        self.by = by
+        self.result: ParseResult | None = None
+
+    # --- what an import declares ------------------------------------------------------------------------
+
+    def read(self, file: bytes | IO[bytes] | str, filename: str) -> ParseResult:
+        """The upload's rows, with their cell errors (``excel.read_rows``); an import reading CSV too
+        overrides this."""
+        return read_rows(file, self.sheet)
+
+    def check(self, rows: list[Row]) -> list[Plan | None]:
+        """One plan per row of ``rows`` (None for a rejected one); see the module docstring."""
+        raise NotImplementedError
+
+    def write(self, plans: list[tuple[Row, Plan]]) -> None:
+        """The writes, inside the import's transaction; see the module docstring."""
+        raise NotImplementedError
+
+    def audit_target(self) -> dict[str, Any]:
+        """What the file-level event is about (``obj=…`` or ``object_type=…``)."""
+        return {}
+
+    # --- helpers for check and write --------------------------------------------------------------------
+
+    def reject(self, row: Row, field: str | None, message: Any) -> None:
+        """Report ``message`` on ``row`` (on the column ``field``; None or an unknown key: the whole row)."""
+        assert self.result is not None
+        self.result.add_error(row, field, str(message))
+
+    def each(self, rows: list[Row], check_one: Callable[[Row], Plan]) -> list[Plan | None]:
+        """``check_one(row)`` for every row; its ValidationError / DomainError becomes that row's error."""
+        assert self.result is not None
+        plans: list[Plan | None] = []
+        for row in rows:
+            try:
+                plans.append(check_one(row))
+            except ValidationError as exc:
+                _add_validation_error(self.result, row, exc)
+                plans.append(None)
+            except DomainError as exc:
+                self.reject(row, exc.field, exc.message)
+                plans.append(None)
+        return plans
+
+    # --- the skeleton -------------------------------------------------------------------------------------
+
+    def run(self, file: bytes | IO[bytes] | str, *, filename: str | None = None) -> ImportOutcome:
+        """Read, check every row, and write them all with the file-level audit event — or nothing."""
+        name = filename if filename is not None else str(getattr(file, "name", "") or "")
+        result = self.result = self.read(file, name)
+        if result.file_errors:
+            return ImportOutcome(result=result, committed=False)
+        for keys in self.unique_within_file:
+            result.flag_duplicates(*keys)
+        rows = [row for row in result.rows if row.ok]
+        plans = self.check(rows) if rows else []
+        if len(plans) != len(rows):
+            raise TypeError(f"{type(self).__name__}.check must return one plan per row")
+        if not result.ok:
+            return ImportOutcome(result=result, committed=False)
+        good = [(row, plan) for row, plan in zip(rows, plans, strict=True) if plan is not None]
+        with transaction.atomic():
+            self._write_guarded(good)
+            if not result.ok:
+                transaction.set_rollback(True)
+                return ImportOutcome(result=result, committed=False)
+            # In the same transaction as the rows: if this event cannot be written, nothing is imported.
+            request_audit(
+                self.audit_action,
+                actor=self.by,
+                **self.audit_target(),
+                detail={"rows": len(good), "file": name[:100], "digest": rows_digest(row for row, _ in good)},
+            )
+        return ImportOutcome(result=result, committed=True, applied=len(good))
+
+    def _write_guarded(self, plans: list[tuple[Row, Plan]]) -> None:
+        """``write`` in a savepoint; a DomainError, ValidationError or IntegrityError it raises is a
+        file-level error (the transaction is rolled back by the caller)."""
+        assert self.result is not None
+        try:
+            with transaction.atomic():
+                self.write(plans)
+                if not self.result.ok:
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            self.result.file_errors.extend(exc.messages)
+        except DomainError as exc:
+            self.result.file_errors.append(str(exc.message))
+        except IntegrityError:
+            self.result.file_errors.append(_("与已有数据冲突（重复或违反约束），未能保存。"))
