@@ -62,6 +62,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from tuoyu.core import excel
+from tuoyu.core.apitypes import BIGINT_MAX
 from tuoyu.core.downloads import content_disposition
 from tuoyu.core.exports import csv_lines
 from tuoyu.core.importpages import xlsx_response
@@ -121,6 +122,24 @@ class FlagFilter(django_filters.Filter):
     """A yes/no filter (a checkbox on the page, ``true``/``false`` in the API); ``method`` decides what it means."""
 
     field_class = FlagField
+
+
+class IdField(forms.Field):
+    """A database id: digits only, 1…2**63-1; anything else (a sign, a decimal, past 64 bits) is an error."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 19 or not 1 <= int(text) <= BIGINT_MAX:
+            raise ValidationError(_("请输入有效的编号。"), code="invalid")
+        return int(text)
+
+
+class IdFilter(django_filters.Filter):
+    """An exact filter on an id field (``field_name``): ``?institution_id=7``; a bad id is a field error."""
+
+    field_class = IdField
 
 
 def _accessor(spec: str | Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -197,6 +216,8 @@ class ListSpec:
     prepare: Callable[[list[Any]], None] | None = None
     # Filters whose values the export's audit event leaves out (a search that may be an ID number).
     private_filters: tuple[str, ...] = ()
+    # The filter fields' HTML ids: another on a page that also holds a form with the same field names.
+    auto_id: str = "id_%s"
 
     def __post_init__(self) -> None:
         keys = [c.key for c in self.columns]
@@ -262,6 +283,8 @@ class BoundList:
         self.spec = spec
         self.data = data
         self.filterset = spec.filterset(data=data, queryset=queryset, **kwargs)
+        if spec.auto_id != "id_%s":
+            self.filterset.form.auto_id = spec.auto_id
         self.sort_errors: list[str] = []
         self.sort = self._sort(data.get(SORT_PARAM) or "")
 
