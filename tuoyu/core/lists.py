@@ -218,6 +218,14 @@ class ListSpec:
     private_filters: tuple[str, ...] = ()
     # The filter fields' HTML ids: another on a page that also holds a form with the same field names.
     auto_id: str = "id_%s"
+    # A template for each row (it sees ``row``: ``obj`` and ``cells``; it writes the whole ``<tr>``): a row
+    # whose look is more than its cells (a row class, a data attribute, marks across cells).
+    row_template: str = ""
+    # Rows grouped on the page (the children by class): ``group_by`` gives each row's group key, the groups
+    # follow ``group_order`` of their keys (by default first seen); within a group the list's order. The
+    # table template must render ``groups`` (see children/_roster_table.html).
+    group_by: Callable[[Any], Any] | None = None
+    group_order: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         keys = [c.key for c in self.columns]
@@ -235,10 +243,17 @@ class ListSpec:
         return {c.key: c.sort for c in self.columns if c.sort}
 
     def bind(
-        self, data: QueryDict | Mapping[str, Any], queryset: QuerySet[Any], **filterset_kwargs: Any
+        self,
+        data: QueryDict | Mapping[str, Any],
+        queryset: QuerySet[Any],
+        *,
+        carry: Mapping[str, Any] | None = None,
+        **filterset_kwargs: Any,
     ) -> BoundList:
-        """The list for these query parameters, over ``queryset`` (already scoped by the caller)."""
-        return BoundList(self, data, queryset, filterset_kwargs)
+        """The list for these query parameters, over ``queryset`` (already scoped by the caller).
+        ``carry``: the page's own parameters that are not filters (which institution's roster), kept in the
+        paging, sorting and export links and in the filter form."""
+        return BoundList(self, data, queryset, filterset_kwargs, carry=carry)
 
     # --- the API ------------------------------------------------------------------------------------
 
@@ -279,9 +294,12 @@ class BoundList:
         data: QueryDict | Mapping[str, Any],
         queryset: QuerySet[Any],
         kwargs: dict[str, Any],
+        *,
+        carry: Mapping[str, Any] | None = None,
     ) -> None:
         self.spec = spec
         self.data = data
+        self.carried = [(str(k), str(v)) for k, v in (carry or {}).items()]
         self.filterset = spec.filterset(data=data, queryset=queryset, **kwargs)
         if spec.auto_id != "id_%s":
             self.filterset.form.auto_id = spec.auto_id
@@ -329,7 +347,7 @@ class BoundList:
 
     def query(self, *, sort: str | None = None) -> str:
         """The query string of the filters (and sort) in force, for the paging, sorting and export links."""
-        params: list[tuple[str, str]] = []
+        params: list[tuple[str, str]] = list(self.carried)
         for name in self.filterset.base_filters:
             for value in _values(self.data, name):
                 if value != "":
@@ -372,6 +390,15 @@ class BoundList:
             }
             for obj in objects
         ]
+        groups: list[dict[str, Any]] = []
+        if self.spec.group_by is not None:
+            by_key: dict[Any, list[dict[str, Any]]] = {}
+            for row in rows:
+                by_key.setdefault(self.spec.group_by(row["obj"]), []).append(row)
+            keys = list(by_key)
+            if self.spec.group_order is not None:
+                keys.sort(key=self.spec.group_order)
+            groups = [{"key": key, "rows": by_key[key]} for key in keys]
         headers = []
         for c in columns:
             sort_url = ""
@@ -391,6 +418,7 @@ class BoundList:
             "form": self.form,
             "page": page,
             "rows": rows,
+            "groups": groups,
             "headers": headers,
             "query": self.query(),
             "errors": self.error_list(),
