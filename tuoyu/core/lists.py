@@ -216,6 +216,9 @@ class ListSpec:
     prepare: Callable[[list[Any]], None] | None = None
     # Filters whose values the export's audit event leaves out (a search that may be an ID number).
     private_filters: tuple[str, ...] = ()
+    # Filters the API and links use but the page's form does not show (an id): kept as hidden fields, their
+    # errors still shown.
+    hidden_filters: tuple[str, ...] = ()
     # The filter fields' HTML ids: another on a page that also holds a form with the same field names.
     auto_id: str = "id_%s"
     # A template for each row (it sees ``row``: ``obj`` and ``cells``; it writes the whole ``<tr>``): a row

@@ -162,13 +162,13 @@ class RoomFilterSet(FilterSet):
     """房间名称、用途、机构: the rooms list's filters (page and API alike)."""
 
     q = django_filters.CharFilter(
-        label=_("房间名称"),
+        label=_("查找房间"),  # not the add form's labels: one label, one field on the page
         field_name="name",
         lookup_expr="contains",
         max_length=50,
         validators=[NO_CONTROL_CHARACTERS],
     )
-    use = django_filters.ChoiceFilter(label=_("用途"), choices=RoomUse.choices, empty_label=_("全部用途"))
+    use = django_filters.ChoiceFilter(label=_("房间功能"), choices=RoomUse.choices, empty_label=_("全部用途"))
     institution_id = IdFilter(label=_("机构编号"), field_name="institution_id")
 
     class Meta:
@@ -193,6 +193,7 @@ ROOMS = ListSpec(
     ordering=("institution_id", "floor", "name", "id"),
     empty=_("尚未录入房间。"),
     table_id="rooms",
+    hidden_filters=("institution_id",),  # the page is one institution's; the API names it
     auto_id="filter_%s",  # the page's add-a-room form has a "use" field too
 )
 
@@ -209,14 +210,14 @@ class ClassFilterSet(FilterSet):
     """班级名称、班级类型、已撤销、机构: the classes list's filters (page and API alike)."""
 
     q = django_filters.CharFilter(
-        label=_("班级名称"),
+        label=_("查找班级"),
         field_name="name",
         lookup_expr="contains",
         max_length=50,
         validators=[NO_CONTROL_CHARACTERS],
     )
     class_type = django_filters.ChoiceFilter(
-        label=_("班级类型"), choices=ClassType.choices, empty_label=_("全部班级类型")
+        label=_("类型"), choices=ClassType.choices, empty_label=_("全部班级类型")
     )
     closed = FlagFilter(label=_("已撤销的班级"), method="_closed")
     institution_id = IdFilter(label=_("机构编号"), field_name="institution_id")
@@ -254,5 +255,6 @@ CLASSES = ListSpec(
     empty=_("尚未录入班级。"),
     prepare=_occupancy,
     table_id="classes",
+    hidden_filters=("institution_id",),
     auto_id="filter_%s",  # the page's add-a-class form has a "class_type" field too
 )

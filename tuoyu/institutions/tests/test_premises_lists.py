@@ -149,6 +149,8 @@ def test_a_bad_filter_is_a_field_error_on_the_page_and_in_the_api(
     assert f">{made[0].name}</a>" not in html  # never the whole list by mistake
     if field == "sort":
         assert "不能按" in html
+    elif field == "institution_id":  # not a field of the page's form (hidden_filters): its error still shown
+        assert f'id="filter_{field}-error"' in html and "请输入有效的编号。" in html
     else:
         assert f'id="filter_{field}-error"' in html and 'aria-invalid="true"' in html
     api = bearer(cast.ann).get(f"/api/v1/{path}?{query}")
