@@ -32,6 +32,12 @@ the app's selector); the list layer only filters, sorts, pages, renders and expo
 The page template includes ``core/list_filters.html`` (the FilterSet's form, refreshing the table by htmx) and
 ``core/list_table.html`` (count, export links, sortable headers with aria-sort, rows, paging).
 
+A list whose page is more than a plain table declares it too: ``row_template`` (a row's whole ``<tr>``: the
+staff roster's marks), ``group_by``/``group_order`` with its own ``template`` (the children roster by class),
+``hidden_filters`` (an id the API names but the page's form does not show), ``auto_id`` (a page that also holds
+an add form with the same field names: rooms, classes); ``bind(..., carry={...})`` keeps a page's own
+parameters that are not filters (which institution's roster) in its links. ``IdFilter`` takes a database id.
+
 Query parameters: the FilterSet's fields, ``sort`` (a declared sortable column's key, ``-`` before it for
 descending; anything else is a field error), ``page`` (web) or ``limit``/``offset`` (API, ``LimitOffset``),
 and ``format=csv|xlsx`` for the export. Bad filter values never fall back to the whole list: the page answers
