@@ -13,15 +13,12 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.children import selectors
 from tuoyu.children.models import Child
-from tuoyu.core.lists import Column, FilterSet, IdFilter, ListSpec
-
-NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", _("不能包含控制字符。"))
+from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, IdFilter, ListSpec
 
 
 class ChildFilterSet(FilterSet):

@@ -56,6 +56,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
@@ -94,6 +95,9 @@ class FilterSet(django_filters.FilterSet):
     may filter by default there (the ban list hides lifted bans unless asked).
     """
 
+
+# A search text with a control character is refused (a field error), never passed to the query.
+NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", gettext_lazy("不能包含控制字符。"))
 
 TRUE_VALUES = {"true", "1", "on"}
 FALSE_VALUES = {"false", "0"}

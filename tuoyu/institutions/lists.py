@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core import registry
-from tuoyu.core.lists import Column, FilterSet, FlagFilter, IdFilter, ListSpec
+from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, IdFilter, ListSpec
 from tuoyu.core.scoping import prefix_q
 from tuoyu.institutions import services
 from tuoyu.institutions.actions import AuditAction
@@ -31,7 +31,6 @@ from tuoyu.institutions.models import (
     class_types_for,
 )
 
-NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", _("不能包含控制字符。"))
 REGION_CODE = RegexValidator(r"^\d{2,12}$", _("请输入2至12位数字的区划代码。"))
 
 

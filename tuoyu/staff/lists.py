@@ -11,16 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.core.lists import Column, FilterSet, FlagFilter, ListSpec
+from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, ListSpec
 from tuoyu.staff.models import Employment
 from tuoyu.staff.selectors import RosterRow, roster_row
-
-NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", _("不能包含控制字符。"))
 
 
 class StaffFilterSet(FilterSet):
