@@ -4,7 +4,6 @@ page, its htmx refresh, its export (the ban list's; ID numbers masked) and the A
 from __future__ import annotations
 
 import django_filters
-from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.bans import selectors
 from tuoyu.bans.actions import AuditAction
 from tuoyu.bans.models import AlertKind, Ban, BanAlert, BanScope
-from tuoyu.core.lists import Column, FilterSet, FlagFilter, ListSpec
-
-NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", _("不能包含控制字符。"))
+from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, ListSpec
 
 
 class BanFilterSet(FilterSet):

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from tuoyu.children import selectors, services
+from tuoyu.children.lists import CHILDREN
 from tuoyu.children.models import Child, ConsentScope, Relationship, Sex
 from tuoyu.core.apitypes import DbId
 from tuoyu.core.errors import DomainError
@@ -81,12 +82,6 @@ class ChildDetailOut(ChildOut):
         return list(obj.enrollments.select_related("care_class").order_by("-start_date", "-id"))
 
 
-class ChildFilters(Schema):
-    institution_id: DbId | None = None
-    class_id: DbId | None = None
-    q: str | None = Field(None, max_length=50, pattern=r"^[^\x00-\x1f]*$")
-
-
 class ChildIn(Schema):
     name: str = Field(..., min_length=1, max_length=50)
     sex: Sex
@@ -138,10 +133,15 @@ def _detail(request: HttpRequest, child_id: DbId) -> Child:
     return selectors.child_get(viewer=request.user, child_id=child_id)
 
 
-@router.get("", response=list[ChildOut], summary="幼儿 / children in scope (masked)")
+@router.get(
+    "",
+    response=list[ChildOut],
+    summary="幼儿 / children in scope (masked)",
+    description="与幼儿花名册页相同的筛选与排序（children.lists）/ the same filters and sorting as the roster.",
+)
 @paginate(LimitOffset)
-def child_list(request: HttpRequest, filters: Query[ChildFilters]):  # noqa: ANN201
-    return selectors.child_list(viewer=request.user, filters=filters.dict(exclude_none=True))
+def child_list(request: HttpRequest, filters: Query[CHILDREN.query_schema]):  # noqa: ANN201
+    return CHILDREN.api_queryset(request, selectors.child_list(viewer=request.user))
 
 
 @router.post(

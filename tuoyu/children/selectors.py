@@ -36,13 +36,18 @@ def child_list(
     if f.get("institution_id"):
         qs = qs.filter(institution_id=f["institution_id"])
     if f.get("class_id"):
-        qs = qs.filter(
-            Q(enrollments__care_class_id=f["class_id"], enrollments__start_date__lte=on)
-            & (Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gt=on))
-        ).distinct()
+        qs = in_class(qs, f["class_id"], on)
     if f.get("q"):
         qs = qs.filter(name__contains=f["q"])
     return qs.order_by("institution_id", "name", "id")
+
+
+def in_class(qs: QuerySet[Child], class_id: int, on: dt.date) -> QuerySet[Child]:
+    """The children of ``qs`` holding a place in the class on ``on``."""
+    return qs.filter(
+        Q(enrollments__care_class_id=class_id, enrollments__start_date__lte=on)
+        & (Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gt=on))
+    ).distinct()
 
 
 def child_get(*, viewer: Any, child_id: int, action: str = "view") -> Child:

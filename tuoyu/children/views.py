@@ -16,11 +16,13 @@ from tuoyu.audit.reveals import reveal_response
 from tuoyu.audit.services import audit_record
 from tuoyu.children import imports, selectors, services
 from tuoyu.children.forms import ChildForm, ConsentForm, EnrollForm, GuardianForm, LeaveForm
+from tuoyu.children.lists import CHILDREN
 from tuoyu.children.models import Child
 from tuoyu.children.reveals import CHILD_REVEAL
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
 from tuoyu.core.importpages import import_page, report_response, xlsx_response
+from tuoyu.core.lists import export_format
 from tuoyu.core.scoping import scope_filter
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import Institution
@@ -51,38 +53,26 @@ def _form_error(form: Any, exc: DomainError, *prefixes: str) -> None:
 
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
+    """The roster (declared in children.lists: filters, sorting, paging, htmx), grouped by class. Its export
+    is /children/export.xlsx."""
     if not selectors.can_view(request.user):
         raise Http404
+    if export_format(request):  # the roster's export is the Excel roster (roster_export), not ?format=
+        raise Http404
     today = dt.date.today()
-    q = request.GET.get("q", "").strip()[:50]
-    filters: dict[str, Any] = {"q": q}
+    filters: dict[str, Any] = {}
     kept = selectors.admin_institution_ids(request.user)
     acting: dict[str, Any] = {}
     if len(kept) > 1:  # an admin of several institutions reads one roster at a time
         filters["institution_id"] = acting_institution_id(request, kept)
         acting = acting_context(request, kept, filters["institution_id"])
-    children = list(selectors.child_list(viewer=request.user, on=today, filters=filters)[:2000])
-    groups: dict[Any, list[Any]] = {}
-    for child in children:
-        current = child.current[0].care_class if child.current else None
-        child.age_today = child.age_months(today)
-        groups.setdefault((child.institution, current), []).append(child)
-    roster = [
-        {"institution": inst, "care_class": cls, "children": rows}
-        for (inst, cls), rows in sorted(
-            groups.items(),
-            key=lambda kv: (kv[0][0].name, kv[0][1] is None, kv[0][1].name if kv[0][1] else ""),
-        )
-    ]
+    bound = CHILDREN.bind(request.GET, selectors.child_list(viewer=request.user, on=today, filters=filters))
     context = {
-        "roster": roster,
-        "q": q,
-        "total": len(children),
         "can_change": scope_filter(request.user, "change", Child) is not None,
         "today": today,
         **acting,
     }
-    return render(request, "children/list.html", context)
+    return bound.render(request, "children/list.html", context)
 
 
 @login_required

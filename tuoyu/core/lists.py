@@ -32,6 +32,12 @@ the app's selector); the list layer only filters, sorts, pages, renders and expo
 The page template includes ``core/list_filters.html`` (the FilterSet's form, refreshing the table by htmx) and
 ``core/list_table.html`` (count, export links, sortable headers with aria-sort, rows, paging).
 
+A list whose page is more than a plain table declares it too: ``row_template`` (a row's whole ``<tr>``: the
+staff roster's marks), ``group_by``/``group_order`` with its own ``template`` (the children roster by class),
+``hidden_filters`` (an id the API names but the page's form does not show), ``auto_id`` (a page that also holds
+an add form with the same field names: rooms, classes); ``bind(..., carry={...})`` keeps a page's own
+parameters that are not filters (which institution's roster) in its links. ``IdFilter`` takes a database id.
+
 Query parameters: the FilterSet's fields, ``sort`` (a declared sortable column's key, ``-`` before it for
 descending; anything else is a field error), ``page`` (web) or ``limit``/``offset`` (API, ``LimitOffset``),
 and ``format=csv|xlsx`` for the export. Bad filter values never fall back to the whole list: the page answers
@@ -50,6 +56,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
@@ -62,6 +69,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from tuoyu.core import excel
+from tuoyu.core.apitypes import BIGINT_MAX
 from tuoyu.core.downloads import content_disposition
 from tuoyu.core.exports import csv_lines
 from tuoyu.core.importpages import xlsx_response
@@ -87,6 +95,9 @@ class FilterSet(django_filters.FilterSet):
     may filter by default there (the ban list hides lifted bans unless asked).
     """
 
+
+# A search text with a control character is refused (a field error), never passed to the query.
+NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", gettext_lazy("不能包含控制字符。"))
 
 TRUE_VALUES = {"true", "1", "on"}
 FALSE_VALUES = {"false", "0"}
@@ -121,6 +132,24 @@ class FlagFilter(django_filters.Filter):
     """A yes/no filter (a checkbox on the page, ``true``/``false`` in the API); ``method`` decides what it means."""
 
     field_class = FlagField
+
+
+class IdField(forms.Field):
+    """A database id: digits only, 1…2**63-1; anything else (a sign, a decimal, past 64 bits) is an error."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 19 or not 1 <= int(text) <= BIGINT_MAX:
+            raise ValidationError(_("请输入有效的编号。"), code="invalid")
+        return int(text)
+
+
+class IdFilter(django_filters.Filter):
+    """An exact filter on an id field (``field_name``): ``?institution_id=7``; a bad id is a field error."""
+
+    field_class = IdField
 
 
 def _accessor(spec: str | Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -197,6 +226,19 @@ class ListSpec:
     prepare: Callable[[list[Any]], None] | None = None
     # Filters whose values the export's audit event leaves out (a search that may be an ID number).
     private_filters: tuple[str, ...] = ()
+    # Filters the API and links use but the page's form does not show (an id): kept as hidden fields, their
+    # errors still shown.
+    hidden_filters: tuple[str, ...] = ()
+    # The filter fields' HTML ids: another on a page that also holds a form with the same field names.
+    auto_id: str = "id_%s"
+    # A template for each row (it sees ``row``: ``obj`` and ``cells``; it writes the whole ``<tr>``): a row
+    # whose look is more than its cells (a row class, a data attribute, marks across cells).
+    row_template: str = ""
+    # Rows grouped on the page (the children by class): ``group_by`` gives each row's group key, the groups
+    # follow ``group_order`` of their keys (by default first seen); within a group the list's order. The
+    # table template must render ``groups`` (see children/_roster_table.html).
+    group_by: Callable[[Any], Any] | None = None
+    group_order: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         keys = [c.key for c in self.columns]
@@ -214,10 +256,17 @@ class ListSpec:
         return {c.key: c.sort for c in self.columns if c.sort}
 
     def bind(
-        self, data: QueryDict | Mapping[str, Any], queryset: QuerySet[Any], **filterset_kwargs: Any
+        self,
+        data: QueryDict | Mapping[str, Any],
+        queryset: QuerySet[Any],
+        *,
+        carry: Mapping[str, Any] | None = None,
+        **filterset_kwargs: Any,
     ) -> BoundList:
-        """The list for these query parameters, over ``queryset`` (already scoped by the caller)."""
-        return BoundList(self, data, queryset, filterset_kwargs)
+        """The list for these query parameters, over ``queryset`` (already scoped by the caller).
+        ``carry``: the page's own parameters that are not filters (which institution's roster), kept in the
+        paging, sorting and export links and in the filter form."""
+        return BoundList(self, data, queryset, filterset_kwargs, carry=carry)
 
     # --- the API ------------------------------------------------------------------------------------
 
@@ -258,10 +307,15 @@ class BoundList:
         data: QueryDict | Mapping[str, Any],
         queryset: QuerySet[Any],
         kwargs: dict[str, Any],
+        *,
+        carry: Mapping[str, Any] | None = None,
     ) -> None:
         self.spec = spec
         self.data = data
+        self.carried = [(str(k), str(v)) for k, v in (carry or {}).items()]
         self.filterset = spec.filterset(data=data, queryset=queryset, **kwargs)
+        if spec.auto_id != "id_%s":
+            self.filterset.form.auto_id = spec.auto_id
         self.sort_errors: list[str] = []
         self.sort = self._sort(data.get(SORT_PARAM) or "")
 
@@ -306,7 +360,7 @@ class BoundList:
 
     def query(self, *, sort: str | None = None) -> str:
         """The query string of the filters (and sort) in force, for the paging, sorting and export links."""
-        params: list[tuple[str, str]] = []
+        params: list[tuple[str, str]] = list(self.carried)
         for name in self.filterset.base_filters:
             for value in _values(self.data, name):
                 if value != "":
@@ -349,6 +403,15 @@ class BoundList:
             }
             for obj in objects
         ]
+        groups: list[dict[str, Any]] = []
+        if self.spec.group_by is not None:
+            by_key: dict[Any, list[dict[str, Any]]] = {}
+            for row in rows:
+                by_key.setdefault(self.spec.group_by(row["obj"]), []).append(row)
+            keys = list(by_key)
+            if self.spec.group_order is not None:
+                keys.sort(key=self.spec.group_order)
+            groups = [{"key": key, "rows": by_key[key]} for key in keys]
         headers = []
         for c in columns:
             sort_url = ""
@@ -368,6 +431,7 @@ class BoundList:
             "form": self.form,
             "page": page,
             "rows": rows,
+            "groups": groups,
             "headers": headers,
             "query": self.query(),
             "errors": self.error_list(),

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.calendars.workdays import load_calendar
-from tuoyu.core.lists import Column, FilterSet, FlagFilter, ListSpec
+from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, ListSpec
 from tuoyu.core.scoping import prefix_q
 from tuoyu.filings import selectors
 from tuoyu.filings.models import Filing, FilingKind, NonComplianceNotice
 
-NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", _("不能包含控制字符。"))
 REGION_CODE = RegexValidator(r"^\d{2,12}$", _("请输入2至12位数字的区划代码。"))
 
 

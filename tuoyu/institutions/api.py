@@ -19,7 +19,14 @@ from tuoyu.core.registry import ApiMount
 from tuoyu.core.scoping import get_scoped_or_404
 from tuoyu.institutions import selectors, services
 from tuoyu.institutions.forms import InvitationForm, RegistrationForm
-from tuoyu.institutions.lists import INSTITUTIONS, PENDING, days_since_registration, overdue
+from tuoyu.institutions.lists import (
+    CLASSES,
+    INSTITUTIONS,
+    PENDING,
+    ROOMS,
+    days_since_registration,
+    overdue,
+)
 from tuoyu.institutions.models import (
     Institution,
     InstitutionKind,
@@ -360,10 +367,6 @@ class ClassOut(Schema):
     version: int
 
 
-class PremisesFilters(Schema):
-    institution_id: DbId | None = None
-
-
 def _own_institution(request: HttpRequest) -> Institution:
     institution = selectors.admin_institution(request.user)
     if institution is None:
@@ -384,13 +387,15 @@ def _class_data(payload: ClassIn) -> dict:
     return data
 
 
-@router.get("/rooms", response=list[RoomOut], summary="房间 / rooms in scope")
+@router.get(
+    "/rooms",
+    response=list[RoomOut],
+    summary="房间 / rooms in scope",
+    description="与房间页相同的筛选与排序（institutions.lists）/ the same filters and sorting as the web list.",
+)
 @paginate(LimitOffset)
-def room_list(request: HttpRequest, filters: Query[PremisesFilters]):  # noqa: ANN201
-    qs = selectors.room_list(viewer=request.user)
-    if filters.institution_id:
-        qs = qs.filter(institution_id=filters.institution_id)
-    return qs
+def room_list(request: HttpRequest, filters: Query[ROOMS.query_schema]):  # noqa: ANN201
+    return ROOMS.api_queryset(request, selectors.room_list(viewer=request.user))
 
 
 @router.post("/rooms", response={201: RoomOut}, summary="添加房间 / add a room (the institution's admin)")
@@ -412,13 +417,18 @@ def room_update(request: HttpRequest, room_id: DbId, payload: RoomUpdateIn):  # 
     return services.room_update(by=request.user, room=room, version=payload.version, **values)
 
 
-@router.get("/classes", response=list[ClassOut], summary="班级 / classes in scope")
+@router.get(
+    "/classes",
+    response=list[ClassOut],
+    summary="班级 / classes in scope",
+    description=(
+        "与班级页相同的筛选与排序（institutions.lists）；不带 closed 时含已撤销的班级（页面默认只列在办的）。"
+        " / The web list's filters and sorting; without `closed` the closed classes are listed too."
+    ),
+)
 @paginate(LimitOffset)
-def class_list(request: HttpRequest, filters: Query[PremisesFilters]):  # noqa: ANN201
-    qs = selectors.class_list(viewer=request.user)
-    if filters.institution_id:
-        qs = qs.filter(institution_id=filters.institution_id)
-    return qs
+def class_list(request: HttpRequest, filters: Query[CLASSES.query_schema]):  # noqa: ANN201
+    return CLASSES.api_queryset(request, selectors.class_list(viewer=request.user))
 
 
 @router.post("/classes", response={201: ClassOut}, summary="添加班级 / add a class (the institution's admin)")

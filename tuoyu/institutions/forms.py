@@ -173,14 +173,10 @@ class CareClassForm(forms.ModelForm):
 
     def __init__(self, *args: Any, institution: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from tuoyu.institutions.models import ClassType
+        from tuoyu.institutions.models import class_types_for
 
         self.fields["room"].queryset = institution.rooms.all()
-        if institution.kind == InstitutionKind.HOME_POINT:
-            allowed = [ClassType.HOME_GROUP]
-        else:
-            allowed = [t for t in ClassType if t != ClassType.HOME_GROUP]
-        self.fields["class_type"].choices = [(t.value, t.label) for t in allowed]
+        self.fields["class_type"].choices = [(t.value, t.label) for t in class_types_for(institution)]
 
 
 # --- region transfers (跨辖区区划变更) -----------------------------------------------------------------

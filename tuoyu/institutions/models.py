@@ -473,6 +473,13 @@ class ClassType(models.TextChoices):
     HOME_GROUP = "home_group", _("家庭托育点看护组")
 
 
+def class_types_for(institution: Institution) -> list[ClassType]:
+    """The class types an institution may keep: a home childcare point its care groups, a centre the rest."""
+    if institution.kind == InstitutionKind.HOME_POINT:
+        return [ClassType.HOME_GROUP]
+    return [t for t in ClassType if t != ClassType.HOME_GROUP]
+
+
 class CareClass(models.Model):
     """A class (班级): its type, its room and its planned size. Caregivers are assigned in ``staff``;
     children are enrolled in ``children``."""

@@ -28,7 +28,7 @@ from tuoyu.institutions.forms import (
     RegionTransferDecisionForm,
     RegistrationForm,
 )
-from tuoyu.institutions.lists import INSTITUTIONS, PENDING
+from tuoyu.institutions.lists import CLASSES, INSTITUTIONS, PENDING, ROOMS
 from tuoyu.institutions.models import (
     Institution,
     RegionTransfer,
@@ -252,9 +252,11 @@ def room_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("房间已添加。"))
             return redirect("institutions:rooms")
-    rooms = selectors.room_list(viewer=request.user, institution=institution)
-    context = {"institution": institution, "rooms": rooms, "form": form, "fields": Room._meta}
-    return render(request, "institutions/rooms.html", context)
+    if export_format(request):  # the rooms list has no export
+        raise Http404
+    bound = ROOMS.bind(request.GET, selectors.room_list(viewer=request.user, institution=institution))
+    context = {"institution": institution, "create_form": form, "fields": Room._meta}
+    return bound.render(request, "institutions/rooms.html", context)
 
 
 @login_required
@@ -306,15 +308,19 @@ def class_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("班级已添加。"))
             return redirect("institutions:classes")
+    if export_format(request):  # the classes list has no export
+        raise Http404
     kept = selectors.class_list(viewer=request.user, institution=institution)
-    classes = list(kept.filter(closed_on__isnull=True).order_by("name", "id"))
-    # How many children hold a place: the children app answers (none installed: "—").
-    occupancy = registry.ask("children.class_occupancy", [c.pk for c in classes], default=None)
-    for c in classes:
-        c.occupied = None if occupancy is None else occupancy.get(c.pk, 0)
-    closed = kept.filter(closed_on__isnull=False)
-    context = {"institution": institution, "classes": classes, "closed": closed, "form": form}
-    return render(request, "institutions/classes.html", context)
+    # The page lists the open classes unless asked (?closed=true); the closed ones are named below the table.
+    data = request.GET.copy()
+    data.setdefault("closed", "false")
+    bound = CLASSES.bind(data, kept, institution=institution)
+    context = {
+        "institution": institution,
+        "closed": kept.filter(closed_on__isnull=False),
+        "create_form": form,
+    }
+    return bound.render(request, "institutions/classes.html", context)
 
 
 @login_required

@@ -22,6 +22,7 @@ from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.pagination import LimitOffset
 from tuoyu.core.registry import ApiMount
 from tuoyu.staff import indicators, selectors, services
+from tuoyu.staff.lists import STAFF, row_of
 from tuoyu.staff.models import (
     CertificateKind,
     CheckKind,
@@ -57,6 +58,8 @@ class EmploymentOut(Schema):
 
 
 class StaffRowOut(Schema):
+    """One employment of the roster with its warnings (staff.lists.row_of: from prefetched records)."""
+
     employment: EmploymentOut
     person_id: int
     name: str
@@ -65,8 +68,32 @@ class StaffRowOut(Schema):
     health_certificate_expiring: bool = Field(description="30天内到期")
     missing_background_checks: list[str]
 
+    @staticmethod
+    def resolve_employment(obj) -> Employment:  # noqa: ANN001
+        return obj
 
-class StaffListQuery(Schema):
+    @staticmethod
+    def resolve_name(obj) -> str:  # noqa: ANN001
+        return obj.person.name
+
+    @staticmethod
+    def resolve_health_certificate_expires_on(obj) -> dt.date | None:  # noqa: ANN001
+        return row_of(obj).health_expires_on
+
+    @staticmethod
+    def resolve_health_certificate_expired(obj) -> bool:  # noqa: ANN001
+        return row_of(obj).health_expired
+
+    @staticmethod
+    def resolve_health_certificate_expiring(obj) -> bool:  # noqa: ANN001
+        return row_of(obj).health_expiring
+
+    @staticmethod
+    def resolve_missing_background_checks(obj) -> list[str]:  # noqa: ANN001
+        return row_of(obj).missing_checks
+
+
+class StaffListQuery(STAFF.query_schema):  # the roster page's filters and sorting, and whose roster
     institution_id: DbId
 
 
@@ -196,20 +223,10 @@ def _person_out(viewer: object, person: Person) -> dict:
     description="机构管理员看本机构；辖区内的卫生健康部门与合作核查人员只读。/ The admin, or the region's regulators.",
 )
 @paginate(LimitOffset)
-def staff_list(request: HttpRequest, query: Query[StaffListQuery]) -> list:
+def staff_list(request: HttpRequest, query: Query[StaffListQuery]) -> QuerySet[Employment]:
     institution = selectors.roster_institution(viewer=request.user, institution_id=query.institution_id)
-    return [
-        {
-            "employment": row.employment,
-            "person_id": row.person.pk,
-            "name": row.person.name,
-            "health_certificate_expires_on": row.health_expires_on,
-            "health_certificate_expired": row.health_expired,
-            "health_certificate_expiring": row.health_expiring,
-            "missing_background_checks": row.missing_checks,
-        }
-        for row in selectors.roster(viewer=request.user, institution=institution)
-    ]
+    employments = selectors.staff_of(viewer=request.user, institution=institution, include_ended=True)
+    return STAFF.api_queryset(request, employments)
 
 
 @router.post(

@@ -21,19 +21,18 @@ from tuoyu.core.errors import Conflict, DomainError
 from tuoyu.core.excel import export_workbook, template_workbook
 from tuoyu.core.exports import csv_lines
 from tuoyu.core.importpages import import_page, report_response, xlsx_response
+from tuoyu.core.lists import export_format
 from tuoyu.core.scoping import get_scoped_or_404, scoped
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.institutions.models import CareClass, Institution
 from tuoyu.staff import imports, selectors, services
 from tuoyu.staff import indicators as staff_indicators
 from tuoyu.staff.forms import RECORD_FORMS, AssignForm, EndForm, HireForm
+from tuoyu.staff.lists import STAFF
 from tuoyu.staff.models import ClassAssignment, Employment, Person
 from tuoyu.staff.reveals import PERSON_REVEAL
 
 REPORT_SESSION_KEY = "staff_import_report"
-
-
-ROSTER_PAGE_SIZE = 50
 
 
 def _own_institution(request: HttpRequest) -> Institution:
@@ -58,7 +57,10 @@ def _add_error(form: Any, exc: DomainError) -> None:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    """The admin's roster (paged); a regulator reads an institution's with ?institution=<id>, or picks one."""
+    """The roster (declared in staff.lists: filters, sorting, paging, htmx): the admin's own; a regulator
+    reads an institution's with ?institution=<id>, or picks one. Its export is /staff/export.xlsx."""
+    if export_format(request):  # the roster's export is the Excel roster (roster_export), not ?format=
+        raise Http404
     raw = request.GET.get("institution", "")
     own = selectors.own_institution_ids(request.user)
     if raw and (not raw.isdigit() or len(raw) > 18):  # past a 64-bit id: no such institution
@@ -74,18 +76,15 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         return render(request, "staff/pick.html", {"institutions": choices[:500]})
     today = timezone.localdate()
     employments = selectors.staff_of(viewer=request.user, institution=institution, include_ended=True)
-    page = Paginator(employments, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
+    bound = STAFF.bind(request.GET, employments, carry={"institution": institution.pk})
+    context: dict[str, Any] = {
         "institution": institution,
-        "page": page,
-        "query": urlencode({"institution": institution.pk}),
-        "rows": selectors.roster(
-            viewer=request.user, institution=institution, on=today, employments=page.object_list
-        ),
         "expiring": selectors.expiring_certificates(viewer=request.user, institution=institution, on=today),
         "can_change": institution.pk in own,
     }
-    return _render(request, "staff/list.html", context, institution)
+    if institution.pk in own:
+        context.update(acting_context(request, own, institution.pk))
+    return bound.render(request, "staff/list.html", context)
 
 
 @login_required

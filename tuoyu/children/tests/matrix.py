@@ -12,6 +12,7 @@ from typing import Any
 from tuoyu.institutions.tests.matrix import PremisesAct, PremisesCreate, PremisesList
 from tuoyu.testing.matrix import (
     Check,
+    Checks,
     Env,
     RolesOnly,
     status_of,
@@ -64,7 +65,17 @@ def _today() -> str:
 
 
 ROWS: dict[str, Check] = {
-    "children/": PremisesList("/children/", "child", CHILD_SIGHT, page_roles={*CHILD_SIGHT, "stacy"}),
+    # the declared list (children.lists): filtered and sorted, the same reach; no ?format= export (the
+    # roster's export is /children/export.xlsx): 404 to everyone
+    "children/": Checks(
+        (
+            PremisesList("/children/", "child", CHILD_SIGHT, page_roles={*CHILD_SIGHT, "stacy"}),
+            PremisesList(
+                "/children/?q=幼儿&sort=-birth_date", "child", CHILD_SIGHT, page_roles={*CHILD_SIGHT, "stacy"}
+            ),
+            RolesOnly("/children/?format=csv", ()),
+        )
+    ),
     "children/new/": PremisesCreate("/children/new/", "children.Child", _child_data, 302),
     "children/export.xlsx": RolesOnly("/children/export.xlsx", ("ann", "ben")),
     "children/import/": RolesOnly("/children/import/", ("ann", "ben")),
@@ -96,7 +107,12 @@ ROWS: dict[str, Check] = {
         "POST", "/children/{child_id}/leave/", 302, lambda w: {"end_date": _today()}
     ),
     "children/<int:child_id>/reveal/": PremisesAct("POST", "/children/{child_id}/reveal/", 200),
-    "GET /api/v1/children": PremisesList("/api/v1/children?limit=200", "child", CHILD_SIGHT),
+    "GET /api/v1/children": Checks(
+        (
+            PremisesList("/api/v1/children?limit=200", "child", CHILD_SIGHT),
+            PremisesList("/api/v1/children?limit=200&q=幼儿&sort=-birth_date", "child", CHILD_SIGHT),
+        )
+    ),
     "POST /api/v1/children": PremisesCreate("/api/v1/children", "children.Child", _child_data, 201),
     "GET /api/v1/children/{child_id}": PremisesAct(
         "GET", "/api/v1/children/{child_id}", 200, sight=CHILD_SIGHT

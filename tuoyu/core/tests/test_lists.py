@@ -11,7 +11,7 @@ import pytest
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from tuoyu.core.lists import DECLARED, Column, FilterSet, FlagFilter, ListSpec
+from tuoyu.core.lists import DECLARED, Column, FilterSet, FlagFilter, IdFilter, ListSpec
 from tuoyu.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,81 @@ def test_declarations_it_refuses() -> None:
             columns=(Column("a", "a", "a"),) * 2,
             ordering=(),
         )
+
+
+# --- the extensions the rosters use: ids, carried parameters, hidden filters, groups, row templates ------
+
+
+class IdFilterSet(FilterSet):
+    parent = IdFilter(label="上级编号", field_name="parent_id")
+    q = django_filters.CharFilter(label="名称", field_name="name", lookup_expr="contains", max_length=20)
+
+    class Meta:
+        model = Region
+        fields: list[str] = []
+
+
+ROSTER_LIKE = ListSpec(
+    name="test_grouped_regions",
+    title="区划",
+    filterset=IdFilterSet,
+    columns=(Column("code", "代码", "code", sort=("code",)), Column("name", "名称", "name")),
+    ordering=("code",),
+    hidden_filters=("parent",),
+    group_by=lambda r: r.parent_id,
+    group_order=lambda key: (key is None, key or ""),
+    row_template="core/cell_small.html",
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("7", True), ("", True), ("0", False), ("-1", False), ("1.5", False), ("٣", False), ("9" * 20, False)],
+)
+def test_an_id_filter_takes_only_a_64_bit_positive_id(value: str, valid: bool) -> None:
+    bound = ROSTER_LIKE.bind(QueryDict(f"parent={value}"), Region.objects.all())
+    assert bound.valid is valid
+    if not valid:
+        assert list(bound.error_list()) == ["parent"] and not bound.qs.exists()
+
+
+def test_an_id_filter_narrows_to_the_id() -> None:
+    parent = Region.objects.filter(children__isnull=False).first()
+    bound = ROSTER_LIKE.bind(QueryDict(f"parent={parent.pk}"), Region.objects.all())
+    assert set(bound.qs.values_list("parent_id", flat=True)) == {parent.pk}
+
+
+def test_carried_parameters_lead_the_links_but_are_not_filters() -> None:
+    bound = ROSTER_LIKE.bind(QueryDict("q=荷塘&sort=code"), Region.objects.all(), carry={"institution": 5})
+    assert bound.query() == "institution=5&q=%E8%8D%B7%E5%A1%98&sort=code"
+    assert bound.carried == [("institution", "5")]
+
+
+def test_the_page_groups_rows_in_the_declared_order(rf: Any) -> None:
+    request = rf.get("/")
+    bound = ROSTER_LIKE.bind(QueryDict(""), Region.objects.filter(code__startswith="4302"))
+    groups = bound.context(request)["groups"]
+    keys = [g["key"] for g in groups]
+    assert keys == sorted(keys, key=lambda key: (key is None, key or "")) and len(keys) == len(set(keys))
+    assert sum(len(g["rows"]) for g in groups) == len(bound.context(request)["rows"])
+    for g in groups:
+        assert {row["obj"].parent_id for row in g["rows"]} == {g["key"]}
+
+
+def test_hidden_filters_are_kept_hidden_with_their_errors_shown_and_rows_use_the_row_template(
+    rf: Any,
+) -> None:
+    from django.template.loader import render_to_string
+
+    request = rf.get("/", {"parent": "x"})
+    bound = ROSTER_LIKE.bind(request.GET, Region.objects.all())
+    html = render_to_string("core/list_filters.html", bound.context(request), request=request)
+    assert 'id="id_parent-error"' in html and "请输入有效的编号。" in html
+    assert 'id="id_parent"' not in html and 'for="id_parent"' not in html  # no visible field
+    request = rf.get("/", {"parent": str(Region.objects.filter(children__isnull=False).first().pk)})
+    bound = ROSTER_LIKE.bind(request.GET, Region.objects.all())
+    context = bound.context(request)
+    html = render_to_string("core/list_filters.html", context, request=request)
+    assert f'<input type="hidden" name="parent" value="{request.GET["parent"]}">' in html
+    table = render_to_string("core/list_table.html", context, request=request)
+    assert "<small>" in table  # each row through the row template

@@ -653,22 +653,45 @@ ROWS: dict[str, Check] = {
         "/api/v1/institutions/{institution_id}/revisions"
     ),
     # rooms, classes and children (children helper)
-    "institutions/rooms/": PremisesList("/institutions/rooms/", "room", KEEPER),
+    # the declared lists (institutions.lists ROOMS, CLASSES) have no export: ?format= answers 404 to all
+    "institutions/rooms/": Checks(
+        (
+            PremisesList("/institutions/rooms/", "room", KEEPER),
+            PremisesList("/institutions/rooms/?sort=-floor_area_m2&use=activity", "room", KEEPER),
+            RolesOnly("/institutions/rooms/?format=csv", ()),
+        )
+    ),
     "institutions/rooms/<int:room_id>/": PremisesAct("GET", "/institutions/rooms/{room_id}/", 200),
     "institutions/rooms/<int:room_id>/delete/": PremisesAct(
         "POST", "/institutions/rooms/{spare_id}/delete/", 302
     ),
-    "institutions/classes/": PremisesList("/institutions/classes/", "class", KEEPER),
+    "institutions/classes/": Checks(
+        (
+            PremisesList("/institutions/classes/", "class", KEEPER),
+            PremisesList("/institutions/classes/?closed=false&sort=-name", "class", KEEPER),
+            RolesOnly("/institutions/classes/?format=xlsx", ()),
+        )
+    ),
     "institutions/classes/<int:class_id>/": PremisesAct("GET", "/institutions/classes/{class_id}/", 200),
     "institutions/classes/<int:class_id>/close/": PremisesAct(
         "POST", "/institutions/classes/{class_id}/close/", 302
     ),
-    "GET /api/v1/rooms": PremisesList("/api/v1/rooms?limit=200", "room", PREMISES_SIGHT),
+    "GET /api/v1/rooms": Checks(
+        (
+            PremisesList("/api/v1/rooms?limit=200", "room", PREMISES_SIGHT),
+            PremisesList("/api/v1/rooms?limit=200&use=activity&sort=name", "room", PREMISES_SIGHT),
+        )
+    ),
     "POST /api/v1/rooms": PremisesCreate("/api/v1/rooms", "institutions.Room", _room_data, 201),
     "PUT /api/v1/rooms/{room_id}": PremisesAct(
         "PUT", "/api/v1/rooms/{room_id}", 200, lambda w: {**_room_data("x"), "version": w["room"].version}
     ),
-    "GET /api/v1/classes": PremisesList("/api/v1/classes?limit=200", "class", PREMISES_SIGHT),
+    "GET /api/v1/classes": Checks(
+        (
+            PremisesList("/api/v1/classes?limit=200", "class", PREMISES_SIGHT),
+            PremisesList("/api/v1/classes?limit=200&closed=false&sort=-name", "class", PREMISES_SIGHT),
+        )
+    ),
     "POST /api/v1/classes": PremisesCreate("/api/v1/classes", "institutions.CareClass", _class_data, 201),
     "PUT /api/v1/classes/{class_id}": PremisesAct(
         "PUT",

@@ -109,15 +109,20 @@ class StaffListPage(Check):
         web_status(response, role, "/staff/", 200 if role in STAFF_ROSTER else 404)
         if response.status_code == 200:
             no_foreign(response, role, "/staff/", env)
+        # the declared list (staff.lists): filtered and sorted, the same reach; no ?format= export (the
+        # roster's export is /staff/export.xlsx): 404 to everyone
         for name in INSTITUTIONS:
-            url = f"/staff/?institution={getattr(env.cast, name).pk}"
-            response = c.get(url)
-            web_status(response, role, url, 200 if name in STAFF_ROSTER.get(role, ()) else 404)
-            if response.status_code == 200:
-                text = response.content.decode()
-                shown = {k for k, p in staff_people(env).items() if p["person"].name in text}
-                expected = {k for k, (_a, inst) in STAFF_OWNERS.items() if inst == name}
-                assert shown == expected, f"{role} {url}: shows {shown}"
+            for params in ("", "&active=true&sort=-name"):
+                url = f"/staff/?institution={getattr(env.cast, name).pk}{params}"
+                response = c.get(url)
+                web_status(response, role, url, 200 if name in STAFF_ROSTER.get(role, ()) else 404)
+                if response.status_code == 200:
+                    text = response.content.decode()
+                    shown = {k for k, p in staff_people(env).items() if p["person"].name in text}
+                    expected = {k for k, (_a, inst) in STAFF_OWNERS.items() if inst == name}
+                    assert shown == expected, f"{role} {url}: shows {shown}"
+            url = f"/staff/?institution={getattr(env.cast, name).pk}&format=csv"
+            web_status(c.get(url), role, url, 404)
 
 
 @dataclass
@@ -194,8 +199,9 @@ class ApiStaffList(Check):
     def __call__(self, env: Env, role: str) -> None:
         staff_people(env)
         for name in INSTITUTIONS:
-            url = f"/api/v1/staff?institution_id={getattr(env.cast, name).pk}"
-            api_get(env, role, url, name in STAFF_ROSTER.get(role, ()))
+            for params in ("", "&active=true&sort=-name&q=员"):
+                url = f"/api/v1/staff?institution_id={getattr(env.cast, name).pk}{params}"
+                api_get(env, role, url, name in STAFF_ROSTER.get(role, ()))
 
 
 class ApiStaffDetail(Check):

@@ -177,10 +177,17 @@ def test_the_roster_is_in_the_navigation_of_those_who_read_rosters(cast, login) 
         assert 'data-nav="staff"' not in login(user).get("/").content.decode()
 
 
-def test_the_roster_is_paged_and_the_links_keep_the_institution(cast, login, monkeypatch) -> None:
-    from tuoyu.staff import views
+@pytest.fixture
+def two_a_page():
+    from tuoyu.staff.lists import STAFF
 
-    monkeypatch.setattr(views, "ROSTER_PAGE_SIZE", 2)
+    size = STAFF.page_size
+    object.__setattr__(STAFF, "page_size", 2)  # the roster's declaration (staff.lists), lowered for a test
+    yield
+    object.__setattr__(STAFF, "page_size", size)
+
+
+def test_the_roster_is_paged_and_the_links_keep_the_institution(cast, login, two_a_page) -> None:
     for seq, name in enumerate(["员工A", "员工B", "员工C"], start=1):
         hire(cast.ann, cast.inst_a, seq=seq, name=name)
     alice = login(cast.alice)

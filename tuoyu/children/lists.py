@@ -1,0 +1,95 @@
+"""The children app's declared list (core.lists): the roster (幼儿花名册), one FilterSet shared by the page, its
+htmx refresh and the API operation; the page groups it by institution and class.
+
+The roster has no list export: its export is the re-importable Excel roster (``/children/export.xlsx``, the
+columns of the import sheet ``children.imports.ROSTER_SHEET``, masked and audited as ``child.export``), one
+implementation whose columns the import reads back; a second export from the page's columns would be a
+different file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.children import selectors
+from tuoyu.children.models import Child
+from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, IdFilter, ListSpec
+
+
+class ChildFilterSet(FilterSet):
+    """姓名、班级、机构: the roster's filters (page and API alike)."""
+
+    q = django_filters.CharFilter(
+        label=_("姓名"),
+        field_name="name",
+        lookup_expr="contains",
+        max_length=50,
+        validators=[NO_CONTROL_CHARACTERS],
+    )
+    class_id = IdFilter(label=_("班级编号"), method="_in_class")
+    institution_id = IdFilter(label=_("机构编号"), field_name="institution_id")
+
+    class Meta:
+        model = Child
+        fields: list[str] = []
+
+    def _in_class(self, queryset: QuerySet[Child], name: str, value: int | None) -> QuerySet[Child]:
+        if value is None:
+            return queryset
+        return selectors.in_class(queryset, value, dt.date.today())
+
+
+def current_class(child: Child) -> Any:
+    """The class the child holds a place in today (``selectors.child_list`` prefetched it), or None."""
+    return child.current[0].care_class if child.current else None
+
+
+def _prepare(children: list[Child]) -> None:
+    today = dt.date.today()
+    for child in children:
+        child.age_today = child.age_months(today)  # type: ignore[attr-defined]
+
+
+def _group(child: Child) -> tuple[Any, Any]:
+    return (child.institution, current_class(child))
+
+
+def _group_order(key: tuple[Any, Any]) -> tuple[str, bool, str]:
+    institution, care_class = key  # by institution, its classes by name, the unplaced last
+    return (institution.name, care_class is None, care_class.name if care_class else "")
+
+
+CHILDREN = ListSpec(
+    name="children",
+    title=_("幼儿花名册"),
+    filterset=ChildFilterSet,
+    columns=(
+        Column("name", _("姓名"), "name", sort=("name",), link=("children:detail", "pk")),
+        Column("sex", _("性别"), Child.get_sex_display, sort=("sex",)),
+        Column(
+            "birth_date",
+            _("出生日期"),
+            "birth_date",
+            sort=("birth_date",),
+            cell_template="core/cell_date.html",
+        ),
+        Column("age_months", _("月龄"), "age_today"),
+        Column("id_number", _("身份证号"), lambda c: c.id_number_masked or None),
+    ),
+    ordering=("institution_id", "name", "id"),
+    page_size=500,
+    empty=_("暂无幼儿。"),
+    submit=_("查找"),
+    count="",  # the roster's own count line, with the day the ages are counted on (its table template)
+    prepare=_prepare,
+    group_by=_group,
+    group_order=_group_order,
+    template="children/_roster_table.html",
+    table_id="children-roster",
+    hidden_filters=("class_id", "institution_id"),
+)

@@ -1,0 +1,84 @@
+"""The staff app's declared list (core.lists): an institution's roster (工作人员花名册), one FilterSet shared by
+the page, its htmx refresh and the API operation.
+
+The roster has no list export: its export is the re-importable Excel roster (``/staff/export.xlsx``, the
+columns of the import sheet ``staff.imports.ROSTER_SHEET``, audited as ``staff.export``), one implementation
+whose columns the import reads back; a second export from the page's columns would be a different file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, ListSpec
+from tuoyu.staff.models import Employment
+from tuoyu.staff.selectors import RosterRow, roster_row
+
+
+class StaffFilterSet(FilterSet):
+    """姓名、在职: the roster's filters (page and API alike; which institution's roster is not a filter)."""
+
+    q = django_filters.CharFilter(
+        label=_("姓名"),
+        field_name="person__name",
+        lookup_expr="contains",
+        max_length=50,
+        validators=[NO_CONTROL_CHARACTERS],
+    )
+    active = FlagFilter(label=_("仅在职"), method="_active")
+
+    class Meta:
+        model = Employment
+        fields: list[str] = []
+
+    def _active(self, queryset: QuerySet[Employment], name: str, value: bool | None) -> QuerySet[Employment]:
+        if value is None:
+            return queryset
+        return queryset.filter(end_date__isnull=value)
+
+
+def row_of(employment: Employment) -> RosterRow:
+    """The employment's warnings (health certificate, background checks), computed once per row from what
+    ``staff_of`` prefetched (no query); the page's rows have them from ``prepare``."""
+    row = getattr(employment, "roster_row", None)
+    if row is None:
+        row = employment.roster_row = roster_row(employment, timezone.localdate())  # type: ignore[attr-defined]
+    return row
+
+
+def _prepare(employments: list[Employment]) -> None:
+    today = timezone.localdate()
+    for e in employments:
+        e.roster_row = roster_row(e, today)  # type: ignore[attr-defined]
+
+
+def _roles(employment: Employment) -> str:
+    return "、".join(employment.role_labels())
+
+
+def _health(employment: Employment) -> Any:
+    return row_of(employment).health_expires_on
+
+
+STAFF = ListSpec(
+    name="staff",
+    title=_("工作人员"),
+    filterset=StaffFilterSet,
+    columns=(
+        Column("name", _("姓名"), "person.name", sort=("person__name",)),
+        Column("roles", _("岗位"), _roles),
+        Column("start_date", _("入职日期"), "start_date", sort=("start_date",)),
+        Column("health", _("健康证明"), _health),
+        Column("checks", _("背景审查"), lambda e: row_of(e).missing_checks),
+    ),
+    ordering=("end_date", "person__name", "id"),
+    empty=_("尚无工作人员。"),
+    prepare=_prepare,
+    row_template="staff/_roster_row.html",
+    table_id="roster",
+)
