@@ -106,6 +106,14 @@ class FilterSet(django_filters.FilterSet):
     may filter by default there (the ban list hides lifted bans unless asked).
     """
 
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """django-filter's, but only the form's fields that are filters: the list layer adds its own (a preset
+        ``sort``), which orders the rows and filters nothing."""
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
 
 # A search text with a control character is refused (a field error), never passed to the query.
 NO_CONTROL_CHARACTERS = RegexValidator(r"^[^\x00-\x1f]*$", gettext_lazy("不能包含控制字符。"))
