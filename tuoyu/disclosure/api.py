@@ -100,9 +100,9 @@ class _Records(Sequence):
     description="已备案机构的公开信息，无需认证。/ Filed institutions' public fields; no authentication.",
 )
 @paginate(LimitOffset)
-def public_institution_list(
-    request: HttpRequest, filters: Query[PUBLIC.query_schema]
-):  # the page's FilterSet
+def public_institution_list(request: HttpRequest, filters: Query[PUBLIC.query_schema]):
+    """The page's FilterSet validates the filters (a bad one: a 422 problem naming the field); only the
+    requested page becomes public records (``_Records``)."""
     return _Records(PUBLIC.api_queryset(request, selectors.public_institutions()))
 
 
