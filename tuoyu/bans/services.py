@@ -32,9 +32,9 @@ from django.utils.translation import gettext_lazy
 from tuoyu.accounts.models import Membership, Role, User
 from tuoyu.audit.services import audit_event, audit_record, audit_record_many
 from tuoyu.bans.models import AlertKind, Ban, BanAlert, BanScope
-from tuoyu.bans.signals import answers_employed_among, answers_employed_now, answers_employed_now_many
+from tuoyu.bans.signals import answers_employed_among, answers_employed_now
 from tuoyu.core.errors import Conflict, DomainError, check_version
-from tuoyu.core.imports import BATCH_SIZE
+from tuoyu.core.imports import BATCH_SIZE, chunks
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.validators import validate_id_number
 from tuoyu.institutions.models import Institution
@@ -385,58 +385,43 @@ def hire_screen_many(*, by: User, institution: Institution, people: list[tuple[s
 
 def ban_sweep(ban: Ban, *, by: User | None = None) -> list[BanAlert]:
     """Alert for each institution (within the ban's reach) where the banned person is employed now."""
-    if not ban.is_active:
-        return []
-    # The staff register answers who is employed now (bans.signals); without one, nobody is.
-    employments = answers_employed_now(ban.id_number)
-    alerts: list[BanAlert] = []
-    seen: set[int] = set()
-    with transaction.atomic():
-        for employment in employments:
-            institution = employment.institution
-            if institution.pk in seen or not ban.applies_to(institution.region_prefix):
-                continue
-            seen.add(institution.pk)
-            already = BanAlert.objects.filter(
-                ban=ban, institution=institution, kind=AlertKind.EMPLOYED_MATCH, acknowledged_at__isnull=True
-            ).exists()
-            if already:
-                continue
-            alerts.append(
-                _raise_alert(
-                    ban=ban,
-                    institution=institution,
-                    kind=AlertKind.EMPLOYED_MATCH,
-                    name=employment.name,
-                    by=by,
-                )
-            )
-    return alerts
+    return ban_sweep_many([ban], by=by)
 
 
 def ban_sweep_many(bans: list[Ban], *, by: User | None = None) -> list[BanAlert]:
-    """``ban_sweep`` for bans just created (they have no alerts yet): one query for the people employed now
-    under any of their ID numbers, in slices of ``IMPORT_BATCH_SIZE``."""
+    """``ban_sweep`` for many bans (a ban import): one question to the staff register for all their ID numbers
+    and one query for the open employed-match alerts they already have (a match is alerted once until it is
+    acknowledged)."""
     active = [ban for ban in bans if ban.is_active]
+    if not active:
+        return []
     # The staff register answers who is employed now under each number (bans.signals); without one, nobody is.
-    employed = answers_employed_now_many(ban.id_number for ban in active)
+    employed = answers_employed_now(ban.id_number for ban in active)
+    open_alerts = {
+        (ban_id, institution_id)
+        for ids in chunks([b.pk for b in active])
+        for ban_id, institution_id in BanAlert.objects.filter(
+            ban_id__in=ids, kind=AlertKind.EMPLOYED_MATCH, acknowledged_at__isnull=True
+        ).values_list("ban_id", "institution_id")
+    }
     alerts: list[BanAlert] = []
-    for ban in active:
-        seen: set[int] = set()
-        for employment in employed.get(ban.id_number, ()):
-            institution = employment.institution
-            if institution.pk in seen or not ban.applies_to(institution.region_prefix):
-                continue
-            seen.add(institution.pk)
-            alerts.append(
-                _raise_alert(
-                    ban=ban,
-                    institution=institution,
-                    kind=AlertKind.EMPLOYED_MATCH,
-                    name=employment.name,
-                    by=by,
+    with transaction.atomic():
+        for ban in active:
+            for employment in employed.get(ban.id_number, ()):
+                institution = employment.institution
+                key = (ban.pk, institution.pk)
+                if key in open_alerts or not ban.applies_to(institution.region_prefix):
+                    continue
+                open_alerts.add(key)
+                alerts.append(
+                    _raise_alert(
+                        ban=ban,
+                        institution=institution,
+                        kind=AlertKind.EMPLOYED_MATCH,
+                        name=employment.name,
+                        by=by,
+                    )
                 )
-            )
     return alerts
 
 

@@ -4,10 +4,9 @@ The staff app answers both signals (``tuoyu/staff/receivers.py``, connected in `
 app answers — the staff register is not installed — nobody is employed: a sweep finds no one, and
 ``active_matches`` keeps every open alert (it cannot tell that the person left).
 
-- ``employed_now`` (``id_number``): the people with that ID number employed now, as ``Employed`` rows (the
-  institution and the name the register holds), ordered by institution id. ``ban_sweep`` alerts for each.
-- ``employed_now_many`` (``id_numbers``): the same for many numbers at once (a ban import's sweep), as
-  ``{id_number: [Employed, …]}``, in a few queries whatever the number of rows.
+- ``employed_now`` (``id_numbers``): the people with those ID numbers employed now, as
+  ``{id_number: [Employed, …]}`` (the institution and the name the register holds), in a few queries whatever
+  the number of ID numbers (a ban import's sweep asks for all its rows at once). ``ban_sweep`` alerts for each.
 - ``employed_among`` (``id_numbers``, and either ``institution`` or ``indexes``): which of the ban list's
   ``id_numbers`` belong to someone employed now at ``institution`` — or, given ``indexes`` (the register's own
   blind indexes of an institution's active employments, already loaded by the compliance engine), whose
@@ -24,7 +23,6 @@ from typing import Any
 from django.dispatch import Signal
 
 employed_now = Signal()
-employed_now_many = Signal()
 employed_among = Signal()
 
 
@@ -34,17 +32,10 @@ class Employed:
     name: str
 
 
-def answers_employed_now(id_number: str) -> list[Employed]:
-    found: list[Employed] = []
-    for _receiver, answer in employed_now.send(sender=None, id_number=id_number):
-        found.extend(answer or ())
-    return sorted(found, key=lambda e: e.institution.pk)
-
-
-def answers_employed_now_many(id_numbers: Iterable[str]) -> dict[str, list[Employed]]:
+def answers_employed_now(id_numbers: Iterable[str]) -> dict[str, list[Employed]]:
     numbers = list(dict.fromkeys(id_numbers))
     found: dict[str, list[Employed]] = {}
-    for _receiver, answer in employed_now_many.send(sender=None, id_numbers=numbers):
+    for _receiver, answer in employed_now.send(sender=None, id_numbers=numbers):
         for number, employed in (answer or {}).items():
             found.setdefault(number, []).extend(employed)
     return {n: sorted(e, key=lambda x: x.institution.pk) for n, e in found.items()}

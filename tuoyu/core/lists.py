@@ -37,6 +37,17 @@ staff roster's marks), ``group_by``/``group_order`` with its own ``template`` (t
 ``hidden_filters`` (an id the API names but the page's form does not show), ``auto_id`` (a page that also holds
 an add form with the same field names: rooms, classes); ``bind(..., carry={...})`` keeps a page's own
 parameters that are not filters (which institution's roster) in its links. ``IdFilter`` takes a database id.
+A row (and a row template) reads its cells in order (``row.cells``) or by column key (``row.by_key.name``).
+
+A list sorted by a few preset orders rather than by its columns (the public list: newest filing first, by
+name, by capacity …) declares them as ``sort_choices`` (:class:`SortChoice`: the ``?sort=`` value, its label,
+its order_by); the first is the default. ``sort`` is then a choice field of the filter form (shown with the
+filters, its error beside it), and no column may declare a ``sort`` of its own::
+
+    sort_choices=(
+        SortChoice("-filed_on", _("最新备案在前"), (F("filed_at").desc(nulls_last=True), "-id")),
+        SortChoice("name", _("按名称"), ("name", "id")),
+    ),
 
 Query parameters: the FilterSet's fields, ``sort`` (a declared sortable column's key, ``-`` before it for
 descending; anything else is a field error), ``page`` (web) or ``limit``/``offset`` (API, ``LimitOffset``),
@@ -94,6 +105,14 @@ class FilterSet(django_filters.FilterSet):
     It is always bound (to an empty query too), so ``filter_queryset`` runs for every request: a FilterSet
     may filter by default there (the ban list hides lifted bans unless asked).
     """
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """django-filter's, but only the form's fields that are filters: the list layer adds its own (a preset
+        ``sort``), which orders the rows and filters nothing."""
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
 
 # A search text with a control character is refused (a field error), never passed to the query.
@@ -202,6 +221,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class SortChoice:
+    """A preset order of a list (``ListSpec.sort_choices``): ``?sort=<key>``, shown as ``label``, ordered by
+    ``order_by`` (field names or expressions, with their own tie-break)."""
+
+    key: str
+    label: Any
+    order_by: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class ListSpec:
     """A list's declaration (see the module's docstring). ``export_action`` is the audit action written for
     each export (empty: the list has no export); ``export_object_type`` the audited object type."""
@@ -239,6 +268,10 @@ class ListSpec:
     # table template must render ``groups`` (see children/_roster_table.html).
     group_by: Callable[[Any], Any] | None = None
     group_order: Callable[[Any], Any] | None = None
+    # Preset orders instead of sortable columns (see the module's docstring); the first is the default and
+    # ``ordering`` follows as the tie-break. ``sort_label``: the sort field's label in the filter form.
+    sort_choices: Sequence[SortChoice] = ()
+    sort_label: Any = gettext_lazy("排序")
 
     def __post_init__(self) -> None:
         keys = [c.key for c in self.columns]
@@ -247,6 +280,11 @@ class ListSpec:
         clash = set(self.filterset.base_filters) & NOT_FILTERS
         if clash:
             raise ValueError(f"list {self.name!r}: filters named like the list's own parameters: {clash}")
+        if self.sort_choices and any(c.sort for c in self.columns):
+            raise ValueError(f"list {self.name!r}: sort choices and sortable columns are two ways to sort")
+        sort_keys = [c.key for c in self.sort_choices]
+        if len(set(sort_keys)) != len(sort_keys):
+            raise ValueError(f"duplicate sort choices in list {self.name!r}")
         if self.name in DECLARED:
             raise ValueError(f"two lists named {self.name!r}")
         DECLARED[self.name] = self
@@ -281,7 +319,10 @@ class ListSpec:
             if choices and not callable(choices):
                 description += " (" + ", ".join(str(v) for v, _label in choices if v != "") + ")"
             fields[name] = (str | None, Field(None, description=description))
-        if self.sortable:
+        if self.sort_choices:
+            keys = ", ".join(c.key for c in self.sort_choices)
+            fields[SORT_PARAM] = (str | None, Field(None, description=f"排序 / sort by: {keys}"))
+        elif self.sortable:
             keys = ", ".join(f"{k}, -{k}" for k in self.sortable)
             fields[SORT_PARAM] = (str | None, Field(None, description=f"排序 / sort by: {keys}"))
         model = f"{self.name.title().replace('_', '')}ListQuery"
@@ -316,12 +357,20 @@ class BoundList:
         self.filterset = spec.filterset(data=data, queryset=queryset, **kwargs)
         if spec.auto_id != "id_%s":
             self.filterset.form.auto_id = spec.auto_id
+        if (
+            spec.sort_choices
+        ):  # the sort is a field of the form: validated, shown and reported with the filters
+            self.filterset.form.fields[SORT_PARAM] = forms.ChoiceField(
+                label=spec.sort_label, choices=[(c.key, c.label) for c in spec.sort_choices], required=False
+            )
         self.sort_errors: list[str] = []
         self.sort = self._sort(data.get(SORT_PARAM) or "")
 
     def _sort(self, value: str) -> str:
         if not value:
             return ""
+        if self.spec.sort_choices:  # a wrong one is the form's field error
+            return value if any(c.key == value for c in self.spec.sort_choices) else ""
         key = value.removeprefix("-")
         if key not in self.spec.sortable or len(value) > 50:
             self.sort_errors.append(_("不能按“%(value)s”排序。") % {"value": value[:50]})
@@ -351,6 +400,11 @@ class BoundList:
         if not self.valid:
             return self.filterset.queryset.none()
         qs = self.filterset.qs
+        if self.spec.sort_choices:
+            choice = next(
+                (c for c in self.spec.sort_choices if c.key == self.sort), self.spec.sort_choices[0]
+            )
+            return qs.order_by(*choice.order_by, *self.spec.ordering)
         if self.sort:
             fields = self.spec.sortable[self.sort.removeprefix("-")]
             desc = self.sort.startswith("-")
@@ -393,16 +447,19 @@ class BoundList:
             self.spec.prepare(objects)
         columns = [c for c in self.spec.columns if c.in_table]
         links = {c.key: _linker(c.link) for c in columns if c.link}
-        rows = [
-            {
-                "obj": obj,
-                "cells": [
-                    {"column": c, "value": c.get(obj), "href": links[c.key](obj) if c.key in links else ""}
-                    for c in columns
-                ],
-            }
-            for obj in objects
-        ]
+        rows = []
+        for obj in objects:
+            cells = [
+                {"column": c, "value": c.get(obj), "href": links[c.key](obj) if c.key in links else ""}
+                for c in columns
+            ]
+            rows.append(
+                {
+                    "obj": obj,
+                    "cells": cells,
+                    "by_key": {c.key: cell for c, cell in zip(columns, cells, strict=True)},
+                }
+            )
         groups: list[dict[str, Any]] = []
         if self.spec.group_by is not None:
             by_key: dict[Any, list[dict[str, Any]]] = {}

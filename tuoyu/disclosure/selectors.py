@@ -11,7 +11,6 @@ person's) shows masked, its landline (the business number) in full.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,15 +37,8 @@ from tuoyu.regions.models import Region, RegionLevel
 SCHEMA_VERSION = "1"
 
 
-class PublicSort(enum.StrEnum):
-    NEWEST = "-filed_on"
-    OLDEST = "filed_on"
-    NAME = "name"
-    CAPACITY_DESC = "-capacity"
-    CAPACITY = "capacity"
-
-
-# Sort keys a visitor may ask for (a whitelist: anything else is refused by the form or schema).
+# Sort keys a visitor may ask for (a whitelist: the public list declares them, with their labels, as its sort
+# choices in disclosure.lists; anything else is refused there).
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": ("name", "id"),
     "capacity": (F("capacity").asc(nulls_last=True), "name", "id"),
@@ -110,6 +102,11 @@ def public_institutions(*, filters: dict[str, Any] | None = None) -> QuerySet[In
         .select_related("region__parent__parent__parent")
         .only(*PUBLIC_COLUMNS)
     )
+    return narrow(qs, f).order_by(*SORTS[sort])
+
+
+def narrow(qs: QuerySet[Institution], f: dict[str, Any]) -> QuerySet[Institution]:
+    """The public filters (validated: see ``public_institutions``) applied to ``qs``, in the same query."""
     if f.get("q"):
         qs = qs.filter(name__contains=f["q"])
     region = f.get("region")
@@ -125,7 +122,7 @@ def public_institutions(*, filters: dict[str, Any] | None = None) -> QuerySet[In
         qs = qs.filter(min_age_months__lte=f["age"], max_age_months__gte=f["age"])
     if f.get("min_capacity") is not None:
         qs = qs.filter(capacity__gte=f["min_capacity"])
-    return qs.order_by(*SORTS[sort])
+    return qs
 
 
 def public_institution_get(*, institution_id: int) -> Institution:

@@ -3,10 +3,10 @@ list as open data (CSV, JSON). No login: anonymous visitors and signed-in users 
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -17,75 +17,40 @@ from django.views.decorators.http import require_safe
 
 from tuoyu.core.documents import qr_data_uri, qr_png
 from tuoyu.core.exports import csv_lines
+from tuoyu.core.lists import BoundList
 from tuoyu.core.problems import problem_response
 from tuoyu.disclosure import selectors
-from tuoyu.disclosure.forms import PublicFilterForm
+from tuoyu.disclosure.lists import PUBLIC
 from tuoyu.fees import selectors as fee_selectors
 from tuoyu.filings.selectors import published_notices
 from tuoyu.institutions.models import ServiceType
 
-PAGE_SIZE = 30
+
+def _bound(request: HttpRequest) -> BoundList:
+    """The public list for the request's filters (disclosure.lists: one FilterSet for page, downloads and API)."""
+    return PUBLIC.bind(request.GET, selectors.public_institutions())
 
 
-def _form(request: HttpRequest) -> PublicFilterForm:
-    form = PublicFilterForm(request.GET)
-    form.is_valid()
-    return form
-
-
-def _query(request: HttpRequest, *, drop: tuple[str, ...] = ("page",)) -> str:
-    query = request.GET.copy()
-    for key in drop:
-        query.pop(key, None)
-    return query.urlencode()
-
-
-def _rows(records: list[selectors.PublicRecord]) -> list[dict[str, Any]]:
-    """What each result shows, formatted here once rather than by ``{% url %}``, ``|date`` and
-    ``{% blocktranslate %}`` in the template's row loop (45–90 µs a use, thirty rows a page)."""
-    placeholder = 2**62
-    detail = reverse("disclosure:detail", kwargs={"institution_id": placeholder}).replace(
-        str(placeholder), "{}"
-    )
-    labels = {t.value: str(t.label) for t in ServiceType}
-    rows = []
-    for r in records:
-        facts = ["、".join(labels[v] for v in r.service_types)]
-        if r.min_age_months is not None and r.max_age_months is not None:
-            facts.append(_("%(a)s–%(b)s个月") % {"a": r.min_age_months, "b": r.max_age_months})
-        if r.capacity is not None:
-            facts.append(_("托位 %(n)s 个") % {"n": r.capacity})
-        if r.filed_on:
-            facts.append(_("%(d)s 备案") % {"d": r.filed_on.isoformat()})
-        rows.append({"record": r, "url": detail.format(r.id), "facts": " · ".join(f for f in facts if f)})
-    return rows
-
-
-def _region_options(regions: list[Any], selected: Any) -> list[tuple[str, str, bool]]:
+def _region_options(selected: Any) -> list[tuple[str, str, bool]]:
     """(code, indented name, selected) for the region filter: some 300 options, built once here."""
+    regions = selectors.filter_regions()
     indent = {"street": "\u3000\u3000", "county": "\u3000", "functional_zone": "\u3000"}
     return [(r.code, indent.get(r.level, "") + r.name, r.code == selected) for r in regions]
 
 
 @require_safe
 def institution_list(request: HttpRequest) -> HttpResponse:
-    form = _form(request)
-    # A filter the form refuses lists nothing (never everything), with the message next to its field.
-    qs = (
-        selectors.public_institutions(filters=form.filters())
-        if form.is_valid()
-        else selectors.public_institutions().none()
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The page, or only its results for an htmx request; a filter it refuses lists nothing (never everything),
+    with the message next to its field (400)."""
+    bound = _bound(request)
+    form = bound.form
     context = {
-        "form": form,
-        "page": page,
-        "rows": _rows(selectors.public_records(page)),
-        "region_options": _region_options(selectors.filter_regions(), form["region"].value()),
+        # A callable: the template calls it for the whole page; the htmx refresh (the results) never reads it
+        # and so costs no region queries.
+        "region_options": functools.partial(_region_options, form["region"].value()),
         "select_fields": [form[name] for name in ("service_type", "kind", "affordable", "sort")],
-        "query": _query(request),
     }
-    return render(request, "disclosure/list.html", context, status=200 if form.is_valid() else 400)
+    return bound.render(request, "disclosure/list.html", context)
 
 
 @require_safe
@@ -113,17 +78,12 @@ def institution_qr(request: HttpRequest, institution_id: int) -> HttpResponse:
     return response
 
 
-def _records(form: PublicFilterForm) -> Any:
-    qs = selectors.public_institutions(filters=form.filters())
-    return selectors.iter_public_records(qs)
-
-
 @require_safe
 def institutions_csv(request: HttpRequest) -> HttpResponse:
-    form = _form(request)
-    if not form.is_valid():
+    bound = _bound(request)
+    if not bound.valid:
         return institution_list(request)  # the page, with the message next to the field (400)
-    rows = (selectors.csv_row(r) for r in _records(form))
+    rows = (selectors.csv_row(r) for r in selectors.iter_public_records(bound.qs))
     response = StreamingHttpResponse(
         csv_lines(selectors.CSV_COLUMNS, rows), content_type="text/csv; charset=utf-8"
     )
@@ -131,10 +91,10 @@ def institutions_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _form_problem(form: PublicFilterForm) -> HttpResponse:
+def _form_problem(bound: BoundList) -> HttpResponse:
     errors = [
         {"field": name, "code": e.code or "invalid", "message": " ".join(e.messages)}
-        for name, errs in form.errors.as_data().items()
+        for name, errs in bound.form.errors.as_data().items()
         for e in errs
     ]
     return problem_response(
@@ -144,10 +104,10 @@ def _form_problem(form: PublicFilterForm) -> HttpResponse:
 
 @require_safe
 def institutions_json(request: HttpRequest) -> HttpResponse:
-    form = _form(request)
-    if not form.is_valid():
-        return _form_problem(form)
-    items = [selectors.json_record(r) for r in _records(form)]
+    bound = _bound(request)
+    if not bound.valid:
+        return _form_problem(bound)
+    items = [selectors.json_record(r) for r in selectors.iter_public_records(bound.qs)]
     body = {
         "schema_version": selectors.SCHEMA_VERSION,
         "generated_at": timezone.now().isoformat(),

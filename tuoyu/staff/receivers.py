@@ -7,7 +7,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from tuoyu.bans.signals import Employed, employed_among, employed_now, employed_now_many
+from tuoyu.bans.signals import Employed, employed_among, employed_now
 from tuoyu.core.imports import chunks
 from tuoyu.staff.models import Employment, Person
 
@@ -17,17 +17,7 @@ def _index(id_number: str) -> str:
 
 
 @receiver(employed_now, dispatch_uid="tuoyu.staff.employed_now")
-def answer_employed_now(sender: Any, *, id_number: str, **kwargs: Any) -> list[Employed]:
-    employments = (
-        Employment.objects.filter(person__id_index=_index(id_number), end_date__isnull=True)
-        .select_related("institution", "person")
-        .order_by("institution_id")
-    )
-    return [Employed(institution=e.institution, name=e.person.name) for e in employments]
-
-
-@receiver(employed_now_many, dispatch_uid="tuoyu.staff.employed_now_many")
-def answer_employed_now_many(
+def answer_employed_now(
     sender: Any, *, id_numbers: Iterable[str], **kwargs: Any
 ) -> dict[str, list[Employed]]:
     number_of = {_index(n): n for n in id_numbers}

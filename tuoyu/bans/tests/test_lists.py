@@ -17,6 +17,7 @@ from tuoyu.bans import services
 from tuoyu.bans.models import AlertKind, Ban, BanAlert
 from tuoyu.institutions.tests.factories import id_number_for
 from tuoyu.testing.bans import ZZ_ID, ban_data
+from tuoyu.testing.queries import counts_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -138,25 +139,16 @@ def test_the_alert_page_and_api_take_the_same_filters(cast: Any, login: Any) -> 
 # --- query counts: the same for 30 rows as for a few ---------------------------------------------------
 
 
-def _same_count(client: Client, url: str, grow: Any, assert_num: Any, expected: int) -> None:
-    client.get(url)  # the session's first request may renew it: not counted
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-
-
 def test_the_ban_list_queries_do_not_grow_with_the_list(
     cast: Any, login: Any, django_assert_num_queries: Any
 ) -> None:
     _bans(cast, 2)
     c = login(cast.zhou)
     # session, user, OTP device, memberships (with their regions), count, page (region joined), unread badge
-    _same_count(c, "/bans/", lambda: _bans(cast, 30, start=10), django_assert_num_queries, 7)
+    counts_do_not_grow(c, "/bans/", lambda: _bans(cast, 30, start=10), django_assert_num_queries, 7)
     token = bearer(cast.zhou)
     # token (user joined), memberships, count, page
-    _same_count(
+    counts_do_not_grow(
         token, "/api/v1/bans?limit=100", lambda: _bans(cast, 30, start=50), django_assert_num_queries, 4
     )
 
@@ -168,7 +160,7 @@ def test_the_alert_list_queries_do_not_grow_with_the_list(
     _alerts(cast, made[:3])
     c = login(cast.alice)
     # session, user, OTP device, memberships, count, page (ban, institution and users joined), unread badge
-    _same_count(c, "/bans/alerts/", lambda: _alerts(cast, made[3:]), django_assert_num_queries, 7)
-    _same_count(
+    counts_do_not_grow(c, "/bans/alerts/", lambda: _alerts(cast, made[3:]), django_assert_num_queries, 7)
+    counts_do_not_grow(
         bearer(cast.alice), "/api/v1/ban-alerts?limit=100", lambda: None, django_assert_num_queries, 4
     )

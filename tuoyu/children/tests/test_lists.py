@@ -14,6 +14,7 @@ from django.test import Client
 from tuoyu.accounts.services import api_token_create
 from tuoyu.audit.models import Event
 from tuoyu.children.tests.helpers import make_class, months_before, register
+from tuoyu.testing.queries import counts_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -145,17 +146,6 @@ def test_an_htmx_refresh_gets_only_the_roster(cast: Any, login: Any) -> None:
 # --- query counts: the same for 30 rows as for 1 (no N+1) ------------------------------------------------
 
 
-def _counts_do_not_grow(client: Client, url: str, grow: Any, assert_num: Any, *, expected: int) -> Any:
-    client.get(url)  # the session's first request may renew it (a write): not counted
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with assert_num(expected):
-        response = client.get(url)
-        assert response.status_code == 200
-    return response
-
-
 def test_the_roster_page_and_api_queries_do_not_grow(
     cast: Any, login: Any, django_assert_num_queries: Any
 ) -> None:
@@ -163,7 +153,7 @@ def test_the_roster_page_and_api_queries_do_not_grow(
     _children(cast, 1, care_class=one)
     # session, user, its OTP device, memberships, count, page (institution joined), current enrollments
     # (class joined), notifications badge
-    response = _counts_do_not_grow(
+    response = counts_do_not_grow(
         login(cast.alice),
         "/children/",
         lambda: (_children(cast, 14, care_class=one), _children(cast, 16, prefix="未分")),  # a class holds 15
@@ -172,7 +162,7 @@ def test_the_roster_page_and_api_queries_do_not_grow(
     )
     assert response.content.decode().count('href="/children/') >= 31
     # token (user joined), memberships, count, page, current enrollments
-    response = _counts_do_not_grow(
+    response = counts_do_not_grow(
         bearer(cast.alice),
         "/api/v1/children?limit=100&sort=birth_date",
         lambda: _children(cast, 30, prefix="再批"),

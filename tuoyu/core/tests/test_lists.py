@@ -11,7 +11,7 @@ import pytest
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from tuoyu.core.lists import DECLARED, Column, FilterSet, FlagFilter, IdFilter, ListSpec
+from tuoyu.core.lists import DECLARED, Column, FilterSet, FlagFilter, IdFilter, ListSpec, SortChoice
 from tuoyu.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +202,70 @@ def test_hidden_filters_are_kept_hidden_with_their_errors_shown_and_rows_use_the
     assert f'<input type="hidden" name="parent" value="{request.GET["parent"]}">' in html
     table = render_to_string("core/list_table.html", context, request=request)
     assert "<small>" in table  # each row through the row template
+
+
+# --- preset sort choices (the public list): ?sort= names an order, the form shows and validates it ---------
+
+PRESET = ListSpec(
+    name="test_preset_regions",
+    title="区划",
+    filterset=RegionFilterSet,
+    columns=(Column("code", "代码", "code"), Column("name", "名称", "name")),
+    sort_choices=(
+        SortChoice("name", "按名称", ("name",)),
+        SortChoice("-name", "名称倒序", ("-name",)),
+    ),
+    ordering=("code",),  # the tie-break after the chosen order
+)
+
+
+def test_sort_choices_order_by_the_chosen_one_the_first_by_default() -> None:
+    bound = PRESET.bind(QueryDict("q=荷塘"), Region.objects.all())
+    assert bound.valid and bound.sort == "" and bound.qs.query.order_by == ("name", "code")
+    bound = PRESET.bind(QueryDict("q=荷塘&sort=-name"), Region.objects.all())
+    assert bound.valid and bound.qs.query.order_by == ("-name", "code")
+    assert bound.query() == "q=%E8%8D%B7%E5%A1%98&sort=-name"
+    assert bound.audited_filters()["sort"] == "-name"
+
+
+@pytest.mark.parametrize("sort", ["code", "-code", "--name", "evil", "x" * 60])
+def test_a_sort_that_is_no_choice_is_the_sort_fields_error_and_lists_nothing(sort: str) -> None:
+    bound = PRESET.bind(QueryDict(f"sort={sort}"), Region.objects.all())
+    assert not bound.valid and list(bound.error_list()) == ["sort"] and not bound.sort_errors
+    assert not bound.qs.exists()
+
+
+def test_the_sort_choices_are_a_field_of_the_filter_form(rf: Any) -> None:
+    from django.template.loader import render_to_string
+
+    request = rf.get("/", {"sort": "-name"})
+    context = PRESET.bind(request.GET, Region.objects.all()).context(request)
+    assert [h["sort_url"] for h in context["headers"]] == ["", ""]  # no sortable column headers
+    html = render_to_string("core/list_filters.html", context, request=request)
+    assert '<select class="form-select form-select-sm" id="id_sort" name="sort">' in html
+    assert '<option value="-name" selected>名称倒序</option>' in html
+    assert 'type="hidden" name="sort"' not in html  # the select carries it, not a hidden copy
+    assert "name, -name" in PRESET.query_schema.model_fields["sort"].description
+    row = context["rows"][0]
+    assert row["by_key"]["name"] is row["cells"][1] and row["by_key"]["name"]["value"] == row["obj"].name
+
+
+def test_sort_choices_and_sortable_columns_are_not_declared_together() -> None:
+    with pytest.raises(ValueError, match="two ways to sort"):
+        ListSpec(
+            name="both",
+            title="x",
+            filterset=RegionFilterSet,
+            columns=(Column("code", "代码", "code", sort=("code",)),),
+            sort_choices=(SortChoice("code", "按代码", ("code",)),),
+            ordering=(),
+        )
+    with pytest.raises(ValueError, match="duplicate sort"):
+        ListSpec(
+            name="dup_sorts",
+            title="x",
+            filterset=RegionFilterSet,
+            columns=(),
+            sort_choices=(SortChoice("code", "a", ("code",)), SortChoice("code", "b", ("-code",))),
+            ordering=(),
+        )

@@ -293,6 +293,47 @@ def test_bad_filters_get_a_clear_message_never_a_500(world, query, field):
     assert field in {e["field"] for e in api.json()["errors"]}
 
 
+def test_a_bad_sort_is_reported_beside_the_sort_field(world):
+    page = Client().get("/public/institutions/?sort=evil&region=430202").content.decode()
+    assert 'id="id_sort-error"' in page and 'aria-describedby="id_sort-error"' in page
+    assert 'id="id_region-error"' not in page
+
+
+@pytest.mark.parametrize("yes", ["1", "true"])
+def test_the_page_the_downloads_and_the_api_take_the_same_filter_values(world, yes):
+    """One FilterSet (disclosure.lists.PUBLIC): 普惠 as 1/0 or true/false everywhere."""
+    c = Client()
+    assert names(c.get(f"/public/institutions.json?affordable={yes}")) == ["月塘阳光托育中心"]
+    assert api_names(c.get(f"/api/v1/public/institutions?affordable={yes}")) == ["月塘阳光托育中心"]
+    page = c.get(f"/public/institutions/?affordable={yes}").content.decode()
+    assert "月塘阳光托育中心" in page and "芦淞星星托育" not in page
+    for bad in ("/public/institutions/?affordable=maybe", "/public/institutions.csv?affordable=maybe"):
+        assert c.get(bad).status_code == 400
+    assert c.get("/api/v1/public/institutions?affordable=maybe").status_code == 422
+
+
+def test_the_api_documents_the_eight_filters(client):
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/public/institutions"]["get"]
+    names_ = {p["name"] for p in operation["parameters"]}
+    expected = {"q", "region", "service_type", "kind", "affordable", "age", "min_capacity", "sort"}
+    assert expected | {"limit", "offset"} == names_
+    sort = next(p for p in operation["parameters"] if p["name"] == "sort")
+    assert "-filed_on, filed_on, name, -capacity, capacity" in sort["description"]
+
+
+def test_the_htmx_refresh_answers_the_results_only(world):
+    c = Client()
+    fragment = c.get("/public/institutions/?region=430202&sort=name", HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and html.startswith('<div id="public-list">')
+    assert "<form" not in html and "共 3 家" in html
+    assert "/public/institutions.csv?region=430202&amp;sort=name" in html
+    places = [html.index(n) for n in sorted(["月塘阳光托育中心", "荷塘月亮托育园", "月塘王阿姨家庭托育点"])]
+    assert places == sorted(places) and "芦淞星星托育" not in html
+    refused = c.get("/public/institutions/?age=abc", HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400 and "月塘阳光托育中心" not in refused.content.decode()
+
+
 @pytest.mark.parametrize("page", ["-1", "abc", "0", "999999999999999999999"])
 def test_a_bad_page_number_shows_a_page(world, page):
     assert Client().get(f"/public/institutions/?page={page}").status_code == 200
@@ -325,8 +366,12 @@ def test_query_counts_do_not_grow_with_the_list(world, cast, django_assert_num_q
         assert c.get("/api/v1/public/institutions?limit=100").status_code == 200
     with django_assert_num_queries(4):
         assert c.get("/api/v1/public/institutions?limit=100&region=430202").status_code == 200
+    with django_assert_num_queries(3):  # the htmx refresh: count, page, filing numbers (no region select)
+        assert c.get("/public/institutions/?sort=name", HTTP_HX_REQUEST="true").status_code == 200
     with django_assert_num_queries(2):  # the institutions, their filing numbers (per 1,000)
         assert c.get("/public/institutions.json").status_code == 200
+    with django_assert_num_queries(3):  # + the region filter's region
+        assert c.get("/public/institutions.json?region=430202&age=12").status_code == 200
     with django_assert_num_queries(2):
         b"".join(c.get("/public/institutions.csv").streaming_content)
     # detail: the institution, its filing number, its fee schedule and the schedule's items

@@ -16,6 +16,7 @@ from django.utils import timezone
 from tuoyu.accounts.services import api_token_create
 from tuoyu.filings.models import Filing, FilingKind, FilingState, NonComplianceNotice
 from tuoyu.institutions.models import FilingStatus, Institution
+from tuoyu.testing.queries import counts_do_not_grow
 
 pytestmark = pytest.mark.django_db
 SEQ = itertools.count()
@@ -130,22 +131,13 @@ def test_the_queue_and_notices_answer_404_to_an_export(cast: Any, login: Any) ->
 # --- query counts: the same for 30 rows as for a few ---------------------------------------------------
 
 
-def _same_count(client: Client, url: str, grow: Any, assert_num: Any, expected: int) -> None:
-    client.get(url)  # the session's first request may renew it: not counted
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-
-
 def test_the_review_queue_queries_do_not_grow_with_the_list(
     cast: Any, login: Any, django_assert_num_queries: Any
 ) -> None:
     _submitted(cast, 2)
     # session, user, OTP device, memberships, count, page (institution and region joined), the calendar (its
     # published years with their days, one query, once for the page), the unread badge
-    _same_count(
+    counts_do_not_grow(
         login(cast.zhou),
         "/filings/review/",
         lambda: _submitted(cast, 30, prefix="再审"),
@@ -153,7 +145,7 @@ def test_the_review_queue_queries_do_not_grow_with_the_list(
         8,
     )
     # token, memberships, count, page, the calendar
-    _same_count(
+    counts_do_not_grow(
         bearer(cast.zhou),
         "/api/v1/filings/review-queue?limit=100",
         lambda: _submitted(cast, 30, prefix="三审"),
@@ -167,14 +159,14 @@ def test_the_notice_list_queries_do_not_grow_with_the_list(
 ) -> None:
     _notices(cast, 2)
     # session, user, OTP device, memberships, count, page (institution, region, issuer joined), unread badge
-    _same_count(
+    counts_do_not_grow(
         login(cast.zhou),
         "/filings/notices/",
         lambda: _notices(cast, 30, prefix="再通知"),
         django_assert_num_queries,
         7,
     )
-    _same_count(
+    counts_do_not_grow(
         bearer(cast.zhou),
         "/api/v1/notices?limit=100",
         lambda: _notices(cast, 30, prefix="三通知"),

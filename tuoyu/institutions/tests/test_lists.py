@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from tuoyu.accounts.services import api_token_create
 from tuoyu.audit.models import Event
 from tuoyu.institutions.models import FilingStatus, Institution, InstitutionKind
+from tuoyu.testing.queries import counts_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -228,20 +229,11 @@ def test_the_pending_list_filters_sorts_and_exports(cast: Any, login: Any, setti
 # --- query counts: the same for 30 rows as for 1 (STYLE practice 12: no N+1) -------------------------
 
 
-def _counts_do_not_grow(client: Client, url: str, grow: Any, assert_num: Any, *, expected: int) -> None:
-    client.get(url)  # the session's first request may renew it (a write): not counted
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-
-
 def test_the_institutions_page_queries_do_not_grow_with_the_list(
     cast: Any, login: Any, django_assert_num_queries: Any
 ) -> None:
     # session, user, its OTP device, memberships, count, page (region joined), unread-notifications badge
-    _counts_do_not_grow(
+    counts_do_not_grow(
         login(cast.zhou), "/institutions/", lambda: _many(cast, 30), django_assert_num_queries, expected=7
     )
 
@@ -250,7 +242,7 @@ def test_the_institutions_api_queries_do_not_grow_with_the_list(
     cast: Any, django_assert_num_queries: Any
 ) -> None:
     # token (user joined), memberships, count, page (region joined)
-    _counts_do_not_grow(
+    counts_do_not_grow(
         bearer(cast.zhou),
         "/api/v1/institutions?limit=100&sort=-name",
         lambda: _many(cast, 30),
@@ -265,10 +257,10 @@ def test_the_pending_page_and_api_queries_do_not_grow_with_the_list(
     def grow() -> None:
         _many(cast, 30, filing_status=FilingStatus.REGISTERED, registered_at=timezone.now())
 
-    _counts_do_not_grow(
+    counts_do_not_grow(
         login(cast.zhou), "/institutions/pending/", grow, django_assert_num_queries, expected=7
     )
-    _counts_do_not_grow(
+    counts_do_not_grow(
         bearer(cast.zhou),
         "/api/v1/institutions/pending?limit=100",
         lambda: _many(cast, 30, prefix="再批", filing_status=FilingStatus.REGISTERED),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tuoyu.accounts.services import api_token_create
 from tuoyu.institutions.models import CareClass, ClassType, Room, RoomUse
+from tuoyu.testing.queries import counts_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -185,23 +186,12 @@ def test_an_htmx_refresh_gets_only_the_table(cast: Any, login: Any) -> None:
 # --- query counts: the same for 30 rows as for 1 (no N+1) ------------------------------------------------
 
 
-def _counts_do_not_grow(client: Client, url: str, grow: Any, assert_num: Any, *, expected: int) -> Any:
-    client.get(url)  # the session's first request may renew it (a write): not counted
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with assert_num(expected):
-        response = client.get(url)
-        assert response.status_code == 200
-    return response
-
-
 def test_the_rooms_page_and_api_queries_do_not_grow(
     cast: Any, login: Any, django_assert_num_queries: Any
 ) -> None:
     _rooms(cast.inst_a, 1)
     # session, user, memberships, the institution kept, count, page, notifications badge
-    response = _counts_do_not_grow(
+    response = counts_do_not_grow(
         login(cast.ann),
         "/institutions/rooms/",
         lambda: _rooms(cast.inst_a, 30),
@@ -210,7 +200,7 @@ def test_the_rooms_page_and_api_queries_do_not_grow(
     )
     assert response.content.decode().count("/delete/") == 31
     # token (user joined), memberships, count, page
-    _counts_do_not_grow(
+    counts_do_not_grow(
         bearer(cast.zhou),
         "/api/v1/rooms?limit=100&sort=name",
         lambda: _rooms(cast.inst_b, 30),
@@ -225,7 +215,7 @@ def test_the_classes_page_and_api_queries_do_not_grow(
     _classes(cast.inst_a, 1)
     # session, user, memberships, the institution kept, count, page (room joined), occupancy (one query),
     # notifications badge, the closed classes, the add-a-class form's room choices (count, rows)
-    response = _counts_do_not_grow(
+    response = counts_do_not_grow(
         login(cast.ann),
         "/institutions/classes/",
         lambda: _classes(cast.inst_a, 30),
@@ -233,7 +223,7 @@ def test_the_classes_page_and_api_queries_do_not_grow(
         expected=11,
     )
     assert response.content.decode().count("/institutions/classes/") >= 31
-    _counts_do_not_grow(
+    counts_do_not_grow(
         bearer(cast.zhou),
         "/api/v1/classes?limit=100&sort=-planned_size",
         lambda: _classes(cast.inst_b, 30),

@@ -18,6 +18,7 @@ from tuoyu.audit.models import Event
 from tuoyu.staff import services
 from tuoyu.staff.models import Employment
 from tuoyu.staff.tests.factories import hire
+from tuoyu.testing.queries import counts_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -140,22 +141,11 @@ def test_an_htmx_refresh_gets_only_the_table(cast: Any, login: Any) -> None:
 # --- query counts: the same for 30 rows as for 1 (no N+1) ------------------------------------------------
 
 
-def _counts_do_not_grow(client: Client, url: str, grow: Any, assert_num: Any, *, expected: int) -> Any:
-    client.get(url)  # the session's first request may renew it (a write): not counted
-    with assert_num(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with assert_num(expected):
-        response = client.get(url)
-        assert response.status_code == 200
-    return response
-
-
 def test_the_roster_page_queries_do_not_grow(cast: Any, login: Any, django_assert_num_queries: Any) -> None:
     _hire(cast, 1)
     # session, user, its OTP device, memberships, the institution, the expiring box (certificates, health certificates),
     # count, page, health certificates and background checks (prefetched), notifications badge
-    response = _counts_do_not_grow(
+    response = counts_do_not_grow(
         login(cast.alice),
         f"/staff/?institution={cast.inst_a.pk}",
         lambda: _hire(cast, 30),
@@ -168,7 +158,7 @@ def test_the_roster_page_queries_do_not_grow(cast: Any, login: Any, django_asser
 def test_the_roster_api_queries_do_not_grow(cast: Any, django_assert_num_queries: Any) -> None:
     _hire(cast, 1)
     # token (user joined), memberships, the institution, count, page, health certificates, background checks
-    response = _counts_do_not_grow(
+    response = counts_do_not_grow(
         bearer(cast.alice),
         f"/api/v1/staff?institution_id={cast.inst_a.pk}&limit=100&sort=name",
         lambda: _hire(cast, 30),
