@@ -64,11 +64,11 @@ RISK = ListSpec(
         Column(
             "institution",
             _("机构名称"),
-            "institution.name",
+            "institution_name",
             sort=("institution__name",),
             link=("standards:institution", "institution_id"),
         ),
-        Column("region", _("所在区划"), "institution.region.name", sort=("region_prefix",)),
+        Column("region", _("所在区划"), "region_name", sort=("region_prefix",)),
         Column("risk_score", _("风险分"), "risk_score", sort=("risk_score",), css="num"),
         Column(
             "failing_rules",
