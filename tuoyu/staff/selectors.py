@@ -168,36 +168,34 @@ def expiring_certificates(
     window (already expired ones are not "expiring": the roster shows them as expired)."""
     on = on or timezone.localdate()
     until = on + dt.timedelta(days=within_days)
-    people = scoped(viewer, "view", Person).filter(
-        employments__institution=institution, employments__end_date__isnull=True
-    )
+    active = scoped(viewer, "view", Employment).filter(institution=institution, end_date__isnull=True)
     found: list[Expiring] = []
     for c in (
         scoped(viewer, "view", Certificate)
-        .filter(person__in=people, expires_on__gte=on, expires_on__lte=until)
+        .filter(person_id__in=active.values("person_id"), expires_on__gte=on, expires_on__lte=until)
         .select_related("person")
-        .defer(*SEALED_PERSON)  # the box shows names only
+        .only("kind", "expires_on", "person__name")  # the box shows names only: nothing sealed is read
     ):
         found.append(Expiring(person=c.person, what=c.get_kind_display(), expires_on=c.expires_on))
-    latest: dict[int, HealthCertificate] = {}
-    # Only certificates that may still be valid on ``on`` (a newer one of the same person is newer still, so
-    # each person's latest is among them); the week's slack covers the month-end clamping of the expiry.
+    # Each active employment's person with the day of their latest health examination (a subquery, as on
+    # the roster: a person the viewer sees the employment of is a person they see).
+    latest = (
+        HealthCertificate.objects.filter(person_id=OuterRef("person_id"))
+        .order_by("-issued_on")
+        .values("issued_on")[:1]
+    )
+    # Only examinations that may still be valid on ``on``; the week's slack covers the month-end clamping.
     recent = add_months(on, -HEALTH_CERTIFICATE_MONTHS) - dt.timedelta(days=7)
-    for h in (
-        scoped(viewer, "view", HealthCertificate)
-        .filter(person__in=people, issued_on__gte=recent)
-        .select_related("person")
-        .defer(*SEALED_PERSON)
-        .order_by("person_id", "-issued_on")
+    health = str(HealthCertificate._meta.verbose_name)
+    for e in (
+        active.select_related("person")
+        .only("person__name")
+        .annotate(health_issued_on=Subquery(latest))
+        .filter(health_issued_on__gte=recent)
     ):
-        latest.setdefault(h.person_id, h)
-    for h in latest.values():
-        if on <= h.expires_on <= until:
-            found.append(
-                Expiring(
-                    person=h.person, what=str(HealthCertificate._meta.verbose_name), expires_on=h.expires_on
-                )
-            )
+        expires = HealthCertificate.expiry_for(e.health_issued_on)
+        if on <= expires <= until:
+            found.append(Expiring(person=e.person, what=health, expires_on=expires))
     return sorted(found, key=lambda e: (e.expires_on, e.person.name))
 
 
