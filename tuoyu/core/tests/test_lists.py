@@ -264,3 +264,25 @@ def test_a_plain_table_gets_its_rows_made_once_and_a_templated_cell_keeps_its_te
     rows = templated.bind(QueryDict("q=荷塘"), Region.objects.all()).context(request)["rows"]
     assert rows and all("html" not in row for row in rows)
     del DECLARED["test_regions_templated"]
+
+
+def test_a_row_made_by_the_lists_row_html_is_written_as_it_is(rf: Any) -> None:
+    from django.template.loader import render_to_string
+    from django.utils.html import format_html
+
+    spec = ListSpec(
+        name="test_regions_row_html",
+        title="区划",
+        filterset=RegionFilterSet,
+        columns=(Column("code", "代码", "code"),),
+        ordering=("code",),
+        row_html=lambda row: format_html('<tr data-code="{}"><td>{}</td></tr>', row["obj"].code, "<&>"),
+    )
+    try:
+        context = spec.bind(QueryDict("q=荷塘"), Region.objects.all()).context(rf.get("/"))
+        html = render_to_string("core/list_table.html", context)
+        assert context["rows"]
+        for row in context["rows"]:
+            assert f'<tr data-code="{row["obj"].code}"><td>&lt;&amp;&gt;</td></tr>' in html
+    finally:
+        del DECLARED["test_regions_row_html"]
