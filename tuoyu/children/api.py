@@ -141,7 +141,7 @@ def _detail(request: HttpRequest, child_id: DbId) -> Child:
 )
 @paginate(LimitOffset)
 def child_list(request: HttpRequest, filters: Query[CHILDREN.query_schema]):  # noqa: ANN201
-    return CHILDREN.api_queryset(request, selectors.child_list(viewer=request.user))
+    return CHILDREN.api_queryset(request, selectors.api_list(viewer=request.user))
 
 
 @router.post(

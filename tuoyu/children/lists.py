@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.children import selectors
 from tuoyu.children.models import Child
+from tuoyu.core import lists
 from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, IdFilter, ListSpec
+from tuoyu.core.validators import Sex
 
 
 class ChildFilterSet(FilterSet):
@@ -51,8 +53,10 @@ def current_class(child: Child) -> Any:
 
 def _prepare(children: list[Child]) -> None:
     today = dt.date.today()
+    sexes = {value: str(label) for value, label in Sex.choices}  # get_sex_display per row: 100 µs each
     for child in children:
         child.age_today = child.age_months(today)  # type: ignore[attr-defined]
+        child.sex_label = sexes.get(child.sex, child.sex)  # type: ignore[attr-defined]
 
 
 def _group(child: Child) -> tuple[Any, Any]:
@@ -70,13 +74,13 @@ CHILDREN = ListSpec(
     filterset=ChildFilterSet,
     columns=(
         Column("name", _("姓名"), "name", sort=("name",), link=("children:detail", "pk")),
-        Column("sex", _("性别"), Child.get_sex_display, sort=("sex",)),
+        Column("sex", _("性别"), "sex_label", sort=("sex",)),
         Column(
             "birth_date",
             _("出生日期"),
             "birth_date",
             sort=("birth_date",),
-            cell_template="core/cell_date.html",
+            format=lists.date,
         ),
         Column("age_months", _("月龄"), "age_today"),
         Column("id_number", _("身份证号"), lambda c: c.id_number_masked or None),

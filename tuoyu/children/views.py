@@ -66,7 +66,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
     if len(kept) > 1:  # an admin of several institutions reads one roster at a time
         filters["institution_id"] = acting_institution_id(request, kept)
         acting = acting_context(request, kept, filters["institution_id"])
-    bound = CHILDREN.bind(request.GET, selectors.child_list(viewer=request.user, on=today, filters=filters))
+    bound = CHILDREN.bind(
+        request.GET, selectors.child_list(viewer=request.user, on=today, filters=filters, narrow=True)
+    )
     context = {
         "can_change": scope_filter(request.user, "change", Child) is not None,
         "today": today,

@@ -58,7 +58,7 @@ class EmploymentOut(Schema):
 
 
 class StaffRowOut(Schema):
-    """One employment of the roster with its warnings (staff.lists.row_of: from prefetched records)."""
+    """One employment of the roster with its warnings (staff.lists.row_of: from what selectors.roster_of annotated)."""
 
     employment: EmploymentOut
     person_id: int
@@ -225,7 +225,7 @@ def _person_out(viewer: object, person: Person) -> dict:
 @paginate(LimitOffset)
 def staff_list(request: HttpRequest, query: Query[StaffListQuery]) -> QuerySet[Employment]:
     institution = selectors.roster_institution(viewer=request.user, institution_id=query.institution_id)
-    employments = selectors.staff_of(viewer=request.user, institution=institution, include_ended=True)
+    employments = selectors.roster_of(viewer=request.user, institution=institution)
     return STAFF.api_queryset(request, employments)
 
 

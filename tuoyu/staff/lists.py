@@ -13,6 +13,9 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, ListSpec
@@ -44,7 +47,7 @@ class StaffFilterSet(FilterSet):
 
 def row_of(employment: Employment) -> RosterRow:
     """The employment's warnings (health certificate, background checks), computed once per row from what
-    ``staff_of`` prefetched (no query); the page's rows have them from ``prepare``."""
+    ``selectors.roster_of`` annotated (no query); the page's rows have them from ``prepare``."""
     row = getattr(employment, "roster_row", None)
     if row is None:
         row = employment.roster_row = roster_row(employment, timezone.localdate())  # type: ignore[attr-defined]
@@ -52,9 +55,70 @@ def row_of(employment: Employment) -> RosterRow:
 
 
 def _prepare(employments: list[Employment]) -> None:
+    """Each row's warnings, and the texts its row shows, made here once per page (a ``{% url %}``, a ``|date``
+    or a ``{% blocktranslate %}`` per row costs tens of µs each)."""
     today = timezone.localdate()
+    valid_until = gettext("有效期至%(d)s")
+    missing = gettext("缺%(m)s")
+    labels = _labels()
     for e in employments:
-        e.roster_row = roster_row(e, today)  # type: ignore[attr-defined]
+        e.roster_labels = labels  # type: ignore[attr-defined]
+        row = e.roster_row = roster_row(e, today)  # type: ignore[attr-defined]
+        if row.health_expires_on:
+            row.health_text = valid_until % {"d": row.health_expires_on.isoformat()}
+        row.missing_texts = [missing % {"m": m} for m in row.missing_checks]
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "left": gettext("已离职"),
+        "part_time": gettext("兼职"),
+        "expired": gettext("已过期"),
+        "no_certificate": gettext("无健康证明"),
+        "expiring": gettext("30天内到期"),
+        "complete": gettext("齐全"),
+    }
+
+
+def _row_html(row: dict[str, Any]) -> str:
+    """A roster row: the name (a link; 已离职 when the employment ended, greyed), the posts (兼职), the dates,
+    the health certificate's expiry with its mark (for the active only) and the missing background checks."""
+    e: Employment = row["obj"]
+    r: RosterRow = e.roster_row  # type: ignore[attr-defined]
+    label: dict[str, str] = e.roster_labels  # type: ignore[attr-defined]
+    active = e.is_active
+    health = ""
+    if active and r.health_expired:
+        health = format_html(
+            ' <span class="badge text-bg-danger">{}</span>',
+            label["expired"] if r.health_expires_on else label["no_certificate"],
+        )
+    elif active and r.health_expiring:
+        health = format_html(' <span class="badge text-bg-warning">{}</span>', label["expiring"])
+    checks = format_html_join(
+        "", '<span class="badge text-bg-danger">{}</span> ', ((m,) for m in r.missing_texts)
+    )
+    return format_html(
+        '<tr data-testid="staff-{}"{}>\n'
+        '  <td class="text-nowrap"><a href="{}">{}</a>{}</td>\n'
+        '  <td class="text-nowrap">{}{}</td>\n'
+        '  <td class="text-nowrap">{}{}</td>\n'
+        "  <td>{}\n    {}</td>\n"
+        "  <td>{}</td>\n"
+        "</tr>\n",
+        e.person_id,
+        "" if active else mark_safe(' class="text-muted"'),
+        row["cells"][0]["href"],
+        e.person.name,
+        "" if active else format_html(' <span class="badge text-bg-secondary">{}</span>', label["left"]),
+        row["cells"][1]["value"],
+        "" if e.full_time else format_html(' <span class="badge text-bg-info">{}</span>', label["part_time"]),
+        e.start_date.isoformat(),
+        f" – {e.end_date.isoformat()}" if e.end_date else "",
+        r.health_text,
+        health,
+        checks or format_html('<span class="badge text-bg-success">{}</span>', label["complete"]),
+    )
 
 
 def _roles(employment: Employment) -> str:
@@ -70,7 +134,7 @@ STAFF = ListSpec(
     title=_("工作人员"),
     filterset=StaffFilterSet,
     columns=(
-        Column("name", _("姓名"), "person.name", sort=("person__name",)),
+        Column("name", _("姓名"), "person.name", sort=("person__name",), link=("staff:detail", "person_id")),
         Column("roles", _("岗位"), _roles),
         Column("start_date", _("入职日期"), "start_date", sort=("start_date",)),
         Column("health", _("健康证明"), _health),
@@ -79,6 +143,6 @@ STAFF = ListSpec(
     ordering=("end_date", "person__name", "id"),
     empty=_("尚无工作人员。"),
     prepare=_prepare,
-    row_template="staff/_roster_row.html",
+    row_html=_row_html,
     table_id="roster",
 )

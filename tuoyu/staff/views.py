@@ -75,7 +75,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             raise Http404
         return render(request, "staff/pick.html", {"institutions": choices[:500]})
     today = timezone.localdate()
-    employments = selectors.staff_of(viewer=request.user, institution=institution, include_ended=True)
+    employments = selectors.roster_of(viewer=request.user, institution=institution)
     bound = STAFF.bind(request.GET, employments, carry={"institution": institution.pk})
     context: dict[str, Any] = {
         "institution": institution,

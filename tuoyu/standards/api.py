@@ -76,11 +76,11 @@ class RiskOut(Schema):
 
     @staticmethod
     def resolve_institution_name(obj: Any) -> str:
-        return obj.institution.name
+        return obj.institution_name  # selectors.risk_list's annotation
 
     @staticmethod
     def resolve_region_code(obj: Any) -> str:
-        return obj.institution.region.code
+        return obj.region_code
 
     @staticmethod
     def resolve_failing_rules(obj: Any) -> list[str]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.core import lists
 from tuoyu.core.lists import Column, FilterSet, ListSpec
 from tuoyu.standards import selectors
 from tuoyu.standards.models import ComplianceResult
@@ -63,24 +64,24 @@ RISK = ListSpec(
         Column(
             "institution",
             _("机构名称"),
-            "institution.name",
+            "institution_name",
             sort=("institution__name",),
             link=("standards:institution", "institution_id"),
         ),
-        Column("region", _("所在区划"), "institution.region.name", sort=("region_prefix",)),
+        Column("region", _("所在区划"), "region_name", sort=("region_prefix",)),
         Column("risk_score", _("风险分"), "risk_score", sort=("risk_score",), css="num"),
         Column(
             "failing_rules",
             _("未通过规则"),
             lambda r: r.failing_rules.strip() or None,
-            cell_template="core/cell_small.html",
+            format=lists.small,
         ),
         Column(
             "evaluated_at",
             _("评估时间"),
             _evaluated,
             sort=("evaluated_at",),
-            cell_template="core/cell_small.html",
+            format=lists.small,
         ),
     ),
     ordering=("-risk_score", "institution_id"),

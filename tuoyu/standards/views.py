@@ -27,17 +27,6 @@ from tuoyu.standards.rules import (
 )
 
 PAGE_SIZE = 30
-RISK_COLUMNS = (
-    "institution",
-    "region_prefix",
-    "risk_score",
-    "failing_rules",
-    "evaluated_at",
-    "institution__name",
-    "institution__region",
-    "institution__region__name",
-)
-
 
 STATUS_LABELS = {
     FAIL: _("不符合"),
@@ -88,9 +77,8 @@ def institution(request: HttpRequest, institution_id: int) -> HttpResponse:
 @login_required
 def risk(request: HttpRequest) -> HttpResponse:
     """The regulators' risk list (declared in standards.lists). The page shows an institution's name and
-    region only: its other columns (sealed ID numbers among them) are not loaded."""
-    qs = selectors.risk_list(viewer=request.user).only(*RISK_COLUMNS)
-    bound = RISK.bind(request.GET, qs, request=request)
+    region only (selectors.risk_list: its other columns, sealed ID numbers among them, are not loaded)."""
+    bound = RISK.bind(request.GET, selectors.risk_list(viewer=request.user), request=request)
     context = {"regions": selectors.regions_for_filter(request.user), "weights": SEVERITY_WEIGHTS}
     return bound.render(request, "standards/risk.html", context)
 

@@ -4,6 +4,7 @@ their pages and API operations in the app's test_lists.py.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
@@ -11,6 +12,7 @@ import pytest
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from tuoyu.core import lists
 from tuoyu.core.lists import DECLARED, Column, FilterSet, FlagFilter, IdFilter, ListSpec, SortChoice
 from tuoyu.regions.models import Region
 
@@ -269,3 +271,85 @@ def test_sort_choices_and_sortable_columns_are_not_declared_together() -> None:
             sort_choices=(SortChoice("code", "a", ("code",)), SortChoice("code", "b", ("-code",))),
             ordering=(),
         )
+
+
+# --- rows made in Python: the same HTML the table template writes for a cell ------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "荷塘区<b>&\"'",
+        0,
+        1234567,
+        True,
+        dt.date(2026, 2, 28),
+        dt.date(999, 1, 5),
+        "2026-01-31 08:00",
+    ],
+)
+def test_a_cell_made_in_python_is_what_the_template_wrote(value: Any) -> None:
+    from django.template import Context, Template
+
+    template = Template('{{ value|default_if_none:"—" }}')
+    assert lists.text(value) == template.render(Context({"value": value}))
+    wrapped = Template(
+        '<small>{{ value|default_if_none:"—" }}</small>|<code>{{ value|default_if_none:"—" }}</code>'
+    )
+    assert f"{lists.small(value)}|{lists.code(value)}" == wrapped.render(Context({"value": value}))
+    if value is None or isinstance(value, dt.date):
+        date = Template('{{ value|date:"Y-m-d"|default:"—" }}')
+        assert lists.date(value) == date.render(Context({"value": value}))
+
+
+def test_a_time_cell_is_shown_in_local_time() -> None:
+    from django.template import Context, Template
+
+    moment = dt.datetime(2026, 1, 31, 20, 30, tzinfo=dt.UTC)  # 1 February in Beijing
+    assert lists.date(moment) == "2026-02-01"
+    assert lists.text(moment) == Template("{{ value }}").render(Context({"value": moment}))
+
+
+def test_a_plain_table_gets_its_rows_made_once_and_a_templated_cell_keeps_its_template(rf: Any) -> None:
+    request = rf.get("/")
+    context = bind("q=荷塘").context(request)
+    assert context["rows"]
+    for row in context["rows"]:
+        parent = row["obj"].parent.name if row["obj"].parent else "—"
+        assert (
+            row["html"] == f"<tr><td>{row['obj'].code}</td><td>{row['obj'].name}</td><td>{parent}</td></tr>"
+        )
+    templated = ListSpec(
+        name="test_regions_templated",
+        title="区划",
+        filterset=RegionFilterSet,
+        columns=(Column("code", "代码", "code", cell_template="core/cell_code.html"),),
+        ordering=("code",),
+    )
+    rows = templated.bind(QueryDict("q=荷塘"), Region.objects.all()).context(request)["rows"]
+    assert rows and all("html" not in row for row in rows)
+    del DECLARED["test_regions_templated"]
+
+
+def test_a_row_made_by_the_lists_row_html_is_written_as_it_is(rf: Any) -> None:
+    from django.template.loader import render_to_string
+    from django.utils.html import format_html
+
+    spec = ListSpec(
+        name="test_regions_row_html",
+        title="区划",
+        filterset=RegionFilterSet,
+        columns=(Column("code", "代码", "code"),),
+        ordering=("code",),
+        row_html=lambda row: format_html('<tr data-code="{}"><td>{}</td></tr>', row["obj"].code, "<&>"),
+    )
+    try:
+        context = spec.bind(QueryDict("q=荷塘"), Region.objects.all()).context(rf.get("/"))
+        html = render_to_string("core/list_table.html", context)
+        assert context["rows"]
+        for row in context["rows"]:
+            assert f'<tr data-code="{row["obj"].code}"><td>&lt;&amp;&gt;</td></tr>' in html
+    finally:
+        del DECLARED["test_regions_row_html"]
