@@ -24,6 +24,7 @@ from tuoyu.audit.checkpoints import checkpoint_append, checkpoint_read
 from tuoyu.audit.models import GENESIS_HASH, Event, Outcome
 from tuoyu.core import context
 from tuoyu.core.crypto import UnknownKeyError
+from tuoyu.core.imports import bulk_insert
 from tuoyu.core.masking import mask_id_number, mask_mobile
 from tuoyu.core.validators import id_check_character
 
@@ -176,8 +177,8 @@ def audit_record_many(events: list[Event]) -> list[Event]:
             event.prev_hash = prev
             event.seal()
             prev = event.hash
-        # bulk_create bypasses Event.save(), which only refuses updates; these are all inserts.
-        Event.objects.bulk_create(events, batch_size=AUDIT_BATCH_SIZE)
+        # bulk_insert bypasses Event.save(), which only refuses updates; these are all inserts.
+        bulk_insert(Event, events, batch_size=AUDIT_BATCH_SIZE)
         _anchor_first_keyed(last_key)
     return events
 

@@ -34,7 +34,7 @@ from tuoyu.audit.services import audit_event, audit_record, audit_record_many
 from tuoyu.bans.models import AlertKind, Ban, BanAlert, BanScope
 from tuoyu.bans.signals import answers_employed_among, answers_employed_now
 from tuoyu.core.errors import Conflict, DomainError, check_version
-from tuoyu.core.imports import BATCH_SIZE, chunks
+from tuoyu.core.imports import BATCH_SIZE, bulk_insert, chunks
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.validators import validate_id_number
 from tuoyu.institutions.models import Institution
@@ -173,9 +173,7 @@ def ban_create_many(*, by: User, city: Region, values: list[dict[str, Any]]) -> 
     transaction: a few INSERTs, their ``bans.create`` events appended in bulk, one sweep for them all."""
     _city_for(by, city)  # again inside the transaction: a keeper's role withdrawn meanwhile stops the import
     bans = [Ban(region=city, region_prefix=city.prefix, created_by=by, **v) for v in values]
-    Ban.objects.bulk_create(
-        bans, batch_size=IMPORT_BATCH_SIZE
-    )  # bulk_create calls no save(): prefix set above
+    bulk_insert(Ban, bans, batch_size=IMPORT_BATCH_SIZE)  # calls no save(): prefix set above
     audit_record_many(
         [
             audit_event("bans.create", obj=ban, actor=by, after=_audit_view(ban), detail={"source": "import"})

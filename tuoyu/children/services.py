@@ -30,7 +30,7 @@ from tuoyu.children.models import (
 )
 from tuoyu.children.policy import AgeBand, age_band, class_size_cap, oldest_months
 from tuoyu.core.errors import Conflict, DomainError, check_version
-from tuoyu.core.imports import BATCH_SIZE
+from tuoyu.core.imports import BATCH_SIZE, bulk_insert
 from tuoyu.core.signals import rows_created
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
 from tuoyu.institutions.models import CareClass, ClassType, Institution
@@ -534,10 +534,10 @@ def child_register_many(*, by: Any, institution: Institution, plans: list[ChildP
     inside the caller's transaction: children, guardians, consents and enrollments in a few INSERTs, and the
     same audit events ``child_register`` writes for each child, in the same order, appended in bulk."""
     children = [plan.child for plan in plans]
-    Child.objects.bulk_create(children, batch_size=IMPORT_BATCH_SIZE)
+    bulk_insert(Child, children, batch_size=IMPORT_BATCH_SIZE)
     for plan in plans:
         plan.guardian.child = plan.child
-    Guardian.objects.bulk_create([plan.guardian for plan in plans], batch_size=IMPORT_BATCH_SIZE)
+    bulk_insert(Guardian, [plan.guardian for plan in plans], batch_size=IMPORT_BATCH_SIZE)
     now = timezone.now()
     consents = {
         id(plan): Consent(
@@ -551,13 +551,13 @@ def child_register_many(*, by: Any, institution: Institution, plans: list[ChildP
         for plan in plans
         if plan.consent_scope
     }
-    Consent.objects.bulk_create(list(consents.values()), batch_size=IMPORT_BATCH_SIZE)
+    bulk_insert(Consent, list(consents.values()), batch_size=IMPORT_BATCH_SIZE)
     enrollments = {
         id(plan): Enrollment(child=plan.child, care_class=plan.care_class, start_date=plan.start_date)
         for plan in plans
         if plan.care_class is not None
     }
-    Enrollment.objects.bulk_create(list(enrollments.values()), batch_size=IMPORT_BATCH_SIZE)
+    bulk_insert(Enrollment, list(enrollments.values()), batch_size=IMPORT_BATCH_SIZE)
     rows_created.send(sender=Child, instances=children)
     rows_created.send(sender=Enrollment, instances=list(enrollments.values()))
     events = []

@@ -23,7 +23,7 @@ from tuoyu.accounts.models import User
 from tuoyu.audit.services import audit_event, audit_record_many
 from tuoyu.core.errors import Conflict, DomainError, PermissionDenied
 from tuoyu.core.excel import Column, ImportOutcome, Kind, ParseResult, Row, Sheet
-from tuoyu.core.imports import SpreadsheetImport
+from tuoyu.core.imports import SpreadsheetImport, bulk_insert
 from tuoyu.institutions.actions import AuditAction
 from tuoyu.institutions.forms import RegistrationForm
 from tuoyu.institutions.models import (
@@ -317,10 +317,9 @@ def _create_many(by: Any, plans: list[_Plan]) -> None:
     (``institution.register`` then ``registration.receive`` per row, in file order), in a few INSERTs."""
     if not plans:
         return
-    institutions = Institution.objects.bulk_create(
-        [plan.institution for plan in plans], batch_size=BATCH_SIZE
-    )
-    registrations = Registration.objects.bulk_create(
+    institutions = bulk_insert(Institution, [plan.institution for plan in plans], batch_size=BATCH_SIZE)
+    registrations = bulk_insert(
+        Registration,
         [
             Registration(
                 institution=institution,

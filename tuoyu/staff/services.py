@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tuoyu.accounts.models import Role, User
 from tuoyu.audit.services import audit_event, audit_record, audit_record_many
 from tuoyu.core.errors import Conflict, DomainError, check_version
-from tuoyu.core.imports import BATCH_SIZE
+from tuoyu.core.imports import BATCH_SIZE, bulk_insert
 from tuoyu.core.masking import mask_id_number
 from tuoyu.core.scoping import get_scoped_or_404
 from tuoyu.core.signals import rows_created
@@ -323,7 +323,7 @@ def staff_hire_many(*, by: User, institution: Institution, plans: list[HirePlan]
         )
         for p in new
     ]
-    Person.objects.bulk_create(people, batch_size=IMPORT_BATCH_SIZE)
+    bulk_insert(Person, people, batch_size=IMPORT_BATCH_SIZE)
     for plan, person in zip(new, people, strict=True):
         plan.person = person
     now = timezone.now()
@@ -346,7 +346,7 @@ def staff_hire_many(*, by: User, institution: Institution, plans: list[HirePlan]
         )
         for plan in plans
     ]
-    Employment.objects.bulk_create(employments, batch_size=IMPORT_BATCH_SIZE)
+    bulk_insert(Employment, employments, batch_size=IMPORT_BATCH_SIZE)
     rows_created.send(sender=Employment, instances=employments)
     audit_record_many(
         [

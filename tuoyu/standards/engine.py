@@ -25,6 +25,7 @@ from tuoyu.standards.rules import (
     Outcome,
     Rule,
 )
+from tuoyu.standards.rules.base import PERSON_RECORDS
 
 
 @dataclass
@@ -102,11 +103,10 @@ def loaded(qs: QuerySet[Institution] | None = None) -> QuerySet[Institution]:
             "employments",
             queryset=Employment.objects.filter(end_date__isnull=True)
             .select_related("person")
+            # Lists on each person (to_attr), not a related manager's queryset per person and relation:
+            # that cost more than the four queries for a roster of thousands (an import's re-evaluation).
             .prefetch_related(
-                "person__health_certificates",
-                "person__background_checks",
-                "person__certificates",
-                "person__training_records",
+                *(Prefetch(f"person__{name}", to_attr=f"standard_{name}") for name in PERSON_RECORDS)
             )
             .order_by("person__name", "id"),
             to_attr="standard_employments",

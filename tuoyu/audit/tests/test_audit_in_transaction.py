@@ -24,7 +24,9 @@ def test_a_service_whose_audit_write_fails_changes_nothing(cast: Any, monkeypatc
         raise AuditStoreDown("the audit table is unavailable")
 
     monkeypatch.setattr(Event, "save", fail)
-    monkeypatch.setattr(Event.objects, "bulk_create", fail)  # the chain appends through bulk_create
+    # The chain appends through core.imports.bulk_insert (bulk_create where that does not apply).
+    monkeypatch.setattr("tuoyu.audit.services.bulk_insert", fail)
+    monkeypatch.setattr(Event.objects, "bulk_create", fail)
     with pytest.raises(AuditStoreDown):
         api_token_create(user=cast.alice, name="登记系统")
     assert not ApiToken.objects.filter(user=cast.alice).exists()

@@ -28,7 +28,9 @@ def _audit_down(monkeypatch: Any) -> None:
     def fail(*args: Any, **kwargs: Any) -> None:
         raise AuditStoreDown("the audit table is unavailable")
 
-    monkeypatch.setattr(Event.objects, "bulk_create", fail)  # the chain appends through bulk_create
+    # The chain appends through core.imports.bulk_insert (bulk_create where that does not apply).
+    monkeypatch.setattr("tuoyu.audit.services.bulk_insert", fail)
+    monkeypatch.setattr(Event.objects, "bulk_create", fail)
 
 
 def test_a_reveal_returns_the_value_and_writes_its_event_with_the_viewer(cast: Any) -> None:

@@ -47,6 +47,17 @@ class Outcome:
         }
 
 
+# A person's records the staffing rules read, prefetched by ``loaded`` as ``person.standard_<name>`` lists.
+PERSON_RECORDS = ("health_certificates", "background_checks", "certificates", "training_records")
+
+
+def person_records(person: Any, name: str) -> list[Any]:
+    """``person``'s ``name`` records (one of PERSON_RECORDS): the list ``loaded`` prefetched, or a query for
+    a person that did not come through it."""
+    records = getattr(person, f"standard_{name}", None)
+    return records if records is not None else list(getattr(person, name).all())
+
+
 @dataclass
 class Context:
     """What the rules read: the institution with ``rooms``, ``classes`` and the accepted initial filing."""

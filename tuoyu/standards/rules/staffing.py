@@ -39,6 +39,7 @@ from tuoyu.standards.rules.base import (
     _o,
     _sentences,
     _series,
+    person_records,
 )
 
 EDUCATION_OK = {Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
@@ -92,7 +93,7 @@ def _stf05(ctx: Context, p: Mapping[str, Any]) -> Outcome:
     soon = ctx.on + dt.timedelta(days=int(p["warn_days"]))
     lacking, expiring = [], []
     for e in ctx.employments:
-        valid = [h for h in e.person.health_certificates.all() if h.is_valid(ctx.on)]
+        valid = [h for h in person_records(e.person, "health_certificates") if h.is_valid(ctx.on)]
         if not valid:
             lacking.append(e.person.name)
         elif max(h.expires_on for h in valid) <= soon:
@@ -133,7 +134,9 @@ def _stf06(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         return _no_staff()
     missing, found = [], []
     for e in ctx.employments:
-        checks = [c for c in e.person.background_checks.all() if c.kind == CheckKind.NO_CRIMINAL_RECORD]
+        checks = [
+            c for c in person_records(e.person, "background_checks") if c.kind == CheckKind.NO_CRIMINAL_RECORD
+        ]
         if not checks:
             missing.append(e.person.name)
         elif any(c.result == CheckResult.FOUND for c in checks):
@@ -173,7 +176,7 @@ def _qualified(person: Any, post: str, on: dt.date) -> bool:
     kinds = POST_CERTIFICATES[post]
     return any(
         c.kind in kinds and c.issued_on <= on and (c.expires_on is None or c.expires_on >= on)
-        for c in person.certificates.all()
+        for c in person_records(person, "certificates")
     )
 
 
@@ -360,7 +363,8 @@ def _stf08(ctx: Context, p: Mapping[str, Any]) -> Outcome:
         # recorded year counts (a yearly reading would fail a director who trained fully before taking the
         # post); training of other kinds (继续教育, first aid …) does not.
         hours = sum(
-            (r.hours for r in e.person.training_records.all() if r.kind == TrainingKind.POST), Decimal(0)
+            (r.hours for r in person_records(e.person, "training_records") if r.kind == TrainingKind.POST),
+            Decimal(0),
         )
         facts = {"name": e.person.name, "h": _m2(hours), "n": _m2(needed)}
         if hours < needed:
