@@ -122,38 +122,40 @@ def child_register(
     """Register a child with one guardian; with the guardian's consent (recorded here) the ID number too;
     with a class, the enrollment too — all or nothing: a refused enrollment registers no child."""
     today = today or timezone.localdate()
-    _check_child_basics(
-        name=name, sex=sex, birth_date=birth_date, today=today, max_months=oldest_months(institution)
+    # The same checks an import runs for each of its rows (child_register_plan), then the writes.
+    plan = child_register_plan(
+        institution=institution,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        guardian_name=guardian_name,
+        guardian_relationship=guardian_relationship,
+        guardian_phone=guardian_phone,
+        id_number=id_number,
+        consent_scope=consent_scope,
+        consent_text_version=consent_text_version,
+        care_class=care_class,
+        start_date=start_date,
+        today=today,
+        max_months=oldest_months(institution),
     )
-    if not (guardian_name or "").strip():
-        raise DomainError("required", _("请填写监护人姓名。"), field="guardian_name")
-    if guardian_relationship not in Relationship.values:
-        raise DomainError("invalid", _("请选择与幼儿的关系。"), field="guardian_relationship")
-    phone = _check_phone(guardian_phone)
-    scope = list(consent_scope or [])
-    if id_number and ConsentScope.BASIC not in scope:
-        raise DomainError("consent_required", _consent_message(), field="id_number")
-    child = Child(institution=institution, name=name.strip(), sex=sex, birth_date=birth_date)
-    if id_number:
-        child.id_number = _check_id(id_number, birth_date=birth_date, sex=sex)
+    child = plan.child
     child.save()
-    guardian = Guardian.objects.create(
-        child=child, name=guardian_name.strip(), relationship=guardian_relationship, phone=phone
-    )
+    guardian = plan.guardian
+    guardian.child = child
+    guardian.save()
     audit_record("child.register", obj=child, actor=by, after=_snapshot(child))
-    if scope:
+    if plan.consent_scope:
         consent_record(
             by=by,
             child=child,
             guardian=guardian,
-            scope=scope,
+            scope=plan.consent_scope,
             text_version=consent_text_version,
             text_version_field="consent_text_version",
         )
-    if care_class is not None:
-        if start_date is None:
-            raise DomainError("required", _("选择班级时请填写入班日期。"), field="start_date")
-        _start(by=by, child=child, care_class=care_class, start_date=start_date)
+    if plan.care_class is not None and plan.start_date is not None:
+        _start(by=by, child=child, care_class=plan.care_class, start_date=plan.start_date)
     return child
 
 
