@@ -10,10 +10,8 @@ A feature declares its spreadsheet once as a :class:`Sheet` of :class:`Column` s
   file that is not an xlsx, too large (also once uncompressed: zip bombs), of an absurd size, of the
   wrong template, empty or too long gives a file-level error; otherwise every row comes back with its
   Excel row number, its parsed values and a Chinese message per bad cell;
-- :func:`import_all_or_nothing` — applies every row inside one transaction and keeps it only if every
-  row of the file is good; otherwise nothing is written and every bad row is reported (the apps' imports
-  use the skeleton built for them, :class:`tuoyu.core.imports.SpreadsheetImport`, which checks the whole
-  file at once and writes the file-level audit event in the transaction);
+- the import itself is :class:`tuoyu.core.imports.SpreadsheetImport` (the whole file checked at once, every row
+  written in one transaction with the file-level audit event, or nothing), which reads with :func:`read_rows`;
 - :func:`report_workbook` — the uploaded rows with a “校验结果” column and the bad cells highlighted,
   which the user corrects and uploads again as it is (the result column is ignored on reading);
 - :func:`export_workbook` — rows written in the same layout (streaming, write-only), so an export can
@@ -48,7 +46,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -72,7 +69,6 @@ __all__ = [
     "ImportOutcome",
     "template_workbook",
     "read_rows",
-    "import_all_or_nothing",
     "report_workbook",
     "export_workbook",
 ]
@@ -353,7 +349,8 @@ class ParseResult:
 
 @dataclass
 class ImportOutcome:
-    """The result of :func:`import_all_or_nothing`: committed (every row applied) or nothing written."""
+    """The result of an import (``core.imports.SpreadsheetImport.run``): committed (every row applied) or nothing
+    written."""
 
     result: ParseResult
     committed: bool
@@ -1034,99 +1031,7 @@ def _parse_row(
     return row
 
 
-# --- importing -------------------------------------------------------------------------------------
-
-
-def import_all_or_nothing(
-    result: ParseResult,
-    apply_row: Callable[..., None] | None = None,
-    *,
-    check_row: Callable[[Row], Any] | None = None,
-    apply_all: Callable[[list[tuple[Row, Any]]], None] | None = None,
-    using: str | None = None,
-) -> ImportOutcome:
-    """Check every row, then write them all in one short transaction — or write nothing.
-
-    Two phases, so that a large file does not hold the database's write lock while it is validated
-    (SQLite has one writer; every login and API write waits behind an open write transaction):
-
-    1. ``check_row(row)`` runs for every row that parsed cleanly, *outside* any transaction. It may read
-       (lookups, uniqueness against the database) but must not write. Its ``ValidationError`` /
-       ``DomainError`` becomes that row's error; what it returns is the row's plan, handed to the write
-       phase. Every row is checked, so the report lists every problem of the file at once.
-    2. Only if every row of the file is good, one transaction writes them: ``apply_all(pairs)`` with
-       every ``(row, plan)`` — the bulk path — or else ``apply_row(row, plan)`` (``apply_row(row)`` when
-       there is no ``check_row``) for each row, each in a savepoint. A row error raised there (a
-       uniqueness race the check could not see, a rule only the service knows) is reported like the
-       others, and everything is rolled back (``on_commit`` callbacks included). ``apply_all`` reports
-       such errors with ``result.add_error`` (or raises for the file as a whole).
-
-    A file-level error writes nothing and opens no transaction.
-    """
-    if (apply_row is None) == (apply_all is None):
-        raise TypeError("give exactly one of apply_row and apply_all")
-    if result.file_errors:
-        return ImportOutcome(result=result, committed=False)
-    plans: list[tuple[Row, Any]] = []
-    for row in result.rows:
-        if not row.ok:
-            continue
-        if check_row is None:
-            plans.append((row, None))
-            continue
-        try:
-            plans.append((row, check_row(row)))
-        except ValidationError as exc:
-            _add_validation_error(result, row, exc)
-        except DomainError as exc:
-            result.add_error(row, exc.field, exc.message)
-    if not result.ok:
-        return ImportOutcome(result=result, committed=False)
-    with transaction.atomic(using=using):
-        if apply_all is not None:
-            _apply_guarded(result, None, _in_savepoint(apply_all, (plans,), using))
-        else:
-            assert apply_row is not None
-            for row, plan in plans:
-                args = (row,) if check_row is None else (row, plan)
-                # Each row in a savepoint: its database error (an IntegrityError) undoes that row only
-                # and leaves the transaction usable, so the other rows are still tried and reported.
-                _apply_guarded(result, row, _in_savepoint(apply_row, args, using))
-        if not result.ok:
-            transaction.set_rollback(True, using=using)
-            return ImportOutcome(result=result, committed=False)
-    return ImportOutcome(result=result, committed=True, applied=len(plans))
-
-
-def _in_savepoint(write: Callable[..., None], args: tuple[Any, ...], using: str | None) -> Callable[[], None]:
-    def run() -> None:
-        with transaction.atomic(using=using):
-            write(*args)
-
-    return run
-
-
-def _apply_guarded(result: ParseResult, row: Row | None, write: Callable[[], None]) -> None:
-    """Run ``write``; turn its row error into the row's message (a file-wide one when ``row`` is None)."""
-    target = row
-    try:
-        write()
-    except ValidationError as exc:
-        if target is None:
-            result.file_errors.extend(exc.messages)
-        else:
-            _add_validation_error(result, target, exc)
-    except DomainError as exc:
-        if target is None:
-            result.file_errors.append(str(exc.message))
-        else:
-            result.add_error(target, exc.field, exc.message)
-    except IntegrityError:
-        message = _("与已有数据冲突（重复或违反约束），未能保存。")
-        if target is None:
-            result.file_errors.append(message)
-        else:
-            result.add_error(target, None, message)
+# --- row errors (core.imports reports through this) -------------------------------------------------------------------------------------
 
 
 def _add_validation_error(result: ParseResult, row: Row, exc: ValidationError) -> None:

@@ -18,21 +18,17 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import (
     Column,
     Kind,
     Row,
     Sheet,
     export_workbook,
-    import_all_or_nothing,
     read_rows,
     report_workbook,
     template_workbook,
 )
 from tuoyu.core.validators import validate_mobile, validate_uscc
-from tuoyu.institutions.models import Institution
-from tuoyu.regions.models import Region
 from tuoyu.testing.fixtures import with_check
 
 LEGAL_KINDS = ["事业单位", "社会服务机构", "企业", "个体工商户"]
@@ -552,133 +548,6 @@ def test_the_report_of_a_refused_file_says_why():
     wb = load_workbook(io.BytesIO(report_workbook(result)))
     messages = [r[0] for r in wb["校验结果"].iter_rows(values_only=True)]
     assert messages[1] == result.file_errors[0]
-
-
-# --- all or nothing -------------------------------------------------------------------------------
-
-
-def street() -> Region:
-    return Region.objects.get(code="430202001")
-
-
-def create_institution(row: Row) -> None:
-    region = Region.objects.filter(code=row["region"]).first()
-    if region is None:
-        raise DomainError("region_unknown", "区划代码不存在。", field="region")
-    institution = Institution(name=row["name"], uscc=row["uscc"], region=region)
-    institution.full_clean()  # a code already registered → a ValidationError on "uscc"
-    institution.save()
-
-
-@pytest.mark.django_db
-def test_fifty_good_rows_are_all_imported():
-    result = read_rows(filled([good_row(n) for n in range(50)]), REGISTRATION)
-    outcome = import_all_or_nothing(result, create_institution)
-    assert outcome.committed and outcome.applied == 50
-    assert outcome.summary() == "已导入50行。"
-    assert Institution.objects.filter(uscc__in=[code(n) for n in range(50)]).count() == 50
-
-
-@pytest.mark.django_db
-def test_one_bad_row_among_fifty_writes_nothing_and_the_report_names_it():
-    before = Institution.objects.count()
-    rows = [good_row(n) for n in range(50)]
-    rows[36] = good_row(36, legal_kind="有限责任公司")
-    result = read_rows(filled(rows), REGISTRATION)
-    outcome = import_all_or_nothing(result, create_institution)
-    assert not outcome.committed and outcome.applied == 0
-    assert Institution.objects.count() == before
-    assert [(line.row, line.column) for line in outcome.report_rows()] == [(38, "法人类型")]
-    assert outcome.summary() == "共50行，其中1行有错误，未导入任何数据。"
-
-
-@pytest.mark.django_db
-def test_rows_refused_by_the_service_roll_back_the_rows_before_them_and_all_are_reported():
-    Institution.objects.create(name="已登记机构", uscc=code(40), region=street())
-    before = Institution.objects.count()
-    rows = [good_row(n) for n in range(50)]
-    rows[45] = good_row(45, region="999999999")
-    result = read_rows(filled(rows), REGISTRATION)
-    outcome = import_all_or_nothing(result, create_institution)
-    assert not outcome.committed
-    assert Institution.objects.count() == before
-    lines = outcome.report_rows()
-    assert [(line.row, line.column) for line in lines] == [(42, "统一社会信用代码"), (47, "所在街道代码")]
-    assert lines[1].message == "区划代码不存在。"
-    assert "已存在" in lines[0].message
-
-
-@pytest.mark.django_db
-def test_a_database_error_in_one_row_does_not_stop_the_other_rows_being_checked():
-    Institution.objects.create(name="已登记机构", uscc=code(3), region=street())
-    before = Institution.objects.count()
-    seen: list[int] = []
-
-    def save_without_checks(row: Row) -> None:
-        seen.append(row.number)
-        Institution.objects.create(name=row["name"], uscc=row["uscc"], region=street())  # unique uscc
-        if row.number == 8:
-            raise ValidationError({"name": "名称与登记证书不符。", "__all__": "请核对。"})
-
-    result = read_rows(filled([good_row(n) for n in range(10)]), REGISTRATION)
-    outcome = import_all_or_nothing(result, save_without_checks)
-    assert seen == list(range(2, 12))  # kept going after the failed INSERT (a savepoint per row)
-    assert not outcome.committed
-    assert Institution.objects.count() == before
-    assert [(line.row, line.column, line.message) for line in outcome.report_rows()] == [
-        (5, "", "与已有数据冲突（重复或违反约束），未能保存。"),
-        (8, "", "请核对。"),
-        (8, "机构名称", "名称与登记证书不符。"),
-    ]
-
-
-@pytest.mark.django_db
-def test_a_refused_file_applies_nothing():
-    calls: list[Row] = []
-    outcome = import_all_or_nothing(read_rows(b"", REGISTRATION), calls.append)
-    assert not outcome.committed and calls == []
-    assert outcome.summary() == "文件为空。"
-
-
-@pytest.mark.django_db
-def test_rows_are_checked_outside_the_write_transaction_and_a_refused_check_writes_nothing():
-    from django.db import connection
-
-    depth = len(connection.savepoint_ids)
-    checked: list[tuple[int, int]] = []
-    written: list[int] = []
-
-    def check(row: Row) -> str:
-        checked.append((row.number, len(connection.savepoint_ids)))
-        if row.number == 5:
-            raise DomainError("taken", "该代码已登记。", field="uscc")
-        return row["name"]
-
-    def write(row: Row, plan: str) -> None:
-        written.append(row.number)
-
-    outcome = import_all_or_nothing(
-        read_rows(filled([good_row(n) for n in range(6)]), REGISTRATION), write, check_row=check
-    )
-    assert checked == [(n, depth) for n in range(2, 8)]  # every row, none inside a transaction
-    assert written == [] and not outcome.committed
-    assert [(line.row, line.message) for line in outcome.report_rows()] == [(5, "该代码已登记。")]
-
-
-@pytest.mark.django_db
-def test_the_bulk_write_gets_every_row_with_its_plan_in_one_transaction():
-    from django.db import connection
-
-    depth = len(connection.savepoint_ids)
-    calls: list[tuple[list[str], int]] = []
-
-    def write_all(pairs: list[tuple[Row, str]]) -> None:
-        calls.append(([plan for _row, plan in pairs], len(connection.savepoint_ids)))
-
-    result = read_rows(filled([good_row(n) for n in range(3)]), REGISTRATION)
-    outcome = import_all_or_nothing(result, check_row=lambda row: row["uscc"], apply_all=write_all)
-    assert outcome.committed and outcome.applied == 3
-    assert calls == [([code(n) for n in range(3)], depth + 2)]  # the import's transaction, then a savepoint
 
 
 # --- performance ----------------------------------------------------------------------------------
