@@ -219,13 +219,14 @@ def sign_in(page: Any, base_url: str, user: User, password: str = PASSWORD) -> N
 # being left (``beforeunload``); one run at a time. Each run reports to Python through an exposed binding as it
 # starts and when it ends, with what it found. A route holds every main-frame navigation until the leaving
 # document's runs have ended, so a check is never cut short by the next page; at the test's end the pages
-# still open are checked once more if they changed. A check that could not finish is reported, never
-# skipped in silence. Violations of impact critical or serious fail the test at teardown, each with its rule,
-# impact, help, the elements and the URL.
+# still open are checked once more if they changed, once they have loaded (their stylesheets applied). A check
+# that could not finish is reported, never skipped in silence. Violations of impact critical or serious fail
+# the test at teardown, each with its rule, impact, help, the elements and the URL.
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.1 AA, as GB/T 37668-2019 asks
 AXE_FAILING_IMPACTS = ("critical", "serious")
 AXE_WAIT_MS = 8_000  # how long a navigation waits for the leaving page's checks (a big page takes ~1 s)
+AXE_LOAD_WAIT_MS = 5_000  # how long a check asked for from Python waits for the page's stylesheets (its load)
 AXE_RUNNER = """
 (() => {
   if (window.top !== window || window.__tuoyuAxe || typeof axe === "undefined") return;
@@ -254,10 +255,19 @@ AXE_RUNNER = """
     });
     return queue;
   }
+  // The document's load: its stylesheets applied. A check asked for from Python (the end of the test, an
+  // explicit assert) can come while a page just navigated to is still loading its CSS; axe would then measure
+  // the navbar's light links on a white background. Such a check waits for the load (at most LOAD_WAIT_MS;
+  // a page still loading after that is checked as it stands, which is what its user sees).
+  const loaded = () => document.readyState === "complete" ? Promise.resolve() : new Promise(resolve => {
+    addEventListener("load", () => resolve(), {once: true});
+    setTimeout(resolve, %(load_wait_ms)d);
+  });
   window.__tuoyuAxe = {
     check: check,
     // Wait for the runs under way and check again if the DOM changed since the last one (or when forced).
-    settle: force => ((force || dirty) ? check(force ? "asked for" : "at the end of the test") : queue),
+    settle: force => loaded().then(() => (
+      (force || dirty) ? check(force ? "asked for" : "at the end of the test") : queue)),
   };
   addEventListener("load", () => { check("load"); });
   addEventListener("beforeunload", () => { if (dirty) check("before leaving"); });
@@ -273,7 +283,7 @@ def axe_init_script() -> str:
     if _axe_init_script is None:
         if not AXE_SCRIPT.exists():
             pytest.fail(f"axe-core not found at {AXE_SCRIPT}: run `make assets` (npm ci)")
-        runner = AXE_RUNNER % {"tags": json.dumps(AXE_TAGS)}
+        runner = AXE_RUNNER % {"tags": json.dumps(AXE_TAGS), "load_wait_ms": AXE_LOAD_WAIT_MS}
         _axe_init_script = AXE_SCRIPT.read_text(encoding="utf-8") + "\n" + runner
     return _axe_init_script
 
