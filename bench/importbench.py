@@ -511,8 +511,41 @@ def _verify_chain() -> bool:
     return bool(audit_verify().ok)
 
 
+def _profile_round(bench: Bench, data: bytes, db: str, folder: Path) -> Path:
+    """One more import of ``data`` under cProfile (not timed): the functions by own time and by cumulative
+    time, written to ``folder/profile-import-<import>-<database>.txt`` — where the import's time goes."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    outcome = bench.run(data)
+    profiler.disable()
+    if not outcome.committed:
+        raise SystemExit(f"{bench.name} profiled round: not committed: {outcome.summary()}")
+    bench.delete()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    text.write(f"# {bench.name} on {db}: one import under cProfile, {total:.2f}s of own time in all\n")
+    stats.sort_stats("tottime").print_stats(35)
+    stats.sort_stats("cumulative").print_stats(45)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"profile-import-{bench.name}-{db}.txt"
+    path.write_text(text.getvalue())
+    _say(f"  {bench.name} profile: {path}")
+    return path
+
+
 def _bench_one(
-    bench: Bench, rows_wanted: int, rounds: int, seed: int, memory_rows: int, db: str
+    bench: Bench,
+    rows_wanted: int,
+    rounds: int,
+    seed: int,
+    memory_rows: int,
+    db: str,
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     import resource
     import tracemalloc
@@ -556,6 +589,8 @@ def _bench_one(
                 f"  {bench.name} round {r}: {seconds:.2f}s, {len(rows) / seconds:.0f} rows/s — all {saved} saved"
             )
             bench.delete()
+        if profile is not None:
+            _profile_round(bench, good, db, profile)
         # All or nothing: the same file with one bad row at the end (an ID number / credit code broken).
         bad_rows = [dict(x) for x in rows]
         key = (
@@ -630,7 +665,15 @@ def _bench_one(
     }
 
 
-def worker(rows_wanted: int, rounds: int, seed: int, out: Path, names: list[str], memory_rows: int) -> int:
+def worker(
+    rows_wanted: int,
+    rounds: int,
+    seed: int,
+    out: Path,
+    names: list[str],
+    memory_rows: int,
+    profile: Path | None = None,
+) -> int:
     import django
 
     django.setup()
@@ -648,7 +691,9 @@ def worker(rows_wanted: int, rounds: int, seed: int, out: Path, names: list[str]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     setup = time.perf_counter() - t0
-    runs = [_bench_one(BENCHES[name](), rows_wanted, rounds, seed, memory_rows, db) for name in names]
+    runs = [
+        _bench_one(BENCHES[name](), rows_wanted, rounds, seed, memory_rows, db, profile) for name in names
+    ]
     chain = _verify_chain()
     _say(f"· [{db}] audit chain after the run: {'intact' if chain else 'BROKEN'}")
     out.write_text(
@@ -731,6 +776,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-sqlite", action="store_true", help="with --pg: PostgreSQL only")
     parser.add_argument("--keep", action="store_true", help="keep the temporary var dir (SQLite database)")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="after the timed rounds, one more import per file under cProfile; the profiles go to this folder",
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)  # internal: the per-database run
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.imports.split(",") if n.strip()]
@@ -739,7 +789,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 1 <= args.rows <= 100_000 or args.rounds < 1 or not 0 <= args.memory_rows <= 100_000:
         parser.error("--rows must be 1…100000, --rounds positive and --memory-rows 0…100000")
     if args.worker:
-        return worker(args.rows, args.rounds, args.seed, args.worker, names, args.memory_rows)
+        return worker(args.rows, args.rounds, args.seed, args.worker, names, args.memory_rows, args.profile)
     if args.pg and not os.environ.get("TUOYU_DATABASE_URL"):
         parser.error("--pg needs TUOYU_DATABASE_URL")
 
@@ -766,6 +816,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cmd = [sys.executable, "-m", "bench.importbench", "--worker", str(out)]
             cmd += ["--rows", str(args.rows), "--rounds", str(args.rounds), "--seed", str(args.seed)]
             cmd += ["--imports", ",".join(names), "--memory-rows", str(args.memory_rows)]
+            if args.profile:
+                cmd += ["--profile", str(args.profile.resolve())]
             subprocess.run(cmd, env=env, cwd=ROOT, check=True)
             runs.append(json.loads(out.read_text()))
     except KeyboardInterrupt:
