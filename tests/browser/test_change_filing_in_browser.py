@@ -2,20 +2,16 @@
 regulator sees only the changed item as a diff and accepts, and the institution's capacity follows."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from tuoyu.accounts.models import Role
-from tuoyu.filings import services
 from tuoyu.institutions.models import Institution
 from tuoyu.regions.models import Region
 from tuoyu.testing.browser import regulator, sign_in
-from tuoyu.testing.filings import fill_form
+from tuoyu.testing.filings import file_and_accept
 from tuoyu.testing.fixtures import make_user, with_check
 
 pytestmark = pytest.mark.browser
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_an_admin_changes_the_capacity_and_the_bureau_reviews_only_the_change(page, site):
@@ -29,15 +25,7 @@ def test_an_admin_changes_the_capacity_and_the_bureau_reviews_only_the_change(pa
     )
     ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
     alice = regulator("alice", Role.REGULATOR, "430202")
-    initial = services.filing_start(by=ann, institution_id=institution.pk)
-    initial = fill_form(ann, initial, services={"capacity": 40, "opening_hours": "7:30-17:30"})
-    for kind in services.required_materials(initial):
-        upload = SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")
-        services.filing_attach(by=ann, filing_id=initial.pk, kind=kind, upload=upload)
-    initial = services.filing_submit(
-        by=ann, filing_id=initial.pk, version=initial.version, declaration_accepted=True
-    )
-    initial = services.filing_accept(by=alice, filing_id=initial.pk, version=initial.version)
+    initial = file_and_accept(institution, ann, alice, services={"opening_hours": "7:30-17:30"})
 
     sign_in(page, site, ann)
     page.goto(f"{site}/filings/")

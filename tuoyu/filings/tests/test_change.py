@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,27 +13,11 @@ from tuoyu.filings import changes, selectors, services
 from tuoyu.filings.models import Filing, FilingKind, FilingState, MaterialKind, NonComplianceNotice
 from tuoyu.institutions.models import FilingStatus, InstitutionKind, InstitutionRevision
 from tuoyu.notifications.models import Notification
-from tuoyu.testing.filings import fill_form
+from tuoyu.testing.filings import file_and_accept, pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ID_NUMBER = "43020219900101123" + id_check_character("43020219900101123")
-
-
-def pdf(name="材料.pdf"):
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def file_and_accept(cast, institution, admin, reviewer):
-    filing = services.filing_start(by=admin, institution_id=institution.pk)
-    filing = fill_form(admin, filing, services={"capacity": institution.capacity or 60})
-    for kind in services.required_materials(filing):
-        services.filing_attach(by=admin, filing_id=filing.pk, kind=kind, upload=pdf())
-    filing = services.filing_submit(
-        by=admin, filing_id=filing.pk, version=filing.version, declaration_accepted=True
-    )
-    return services.filing_accept(by=reviewer, filing_id=filing.pk, version=filing.version)
 
 
 @pytest.fixture
@@ -42,7 +25,7 @@ def filed(cast):
     cast.inst_a.capacity = 40
     cast.inst_a.offers_full_day = True
     cast.inst_a.save()
-    filing = file_and_accept(cast, cast.inst_a, cast.ann, cast.alice)
+    filing = file_and_accept(cast.inst_a, cast.ann, cast.alice)
     cast.inst_a.refresh_from_db()
     return filing
 
@@ -331,7 +314,7 @@ def issue(cast, found_on=None, by=None, **kw):
 def test_a_notice_needs_a_filed_institution_and_the_county_bureau(cast):
     with pytest.raises(DomainError, match="已备案"):
         issue(cast)
-    file_and_accept(cast, cast.inst_a, cast.ann, cast.alice)
+    file_and_accept(cast.inst_a, cast.ann, cast.alice)
     for outsider in (cast.bob, cast.carol, cast.ivan, cast.ann, cast.stacy, cast.pat):
         with pytest.raises(Http404):
             issue(cast, by=outsider)

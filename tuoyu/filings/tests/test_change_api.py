@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from tuoyu.filings import services
 from tuoyu.filings.models import FilingKind
-from tuoyu.filings.tests.test_change import ID_NUMBER, file_and_accept
+from tuoyu.filings.tests.test_change import ID_NUMBER
+from tuoyu.testing.filings import file_and_accept
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def filed(cast):
     cast.inst_a.capacity = 40
     cast.inst_a.save()
-    filing = file_and_accept(cast, cast.inst_a, cast.ann, cast.alice)
+    filing = file_and_accept(cast.inst_a, cast.ann, cast.alice)
     cast.inst_a.refresh_from_db()
     return filing
 

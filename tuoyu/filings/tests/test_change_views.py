@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from tuoyu.filings import services
 from tuoyu.filings.models import Filing, FilingKind, FilingState, NonComplianceNotice
-from tuoyu.filings.tests.test_change import PLAN, file_and_accept, pdf
+from tuoyu.filings.tests.test_change import PLAN
 from tuoyu.institutions.models import FilingStatus
+from tuoyu.testing.filings import file_and_accept, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def filed(cast):
     cast.inst_a.capacity = 40
     cast.inst_a.save()
-    filing = file_and_accept(cast, cast.inst_a, cast.ann, cast.alice)
+    filing = file_and_accept(cast.inst_a, cast.ann, cast.alice)
     cast.inst_a.refresh_from_db()
     return filing
 

@@ -185,9 +185,9 @@ def test_only_the_filer_edits_only_an_open_initial_filing_at_the_version_it_saw(
 
 
 def test_a_change_filing_has_no_form(cast):
-    from tuoyu.filings.tests.test_change import file_and_accept
+    from tuoyu.testing.filings import file_and_accept
 
-    file_and_accept(cast, cast.inst_a, cast.ann, cast.alice)
+    file_and_accept(cast.inst_a, cast.ann, cast.alice)
     change = services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk, kind=FilingKind.CHANGE)
     with pytest.raises(DomainError, match="首次备案"):
         services.filing_form_set(by=cast.ann, filing_id=change.pk, form=form())

@@ -105,12 +105,12 @@ def test_the_change_filing_keeps_a_proposed_mobile_sealed(cast):
     from tuoyu.filings import services as filing_services
     from tuoyu.filings.changes import proposed_values
     from tuoyu.filings.models import Filing, FilingKind
-    from tuoyu.filings.tests.test_change import file_and_accept
+    from tuoyu.testing.filings import file_and_accept
 
     cast.inst_a.capacity = 40
     cast.inst_a.offers_full_day = True
     cast.inst_a.save()
-    file_and_accept(cast, cast.inst_a, cast.ann, cast.alice)
+    file_and_accept(cast.inst_a, cast.ann, cast.alice)
     filing = filing_services.filing_start(by=cast.ann, institution_id=cast.inst_a.pk, kind=FilingKind.CHANGE)
     filing_services.filing_change_set(
         by=cast.ann, filing_id=filing.pk, changes={"basic": {"phone": NEW_MOBILE}}
