@@ -9,21 +9,15 @@ from playwright.sync_api import expect
 
 from tuoyu.accounts.models import Role
 from tuoyu.bans.services import ban_create
-from tuoyu.institutions.models import Institution
-from tuoyu.regions.models import Region
 from tuoyu.testing.bans import ZZ_ID, ban_data
 from tuoyu.testing.browser import regulator, sign_in
-from tuoyu.testing.fixtures import make_user, with_check
+from tuoyu.testing.fixtures import hetang_centre, make_user
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_banned_person_cannot_be_hired_and_the_county_regulator_is_alerted(phone_page, page, site):
-    institution = Institution.objects.create(
-        name="荷塘区小星星托育中心",
-        uscc=with_check("91430202MA4L0XXB1"),
-        region=Region.objects.get(code="430202001"),
-    )
+    institution = hetang_centre()
     ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
     alice = regulator("alice", Role.REGULATOR, "430202")
     zhou = regulator("zhou", Role.CITY_ADMIN, "430200")

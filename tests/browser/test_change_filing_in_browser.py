@@ -5,24 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tuoyu.accounts.models import Role
-from tuoyu.institutions.models import Institution
-from tuoyu.regions.models import Region
 from tuoyu.testing.browser import regulator, sign_in
 from tuoyu.testing.filings import file_and_accept
-from tuoyu.testing.fixtures import make_user, with_check
+from tuoyu.testing.fixtures import hetang_centre, make_user
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_admin_changes_the_capacity_and_the_bureau_reviews_only_the_change(page, site):
-    institution = Institution.objects.create(
-        name="荷塘区小星星托育中心",
-        uscc=with_check("91430202MA4L0XXB1"),
-        region=Region.objects.get(code="430202001"),
-        capacity=40,
-        offers_full_day=True,
-        opening_hours="7:30-17:30",
-    )
+    institution = hetang_centre(capacity=40, offers_full_day=True, opening_hours="7:30-17:30")
     ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
     alice = regulator("alice", Role.REGULATOR, "430202")
     initial = file_and_accept(institution, ann, alice, services={"opening_hours": "7:30-17:30"})

@@ -11,25 +11,18 @@ from tuoyu.accounts.models import Role
 from tuoyu.children.models import Child
 from tuoyu.children.services import child_register
 from tuoyu.children.tests.helpers import months_before
-from tuoyu.institutions.models import CareClass, Institution
-from tuoyu.regions.models import Region
+from tuoyu.institutions.models import CareClass
 from tuoyu.staff.tests.factories import id_number
 from tuoyu.testing.browser import sign_in, submit
-from tuoyu.testing.fixtures import make_user, with_check
+from tuoyu.testing.fixtures import hetang_centre, make_user
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_16th_child_in_a_toddler_class_is_refused_with_the_rule_shown(phone_page, site):
-    institution = Institution.objects.create(
-        name="荷塘区小星星托育中心",
-        uscc=with_check("91430202MA4L0XXB1"),
-        region=Region.objects.get(code="430202001"),
-    )
+    institution = hetang_centre()
     ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
     page = phone_page
-    # The live server's first request imports the URLconf and builds the API: seconds on a busy machine.
-    page.goto(f"{site}/healthz", timeout=60_000)
     sign_in(page, site, ann)
 
     page.goto(f"{site}/institutions/classes/")

@@ -9,11 +9,9 @@ from playwright.sync_api import expect
 from tuoyu.accounts.models import Role
 from tuoyu.calendars.workdays import add_workdays
 from tuoyu.filings.models import Filing, MaterialKind
-from tuoyu.institutions.models import Institution
-from tuoyu.regions.models import Region
 from tuoyu.testing.browser import regulator, sign_in
 from tuoyu.testing.filings import fill_form
-from tuoyu.testing.fixtures import make_user, with_check
+from tuoyu.testing.fixtures import hetang_centre, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +29,7 @@ def upload(page, kind, name="材料.pdf"):
 
 
 def test_an_institution_files_on_a_phone_and_the_county_bureau_returns_then_accepts(phone_page, page, site):
-    institution = Institution.objects.create(
-        name="荷塘区小星星托育中心",
-        uscc=with_check("91430202MA4L0XXB1"),
-        region=Region.objects.get(code="430202001"),
-    )
+    institution = hetang_centre()
     ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
     alice = regulator("alice", Role.REGULATOR, "430202")
 

@@ -10,11 +10,9 @@ from playwright.sync_api import expect
 
 from tuoyu.accounts.models import Role
 from tuoyu.filings.models import NonComplianceNotice
-from tuoyu.institutions.models import Institution
-from tuoyu.regions.models import Region
 from tuoyu.testing.browser import regulator, sign_in, submit
 from tuoyu.testing.filings import file_and_accept
-from tuoyu.testing.fixtures import make_user, with_check
+from tuoyu.testing.fixtures import hetang_centre, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +20,7 @@ pytestmark = pytest.mark.browser
 def test_a_regulator_issues_publishes_and_closes_a_notice_the_admin_answers_on_a_phone(
     page, phone_page, site
 ):
-    institution = Institution.objects.create(
-        name="荷塘区小星星托育中心",
-        uscc=with_check("91430202MA4L0XXB1"),
-        region=Region.objects.get(code="430202001"),
-        capacity=40,
-        offers_full_day=True,
-    )
+    institution = hetang_centre(capacity=40, offers_full_day=True)
     ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
     alice = regulator("alice", Role.REGULATOR, "430202")
     file_and_accept(institution, ann, alice)

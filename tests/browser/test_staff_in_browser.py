@@ -8,12 +8,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tuoyu.accounts.models import Role
-from tuoyu.institutions.models import Institution
-from tuoyu.regions.models import Region
 from tuoyu.staff.models import Person, add_months
 from tuoyu.staff.tests.factories import id_number
 from tuoyu.testing.browser import sign_in, submit
-from tuoyu.testing.fixtures import make_user, with_check
+from tuoyu.testing.fixtures import hetang_centre, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +19,7 @@ pytestmark = pytest.mark.browser
 def test_an_admin_hires_a_caregiver_on_a_phone_and_sees_her_health_certificate_on_the_roster(
     phone_page, site
 ):
-    institution = Institution.objects.create(
-        name="荷塘区小星星托育中心",
-        uscc=with_check("91430202MA4L0XXB1"),
-        region=Region.objects.get(code="430202001"),
-    )
+    institution = hetang_centre()
     ann = make_user("ann", Role.INSTITUTION_ADMIN, institution=institution)
     number = id_number(dt.date(1995, 6, 18), seq=7, male=False)
     today = timezone.localdate()

@@ -15,17 +15,13 @@ from tuoyu.regions.models import Region
 from tuoyu.staff.models import Certificate, HealthCertificate
 from tuoyu.staff.tests.factories import hire
 from tuoyu.testing.browser import regulator, sign_in, submit
-from tuoyu.testing.fixtures import make_user, with_check
+from tuoyu.testing.fixtures import hetang_centre, make_user, with_check
 
 pytestmark = pytest.mark.browser
 
 
 def _institutions() -> tuple[Institution, Institution]:
-    a = Institution.objects.create(
-        name="荷塘区小星星托育中心",
-        uscc=with_check("91430202MA4L0XXB1"),
-        region=Region.objects.get(code="430202001"),
-    )
+    a = hetang_centre()
     b = Institution.objects.create(
         name="芦淞区阳光宝贝托育园",
         uscc=with_check("52430203MJJ123456"),

@@ -12,6 +12,8 @@ import base64
 import json
 import os
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,8 +158,27 @@ def site(transactional_db: Any, live_server: Any) -> Iterator[str]:
     database, which is flushed after the test — so the regions are (re)loaded here when missing.
     """
     ensure_regions()
+    _warm(live_server.url)
     yield live_server.url
     empty_audit_trail()
+
+
+_warmed: set[str] = set()
+
+
+def _warm(base_url: str) -> None:
+    """The live server's first requests import the URLconf, build the API and compile the base templates:
+    seconds on a busy machine, which a test's first ``goto`` (10 s) must not pay. Once per server, a plain
+    HTTP request for the sign-in page (the URLconf with the API, the middleware, the base template), waited
+    for up to a minute."""
+    if base_url in _warmed:
+        return
+    try:
+        with urllib.request.urlopen(f"{base_url}/accounts/login/", timeout=60) as answer:  # noqa: S310 — the live server
+            answer.read()
+    except urllib.error.HTTPError:
+        pass  # an answer all the same: the code behind it is loaded
+    _warmed.add(base_url)
 
 
 def regulator(username: str, role: str, region: str, *, with_device: bool = True) -> User:

@@ -108,14 +108,21 @@ def make_user(
     return user
 
 
-@pytest.fixture
-def cast(db: Any) -> Cast:
-    ensure_regions()
-    inst_a = Institution.objects.create(
+def hetang_centre(**fields: Any) -> Institution:
+    """The tests' usual institution: 荷塘区小星星托育中心 in 月塘街道 (430202001), a company's centre (the cast's
+    ``inst_a``); ``fields`` set more of it (``capacity=40, offers_full_day=True``)."""
+    return Institution.objects.create(
         name="荷塘区小星星托育中心",
         uscc=with_check("91430202MA4L0XXB1"),
         region=Region.objects.get(code="430202001"),
+        **fields,
     )
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    ensure_regions()
+    inst_a = hetang_centre()
     inst_b = Institution.objects.create(
         name="芦淞区阳光宝贝托育园",
         uscc=with_check("52430203MJJ123456"),
