@@ -164,15 +164,25 @@ def _submitted(admin: User, institution: Institution, rng: random.Random) -> Fil
 
 
 def _fees(admin: User, institution: Institution, rng: random.Random) -> None:
+    institution.refresh_from_db()  # the accepted filing's facts: its services and meals
     base = MONTHLY_FEE.get(institution.region_prefix[:4], 2000) + rng.randrange(-4, 9) * 100
-    items = [
-        ItemData("monthly", "full_day", "全日托保育费", Decimal(base), "month", "保育、教育活动、午睡"),
-        ItemData("monthly", "half_day", "半日托保育费", Decimal(base * 6 // 10), "month", "上午或下午半日"),
-        ItemData("meal", "full_day", "伙食费", Decimal(rng.choice([18, 20, 22, 25])), "day", "两餐两点"),
-        ItemData("one_off", "full_day", "被褥及生活用品", Decimal(rng.choice([200, 300, 350])), "once", ""),
-    ]
-    if rng.random() < 0.5:
-        items.append(ItemData("other", "hourly", "计时托", Decimal(rng.choice([30, 40, 50])), "hour", ""))
+    # Fees for what the institution filed: a care type's fee only if it offers it, meals only if it serves them.
+    offered = {
+        "full_day": ItemData(
+            "monthly", "full_day", "全日托保育费", Decimal(base), "month", "保育、教育活动、午睡"
+        ),
+        "half_day": ItemData(
+            "monthly", "half_day", "半日托保育费", Decimal(base * 6 // 10), "month", "上午或下午半日"
+        ),
+        "hourly": ItemData("other", "hourly", "计时托", Decimal(rng.choice([30, 40, 50])), "hour", ""),
+        "temporary": ItemData("other", "temporary", "临时托", Decimal(rng.choice([120, 150])), "day", ""),
+    }
+    items = [item for kind, item in offered.items() if getattr(institution, f"offers_{kind}")]
+    if not any(item.kind == "monthly" for item in items):  # a monthly 保育费 is always published
+        items.insert(0, ItemData("monthly", "", "保育费", Decimal(base), "month", "保育、教育活动"))
+    if institution.serves_meals:
+        items.append(ItemData("meal", "", "伙食费", Decimal(rng.choice([18, 20, 22, 25])), "day", "两餐两点"))
+    items.append(ItemData("one_off", "", "被褥及生活用品", Decimal(rng.choice([200, 300, 350])), "once", ""))
     fee_schedule_publish(
         by=admin,
         institution_id=institution.pk,

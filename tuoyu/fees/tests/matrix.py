@@ -6,6 +6,8 @@ Each row: the endpoint as urls.py or the API spells it → the check that proves
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from tuoyu.filings.tests.matrix import FILED, FILING_FILER
 from tuoyu.testing.matrix import (
     ApiInstitutionRead,
@@ -28,7 +30,7 @@ class ApiFeePublish(Check):
             institution = getattr(env.cast, name)
             body = {
                 "institution_id": institution.pk,
-                "effective_from": "2026-11-01",
+                "effective_from": timezone.localdate().isoformat(),
                 "max_prepay_months": 1,
                 "items": [{"kind": "monthly", "name": "保育费", "amount": "2000", "unit": "month"}],
             }

@@ -1,10 +1,14 @@
 """Fee schedules through the API: the institution's admin publishes; whoever sees the institution reads."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tuoyu.accounts.services import api_token_create
 from tuoyu.fees.models import FeeItem, FeeSchedule
+from tuoyu.institutions.models import FilingStatus, Institution
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +21,7 @@ def bearer(user):
 def schedule(institution, **overrides):
     body = {
         "institution_id": institution.pk,
-        "effective_from": "2026-11-01",
+        "effective_from": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
         "max_prepay_months": 3,
         "items": [
             {
@@ -69,6 +73,7 @@ def test_a_prepayment_period_over_the_local_limit_is_a_422_with_the_field_and_no
         ({"items": []}, "items"),
         ({"max_prepay_months": 13}, "max_prepay_months"),
         ({"effective_from": "2026-02-30"}, "effective_from"),
+        ({"effective_from": "9999-12-31"}, "effective_from"),
         (
             {"items": [{"kind": "monthly", "name": "保育费", "amount": "-5", "unit": "month"}]},
             "items.0.amount",
@@ -79,6 +84,21 @@ def test_bad_schedules_are_422_problems_naming_the_field(cast, overrides, field)
     response = publish(bearer(cast.ann), schedule(cast.inst_a, **overrides))
     assert response.status_code == 422
     assert field in {e["field"] for e in response.json()["errors"]}
+    assert not FeeSchedule.objects.exists()
+
+
+def test_a_filed_institution_is_held_to_its_filed_services_and_meals(cast):
+    Institution.objects.filter(pk=cast.inst_a.pk).update(
+        filing_status=FilingStatus.FILED, offers_full_day=False, offers_half_day=True, serves_meals=True
+    )
+    response = publish(bearer(cast.ann), schedule(cast.inst_a))
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error == {
+        "field": "items",
+        "code": "service_not_filed",
+        "message": "第1项「全日托保育费」：本机构备案的服务类型不含全日托，不得按全日托收费。",
+    }
     assert not FeeSchedule.objects.exists()
 
 

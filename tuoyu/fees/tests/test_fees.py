@@ -1,16 +1,24 @@
 """Fee schedules (明码标价): published by the institution, within the prepayment limit, kept as history."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from tuoyu.audit.models import Event
 from tuoyu.fees.models import FeeSchedule
+from tuoyu.institutions.models import FilingStatus, Institution
 
 pytestmark = pytest.mark.django_db
 
 
+def days_from_today(days):
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
 def post(client, **overrides):
     data = {
-        "effective_from": "2026-11-01",
+        "effective_from": days_from_today(-30),
         "max_prepay_months": "3",
         "guided_price": "",
         "note": "",
@@ -66,6 +74,44 @@ def test_bad_fee_schedules_are_refused_and_nothing_is_published(cast, login, ove
     assert not FeeSchedule.objects.exists()
 
 
+def test_an_implausible_effective_date_is_refused_beside_the_field(cast, login):
+    for when in ("9999-12-31", days_from_today(367), days_from_today(-367)):
+        response = post(login(cast.ann), effective_from=when)
+        assert response.status_code == 200
+        assert "执行日期应在" in response.content.decode()
+    assert not FeeSchedule.objects.exists()
+    assert post(login(cast.ann), effective_from=days_from_today(300)).status_code == 302
+
+
+def filed(institution, **facts):
+    Institution.objects.filter(pk=institution.pk).update(filing_status=FilingStatus.FILED, **facts)
+
+
+def test_a_filed_institution_without_meals_may_not_charge_for_meals(cast, login):
+    filed(cast.inst_a, offers_full_day=True, serves_meals=False)
+    response = post(login(cast.ann))
+    assert "第2项「伙食费」：本机构备案为不提供膳食，不得收取伙食费。" in response.content.decode()
+    assert not FeeSchedule.objects.exists()
+    filed(cast.inst_a, serves_meals=True)
+    assert post(login(cast.ann)).status_code == 302
+
+
+def test_a_filed_institution_charges_only_for_the_care_it_offers(cast, login):
+    filed(cast.inst_a, offers_full_day=True, offers_hourly=False, serves_meals=True)
+    hourly = {
+        "items-2-kind": "other",
+        "items-2-service_type": "hourly",
+        "items-2-name": "计时托",
+        "items-2-amount": "40",
+        "items-2-unit": "hour",
+    }
+    response = post(login(cast.ann), **hourly)
+    assert "第3项「计时托」：本机构备案的服务类型不含计时托，不得按计时托收费。" in response.content.decode()
+    assert not FeeSchedule.objects.exists()
+    filed(cast.inst_a, offers_hourly=True)
+    assert post(login(cast.ann), **hourly).status_code == 302
+
+
 def test_an_affordable_institution_must_state_the_guided_price(cast, login):
     cast.inst_a.is_affordable = True
     cast.inst_a.save()
@@ -95,8 +141,8 @@ def test_a_regional_limit_binds_its_own_region_and_descendants_never_a_neighbour
 
 
 def test_a_new_schedule_keeps_the_old_one_as_history(cast, login):
-    post(login(cast.ann), effective_from="2026-01-01")
-    post(login(cast.ann), effective_from="2026-06-01", **{"items-0-amount": "2400"})
+    post(login(cast.ann), effective_from=days_from_today(-200))
+    post(login(cast.ann), effective_from=days_from_today(-100), **{"items-0-amount": "2400"})
     assert FeeSchedule.objects.filter(institution=cast.inst_a).count() == 2
     page = login(cast.ann).get("/fees/").content.decode()
     assert "2400.00" in page and "2200.00" in page
