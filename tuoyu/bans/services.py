@@ -36,7 +36,7 @@ from tuoyu.bans.signals import answers_employed_among, answers_employed_now
 from tuoyu.core.errors import Conflict, DomainError, check_version
 from tuoyu.core.imports import BATCH_SIZE, bulk_insert, chunks
 from tuoyu.core.masking import mask_id_number
-from tuoyu.core.validators import validate_id_number
+from tuoyu.core.validators import validate_id_number, validate_official_name
 from tuoyu.institutions.models import Institution
 from tuoyu.notifications.services import notify
 from tuoyu.regions.models import Region, RegionLevel
@@ -108,6 +108,11 @@ def _clean(data: BanData) -> dict[str, Any]:
             errors[field] = _("请填写%(label)s。") % {"label": label}
         elif CONTROL_RE.search(value):
             errors[field] = _("%(label)s不能包含控制字符或换行。") % {"label": label}
+        elif field == "name":
+            try:
+                validate_official_name(value)
+            except ValidationError as e:
+                errors[field] = e.messages[0]
         elif len(value) > limit:
             errors[field] = _("%(label)s不能超过%(n)d个字。") % {"label": label, "n": limit}
         out[field] = value

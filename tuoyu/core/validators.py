@@ -192,3 +192,28 @@ def validate_mobile(value: str) -> str:
     if not MOBILE_RE.match(v):
         raise ValidationError(_("手机号号段无效：应以13–19开头。"), code="mobile_prefix")
     return v
+
+
+# Official names (机构名称, 房间名称, 班级名称, the name on a ban): what a registration certificate or a decision
+# prints — Chinese and other letters, digits, punctuation and spaces. Emoji and other pictographs (Unicode
+# "So"), modifier symbols such as skin tones ("Sk"), control and invisible format characters (zero-width
+# joiners, variation selectors: "Cc", "Cf", "Mn" selectors) and private-use or unassigned code points have no
+# place there and would not survive a printed register or a search.
+_NOT_IN_OFFICIAL_NAMES = frozenset({"So", "Sk", "Cc", "Cf", "Co", "Cs", "Cn"})
+
+
+def _variation_selector(char: str) -> bool:
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or code == 0x20E3  # incl. the keycap
+
+
+def validate_official_name(value: str) -> None:
+    """Refuse emoji, pictographs and invisible characters in an official name, naming the first one."""
+    for char in value or "":
+        if unicodedata.category(char) in _NOT_IN_OFFICIAL_NAMES or _variation_selector(char):
+            shown = char if unicodedata.category(char) in {"So", "Sk"} else f"U+{ord(char):04X}"
+            raise ValidationError(
+                _("名称不能包含表情符号、图形符号或不可见字符（“%(char)s”）。"),
+                code="official_name",
+                params={"char": shown},
+            )

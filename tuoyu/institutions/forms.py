@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.core.validators import validate_id_number, validate_mobile, validate_uscc
+from tuoyu.core.validators import validate_id_number, validate_mobile, validate_official_name, validate_uscc
 from tuoyu.institutions.models import InstitutionKind, LegalPersonKind, RegistrationAuthority
 from tuoyu.institutions.services import RegistrationData, registration_problems
 from tuoyu.regions.models import Region
@@ -29,7 +29,7 @@ def _phone(value: str) -> str:
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(label=_("机构名称"), max_length=200)
+    name = forms.CharField(label=_("机构名称"), max_length=200, validators=[validate_official_name])
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30, validators=[validate_uscc])
     kind = forms.ChoiceField(label=_("类型"), choices=InstitutionKind.choices)
     legal_person_kind = forms.ChoiceField(label=_("法人类型"), choices=LegalPersonKind.choices)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.models import RegistrationAuthority
 from tuoyu.core.fields import BlindIndexField, EncryptedTextField
 from tuoyu.core.masking import is_mobile, mask_id_number, mask_phone
-from tuoyu.core.validators import normalize_id_number, validate_uscc
+from tuoyu.core.validators import normalize_id_number, validate_official_name, validate_uscc
 
 
 class InstitutionKind(models.TextChoices):
@@ -80,7 +80,7 @@ class Institution(models.Model):
     safety facts. ``version`` guards against two people overwriting each other's edits.
     """
 
-    name = models.CharField(_("机构名称"), max_length=200)
+    name = models.CharField(_("机构名称"), max_length=200, validators=[validate_official_name])
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
     kind = models.CharField(
         _("类型"), max_length=16, choices=InstitutionKind.choices, default=InstitutionKind.CENTER
@@ -416,7 +416,7 @@ class Room(models.Model):
     """A room of an institution's premises (生活用房等)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(_("房间名称"), max_length=50)
+    name = models.CharField(_("房间名称"), max_length=50, validators=[validate_official_name])
     floor = models.SmallIntegerField(
         _("所在楼层"),
         validators=[MinValueValidator(-5), MaxValueValidator(60)],
@@ -485,7 +485,7 @@ class CareClass(models.Model):
     children are enrolled in ``children``."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="classes")
-    name = models.CharField(_("班级名称"), max_length=50)
+    name = models.CharField(_("班级名称"), max_length=50, validators=[validate_official_name])
     class_type = models.CharField(_("班级类型"), max_length=16, choices=ClassType.choices)
     room = models.ForeignKey(
         Room,

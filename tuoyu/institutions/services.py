@@ -304,7 +304,7 @@ def registration_record(
     clean = {"validate_unique": False, "validate_constraints": False}
     if institution is None:
         institution = Institution(uscc=data.uscc, registered_at=timezone.now(), **values)
-        institution.full_clean(**clean)
+        _validated(institution, **clean)
         institution.save()
         outcome, changes = RegistrationOutcome.CREATED, {}
         audit_record("institution.register", obj=institution, actor=by, after=data.payload())
@@ -315,7 +315,7 @@ def registration_record(
             for name, value in values.items():
                 setattr(institution, name, value)
             institution.version += 1
-            institution.full_clean(**clean)
+            _validated(institution, **clean)
             institution.save()
             InstitutionRevision.objects.create(
                 institution=institution,
@@ -744,12 +744,13 @@ ROOM_FIELDS = [
 CLASS_FIELDS = ["name", "class_type", "room", "planned_size"]
 
 
-def _validated(obj: Any) -> None:
-    """``full_clean`` as a DomainError naming the first bad field, so forms and the API show it there."""
+def _validated(obj: Any, **clean: Any) -> None:
+    """``full_clean(**clean)`` as a DomainError naming the first bad field, so forms and the API show it
+    there (never a 500 for a value a form let through)."""
     from django.core.exceptions import ValidationError
 
     try:
-        obj.full_clean()
+        obj.full_clean(**clean)
     except ValidationError as exc:
         errors = exc.message_dict
         field_name = next(iter(errors))

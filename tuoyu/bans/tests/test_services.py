@@ -261,6 +261,8 @@ def test_update_is_versioned_and_audited_without_the_plain_id(cast) -> None:  # 
         ({"scope": "galaxy"}, "scope"),
         ({"decision_number": "株卫\r\nBcc: x"}, "decision_number"),
         ({"reason": "事由\x00"}, "reason"),
+        ({"name": "张三🙂"}, "name"),
+        ({"name": "张\u200d三"}, "name"),
     ],
 )
 def test_bad_input_is_refused_with_a_field_error(cast, over, field) -> None:  # noqa: ANN001

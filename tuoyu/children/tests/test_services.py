@@ -95,6 +95,20 @@ def test_a_class_room_must_belong_to_the_same_institution(cast: Cast) -> None:
     assert not CareClass.objects.exists()
 
 
+def test_a_class_or_room_name_with_an_emoji_is_refused_beside_the_name(cast: Cast) -> None:
+    with pytest.raises(DomainError) as exc:
+        inst_services.class_create(
+            by=cast.ann, institution=cast.inst_a, name="托小🐣班", class_type="toddler", planned_size=15
+        )
+    assert exc.value.field == "name" and "表情符号" in exc.value.message
+    with pytest.raises(DomainError) as exc:
+        inst_services.room_create(
+            by=cast.ann, institution=cast.inst_a, name="活动室🎈", floor=1, floor_area_m2=50, use="activity"
+        )
+    assert exc.value.field == "name"
+    assert not CareClass.objects.exists() and not Room.objects.filter(name__startswith="活动室").exists()
+
+
 def test_a_center_has_no_home_group_and_a_home_point_has_exactly_one(cast: Cast) -> None:
     with pytest.raises(DomainError) as exc:
         inst_services.class_create(

@@ -15,6 +15,7 @@ from tuoyu.core.validators import (
     uscc_check_character,
     validate_id_number,
     validate_mobile,
+    validate_official_name,
     validate_uscc,
 )
 
@@ -161,3 +162,37 @@ def test_mobile_errors_name_the_wrong_part(value, code):
     with pytest.raises(ValidationError) as exc:
         validate_mobile(value)
     assert exc.value.code == code
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "荷塘区小星星托育中心",
+        "株洲市A+托育服务有限公司（芦淞分公司）",
+        "阿依古丽·买买提",
+        "托小一班",
+        "Little Stars 托育 No.2",
+        "〇〇幼儿托育园",
+    ],
+)
+def test_official_names_keep_letters_digits_punctuation_and_spaces(name):
+    validate_official_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("小星星托育中心😊", "😊"),
+        ("托小⭐班", "⭐"),
+        ("小星星👍🏽托育", "👍"),
+        ("小星星\u200d托育", "U+200D"),  # a zero-width joiner: invisible
+        ("小星星\ufe0f托育", "U+FE0F"),  # a variation selector
+        ("小星星\u0007托育", "U+0007"),
+        ("小星星\ue000托育", "U+E000"),  # private use
+    ],
+)
+def test_official_names_refuse_emoji_pictographs_and_invisible_characters(name, shown):
+    with pytest.raises(ValidationError) as exc:
+        validate_official_name(name)
+    assert exc.value.code == "official_name"
+    assert f"“{shown}”" in exc.value.messages[0]

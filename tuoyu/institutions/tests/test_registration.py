@@ -58,6 +58,7 @@ def test_a_clerk_records_a_registration_on_the_web_and_the_county_sees_it_pendin
         ({"region": "999999999"}, "region", "没有这个区划代码"),
         ({"registration_date": "2099-01-01"}, "registration_date", "晚于今天"),
         ({"phone": "12345"}, "phone", ""),
+        ({"name": "测试托育中心8号😊"}, "name", "表情符号"),
     ],
 )
 def test_bad_registrations_are_refused_next_to_the_field_and_nothing_is_saved(
