@@ -321,6 +321,7 @@ CACHES = {
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "tuoyu" / "static"]
+WHITENOISE_ROOT = BASE_DIR / "tuoyu" / "root"  # files served at the site's root: /favicon.ico
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -187,7 +187,7 @@ ROOMS = ListSpec(
         Column("window_area_m2", _("窗洞口面积（㎡）"), "window_area_m2"),
         Column("use", _("用途"), Room.get_use_display, sort=("use",)),
         Column("camera_count", _("覆盖本房间的摄像头数"), "camera_count"),
-        Column("delete", "", "pk", cell_template="institutions/_room_delete.html"),
+        Column("delete", _("操作"), "pk", cell_template="institutions/_room_delete.html", in_export=False),
     ),
     ordering=("institution_id", "floor", "name", "id"),
     empty=_("尚未录入房间。"),
