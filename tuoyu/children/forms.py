@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.children.models import ConsentScope, Relationship, Sex
+from tuoyu.core.forms import CHOOSE, choose_first
 from tuoyu.institutions.models import CareClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -18,16 +19,18 @@ def _class_field(classes: Any, *, required: bool) -> forms.ModelChoiceField:
         label=_("班级"),
         queryset=classes,
         required=required,
-        empty_label=_("（暂不分班）") if not required else "—",
+        empty_label=_("（暂不分班）") if not required else CHOOSE,
     )
 
 
 class ChildForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
-    sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("性别"), choices=choose_first(Sex.choices))
     birth_date = forms.DateField(label=_("出生日期"), widget=DATE)
     guardian_name = forms.CharField(label=_("监护人姓名"), max_length=50)
-    guardian_relationship = forms.ChoiceField(label=_("与幼儿关系"), choices=Relationship.choices)
+    guardian_relationship = forms.ChoiceField(
+        label=_("与幼儿关系"), choices=choose_first(Relationship.choices)
+    )
     guardian_phone = forms.CharField(label=_("监护人手机号"), max_length=20)
     consent_scope = forms.MultipleChoiceField(
         label=_("监护人同意的范围"),
@@ -56,13 +59,13 @@ class ChildForm(forms.Form):
 
 class GuardianForm(forms.Form):
     name = forms.CharField(label=_("监护人姓名"), max_length=50)
-    relationship = forms.ChoiceField(label=_("与幼儿关系"), choices=Relationship.choices)
+    relationship = forms.ChoiceField(label=_("与幼儿关系"), choices=choose_first(Relationship.choices))
     phone = forms.CharField(label=_("监护人手机号"), max_length=20)
     id_number = forms.CharField(label=_("监护人身份证号"), max_length=30, required=False)
 
 
 class ConsentForm(forms.Form):
-    guardian = forms.ModelChoiceField(label=_("监护人"), queryset=None)
+    guardian = forms.ModelChoiceField(label=_("监护人"), queryset=None, empty_label=CHOOSE)
     scope = forms.MultipleChoiceField(
         label=_("同意范围"), choices=ConsentScope.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -74,7 +77,7 @@ class ConsentForm(forms.Form):
 
 
 class EnrollForm(forms.Form):
-    care_class = forms.ModelChoiceField(label=_("班级"), queryset=None)
+    care_class = forms.ModelChoiceField(label=_("班级"), queryset=None, empty_label=CHOOSE)
     start_date = forms.DateField(label=_("入班（转班）日期"), widget=DATE)
 
     def __init__(self, *args: Any, classes: Any, **kwargs: Any) -> None:

@@ -176,6 +176,7 @@ class CareClassForm(forms.ModelForm):
         from tuoyu.institutions.models import class_types_for
 
         self.fields["room"].queryset = institution.rooms.all()
+        self.fields["room"].empty_label = _("（暂不指定房间）")
         self.fields["class_type"].choices = [(t.value, t.label) for t in class_types_for(institution)]
 
 

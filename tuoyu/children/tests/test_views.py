@@ -33,6 +33,20 @@ def _child_post(**over: Any) -> dict[str, Any]:
     return {**data, **over}
 
 
+def test_sex_and_relationship_start_unchosen_and_must_be_chosen(cast: Cast, login: Any) -> None:
+    c = login(cast.ann)
+    page = c.get("/children/new/").content.decode()
+    for name in ("sex", "guardian_relationship"):
+        select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        first = select.split("<option", 2)[1]
+        assert 'value=""' in first and "请选择" in first and "selected" not in select.split("<option", 2)[2]
+    response = c.post("/children/new/", _child_post(sex="", guardian_relationship=""))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="id_sex-error"' in body and 'id="id_guardian_relationship-error"' in body
+    assert not Child.objects.exists()
+
+
 def test_an_impossible_date_is_refused_next_to_the_field(cast: Cast, login: Any) -> None:
     c = login(cast.ann)
     response = c.post("/children/new/", _child_post(birth_date="2025-02-30"))
@@ -133,6 +147,7 @@ def test_a_center_class_page_offers_no_home_group_and_regulators_read_premises(
     c = login(cast.ann)
     page = c.get("/institutions/classes/").content.decode()
     assert "家庭托育点看护组" not in page and "托小班" in page
+    assert "（暂不指定房间）" in page and "---------" not in page
     assert (
         c.post(
             "/institutions/classes/",
