@@ -156,7 +156,9 @@ class Membership(models.Model):
                 violation_error_message="a regulator role binds a region, an institution role an institution",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "region", "institution"], name="accounts_membership_unique"
+                fields=["user", "role", "region", "institution"],
+                name="accounts_membership_unique",
+                violation_error_message=_("该用户已有这一角色。"),
             ),
         ]
 

@@ -69,7 +69,7 @@ class HolidayDate(models.Model):
     holiday_year = models.ForeignKey(
         HolidayYear, on_delete=models.CASCADE, related_name="dates", verbose_name=_("年份")
     )
-    date = models.DateField(_("日期"), unique=True)
+    date = models.DateField(_("日期"), unique=True, error_messages={"unique": _("节假日表中已有这一天。")})
     kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("节日名称"), max_length=50)
 

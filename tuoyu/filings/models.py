@@ -76,7 +76,7 @@ class Filing(models.Model):
                 fields=["institution"],
                 condition=models.Q(state__in=["draft", "submitted", "returned"]),
                 name="filings_filing_one_open_per_institution",
-                violation_error_message="该机构已有正在办理的备案。",
+                violation_error_message=_("该机构已有正在办理的备案。"),
             ),
         ]
 

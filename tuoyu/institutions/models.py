@@ -81,7 +81,13 @@ class Institution(models.Model):
     """
 
     name = models.CharField(_("机构名称"), max_length=200, validators=[validate_official_name])
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
+    uscc = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc],
+        error_messages={"unique": _("该统一社会信用代码已登记。")},
+    )
     kind = models.CharField(
         _("类型"), max_length=16, choices=InstitutionKind.choices, default=InstitutionKind.CENTER
     )
@@ -450,7 +456,11 @@ class Room(models.Model):
         verbose_name_plural = _("房间")
         ordering = ["institution_id", "floor", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "name"], name="institutions_room_unique_name"),
+            models.UniqueConstraint(
+                fields=["institution", "name"],
+                name="institutions_room_unique_name",
+                violation_error_message=_("本机构已有同名的房间。"),
+            ),
             models.CheckConstraint(
                 condition=models.Q(floor_area_m2__gt=0), name="institutions_room_area_positive"
             ),
@@ -508,7 +518,11 @@ class CareClass(models.Model):
         verbose_name_plural = _("班级")
         ordering = ["institution_id", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "name"], name="institutions_class_unique_name"),
+            models.UniqueConstraint(
+                fields=["institution", "name"],
+                name="institutions_class_unique_name",
+                violation_error_message=_("本机构已有同名的班级。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -576,7 +590,7 @@ class RegionTransfer(models.Model):
                 fields=["institution"],
                 condition=models.Q(status="pending"),
                 name="institutions_regiontransfer_one_pending",
-                violation_error_message="该机构已有待审核的区划变更申请。",
+                violation_error_message=_("该机构已有待审核的区划变更申请。"),
             ),
             models.CheckConstraint(
                 condition=~models.Q(from_region=models.F("to_region")),

@@ -95,6 +95,26 @@ def test_a_class_room_must_belong_to_the_same_institution(cast: Cast) -> None:
     assert not CareClass.objects.exists()
 
 
+def test_a_second_class_or_room_of_the_same_name_is_refused_in_plain_chinese(cast: Cast) -> None:
+    inst_services.class_create(
+        by=cast.ann, institution=cast.inst_a, name="托小一班", class_type="toddler", planned_size=15
+    )
+    with pytest.raises(DomainError) as exc:
+        inst_services.class_create(
+            by=cast.ann, institution=cast.inst_a, name="托小一班", class_type="toddler", planned_size=15
+        )
+    assert exc.value.message == "本机构已有同名的班级。"  # not "包含 Institution 和 班级名称 的 班级 已经存在"
+    room = {"floor": 1, "floor_area_m2": 50, "use": "activity"}
+    inst_services.room_create(by=cast.ann, institution=cast.inst_a, name="活动室一", **room)
+    with pytest.raises(DomainError) as exc:
+        inst_services.room_create(by=cast.ann, institution=cast.inst_a, name="活动室一", **room)
+    assert exc.value.message == "本机构已有同名的房间。"
+    # Another institution may use the same names.
+    inst_services.class_create(
+        by=cast.ben, institution=cast.inst_b, name="托小一班", class_type="toddler", planned_size=15
+    )
+
+
 def test_a_class_or_room_name_with_an_emoji_is_refused_beside_the_name(cast: Cast) -> None:
     with pytest.raises(DomainError) as exc:
         inst_services.class_create(
