@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tuoyu.core.middleware.SecurityHeadersMiddleware",
+    "tuoyu.core.middleware.UrlTooLongMiddleware",
     "tuoyu.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -353,6 +354,10 @@ FILE_UPLOAD_HANDLERS = [
 # The non-file part of a request body (form fields, an API's JSON — a registration batch included);
 # files do not count here.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The longest path + query string the platform answers (characters as sent, percent-encoded): a search or a
+# list's filters never come near it. Longer is a 414 on our own error page; gunicorn is started with a
+# longer request line (core/server.py), so the request reaches Django to be answered that way.
+MAX_URL_LENGTH = env_int("TUOYU_MAX_URL_LENGTH", 4096)
 # Excel uploads (core/excel.py). An .xlsx is a zip of XML parts: a 1.5 MB upload can declare hundreds of
 # megabytes once inflated (a "zip bomb"). Before openpyxl reads a byte, an upload is refused if it has more
 # than XLSX_MAX_MEMBERS parts, any part declares more than its limit, all parts together more than

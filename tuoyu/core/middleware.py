@@ -76,6 +76,25 @@ class LanguageMiddleware:
         return response
 
 
+class UrlTooLongMiddleware:
+    """Answer 414 on the platform's own page (problem+json in the API) to a path and query string longer
+    than ``settings.MAX_URL_LENGTH``: no page or filter needs one, and a search pasted with a whole document
+    gets a clear answer instead of a server's bare error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        length = len(request.META.get("PATH_INFO", "")) + len(request.META.get("QUERY_STRING", ""))
+        if length > settings.MAX_URL_LENGTH:
+            from tuoyu.core.views import uri_too_long
+
+            return uri_too_long(request)
+        return self.get_response(request)
+
+
 class RejectNulMiddleware:
     """Answer 400 to a NUL byte anywhere in the path, query or form: no stored value contains one, and
     PostgreSQL refuses it in text with an error (which would otherwise surface as a 500)."""

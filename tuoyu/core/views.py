@@ -76,6 +76,14 @@ def payload_too_large(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/413.html", {"limit_mb": limit}, status=413)
 
 
+def uri_too_long(request: HttpRequest) -> HttpResponse:
+    if _wants_problem(request):
+        return problem_response(
+            414, _("请求地址过长"), _("请求地址（含查询条件）过长，请缩短后重试。"), code="uri_too_long"
+        )
+    return render(request, "errors/414.html", status=414)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if _wants_problem(request):
         return problem_response(403, _("CSRF校验失败"), _("请刷新页面后重试。"), code="csrf")
