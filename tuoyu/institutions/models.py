@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -307,6 +308,37 @@ class InstitutionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution_id} v{self.version}"
+
+    def change_list(self) -> list[tuple[str, str | None, str | None]]:
+        """Each change as the page shows it: the field's label (机构名称, not ``name``), and its old and new
+        values as labels too (a choice's label, 是/否) — both None for an encrypted field, which the revision
+        records only as changed, and for the region, recorded by key and code."""
+        out: list[tuple[str, str | None, str | None]] = []
+        for name, change in self.changes.items():
+            try:
+                field = Institution._meta.get_field(name)
+            except FieldDoesNotExist:
+                out.append((name, None, None))
+                continue
+            label = str(getattr(field, "verbose_name", name))
+            if not isinstance(change, list) or name == "region" or len(change) != 2:
+                out.append((label, None, None))
+                continue
+            out.append((label, _shown(field, change[0]), _shown(field, change[1])))
+        return out
+
+
+def _shown(field: Any, value: str | None) -> str:
+    """A stored value (as text) the way a person reads it."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(field, models.BooleanField) and value in ("True", "False"):
+        value_of = value == "True"
+        labels = dict(field.flatchoices) if field.choices else {True: _("是"), False: _("否")}
+        return str(labels.get(value_of, value))
+    if field.choices:
+        return str({str(k): v for k, v in field.flatchoices}.get(value, value))
+    return value
 
 
 class RegistrationSource(models.TextChoices):

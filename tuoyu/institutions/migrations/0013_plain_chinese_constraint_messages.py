@@ -5,25 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('institutions', '0012_official_names'),
+        ("institutions", "0012_official_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='institution',
-            name='uscc',
-            field=models.CharField(error_messages={'unique': '该统一社会信用代码已登记。'}, max_length=18, unique=True, validators=[tuoyu.core.validators.validate_uscc], verbose_name='统一社会信用代码'),
+            model_name="institution",
+            name="uscc",
+            field=models.CharField(
+                error_messages={"unique": "该统一社会信用代码已登记。"},
+                max_length=18,
+                unique=True,
+                validators=[tuoyu.core.validators.validate_uscc],
+                verbose_name="统一社会信用代码",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='careclass',
-            name='institutions_class_unique_name',
-            constraint=models.UniqueConstraint(fields=('institution', 'name'), name='institutions_class_unique_name', violation_error_message='本机构已有同名的班级。'),
+            model_name="careclass",
+            name="institutions_class_unique_name",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "name"),
+                name="institutions_class_unique_name",
+                violation_error_message="本机构已有同名的班级。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='room',
-            name='institutions_room_unique_name',
-            constraint=models.UniqueConstraint(fields=('institution', 'name'), name='institutions_room_unique_name', violation_error_message='本机构已有同名的房间。'),
+            model_name="room",
+            name="institutions_room_unique_name",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "name"),
+                name="institutions_room_unique_name",
+                violation_error_message="本机构已有同名的房间。",
+            ),
         ),
     ]

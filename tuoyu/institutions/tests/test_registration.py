@@ -118,6 +118,11 @@ def test_a_changed_registration_updates_the_institution_and_is_logged(cast, logi
     assert revision.changes["address"] == ["建设中路88号", "新华西路1号"]
     assert revision.changes["legal_rep_id_number"] == {"changed": True}  # never the values
     assert "430202198506010020" not in json.dumps(revision.changes)
+    # The county's page names the fields by their labels, never by their code names.
+    page = login(cast.alice).get(f"/institutions/{inst.pk}/").content.decode()
+    history = page.split("变更历史", 1)[1]
+    assert "地址（建设中路88号 → 新华西路1号）" in history and "法定代表人身份证号（已变更）" in history
+    assert "<code>address</code>" not in page and "legal_rep_id_number" not in history
     unchanged = push(client, {**changed, "source_event_id": "SAMR-430202001-000014-c"})
     assert unchanged.json()["outcome"] == "unchanged"
 
@@ -319,3 +324,24 @@ def test_the_demo_files_inst_demos_institution_through_the_whole_path(db):
 def test_service_types_list_what_the_institution_offers_in_order():
     inst = Institution(offers_full_day=True, offers_hourly=True)
     assert inst.service_types == ["全日托", "计时托"]
+
+
+def test_a_revision_shows_choices_and_yes_no_as_labels(cast):
+    revision = InstitutionRevision(
+        institution=cast.inst_a,
+        version=2,
+        changes={
+            "kind": ["center", "home_point"],
+            "offers_full_day": ["False", "True"],
+            "director_name": ["", "李静"],
+            "legal_rep_id_number": {"changed": True},
+            "region": [1, "430202001"],
+        },
+    )
+    assert revision.change_list() == [
+        ("类型", "托育机构", "家庭托育点"),
+        ("全日托", "否", "是"),
+        ("负责人", "—", "李静"),
+        ("法定代表人身份证号", None, None),
+        ("所在区划", None, None),
+    ]
