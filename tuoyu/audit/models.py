@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -101,6 +102,15 @@ class Event(models.Model):
     def action_label(self) -> str | Promise | None:
         """What the action is called, in the active language (None for a code no app declares)."""
         return registry.label(self.action)
+
+    @property
+    def object_type_label(self) -> str | Promise | None:
+        """What the object is called (机构, 禁入记录), from its model; None for a type no model has."""
+        try:
+            model = django_apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return None
+        return model._meta.verbose_name
 
     def canonical(self) -> bytes:
         body = {

@@ -147,8 +147,11 @@ def test_actions_read_in_the_viewers_language_with_the_code_beside(
 
 def test_auditor_searches_by_object_type_and_id(cast: Any, trail: dict[str, Event], login: Callable) -> None:
     client = login(cast.audrey)
-    ids = listed(client.get("/audit/", {"object_type": "filings.filing"}))
+    response = client.get("/audit/", {"object_type": "filings.filing"})
+    ids = listed(response)
     assert ids == [trail["alice_filing"].id]
+    # The object reads by its name, its type's code beside it.
+    assert '备案 <code class="small">filings.filing</code>' in response.content.decode()
     inst = trail["zhou_update"]
     ids = listed(client.get("/audit/", {"object_type": inst.object_type, "object_id": inst.object_id}))
     assert ids == [inst.id]
