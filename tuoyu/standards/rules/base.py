@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tuoyu.institutions.models import (
@@ -148,6 +149,16 @@ class Context:
 Check = Callable[[Context, Mapping[str, Any]], Outcome]
 
 
+# What a rule's ``confidence`` mark means (shared/standards/STANDARDS.md): how far its number was checked
+# against the original text. Shown in the catalogue by these labels.
+CONFIDENCE_LABELS = {
+    "verified": gettext_lazy("已核实（官方来源）"),
+    "secondary-consistent": gettext_lazy("二手来源，多方一致"),
+    "secondary": gettext_lazy("二手来源"),
+    "unverified": gettext_lazy("未核实"),
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -159,6 +170,14 @@ class Rule:
     check_fn: Check
     params: tuple[Param, ...] = ()
     local_params: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def confidence_label(self) -> Any:
+        return CONFIDENCE_LABELS.get(self.confidence, self.confidence)
+
+    def title(self) -> str:
+        """The rule's title in the active language (the Chinese title unless English is active)."""
+        return self.title_en if get_language() and get_language().startswith("en") else self.title_zh
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}

@@ -96,6 +96,10 @@ def test_the_rule_catalogue_shows_the_parameters_in_force_for_the_viewers_city(
         and "STF-01" in zhou
         and "2022年《托育机构卫生评价》通知" in zhou
     )
+    # Chinese throughout: the titles and the confidence marks read as Chinese, not as codes or English.
+    saf01 = zhou.split('data-rule="SAF-01"', 1)[1].split("</tr>", 1)[0]
+    assert "监控录像保存≥90天" in saf01 and "CCTV" not in zhou
+    assert '<small data-confidence="verified">已核实（官方来源）</small>' in saf01
     carol = login(cast.carol).get("/standards/rules/").content.decode()
     assert "最高楼层：3" in carol
     api = login(cast.ann).get("/api/v1/standards/rules").json()
@@ -162,6 +166,7 @@ def test_the_rule_catalogue_shows_parameter_labels_in_english_and_the_api_keeps_
     page = client.get("/standards/rules/").content.decode()
     assert "Highest floor：3" in page and "Infant class: children per caregiver：3" in page
     assert "最高楼层" not in page
+    assert "CCTV retention ≥ 90 days" in page and "监控录像保存≥90天" not in page
     rat01 = next(r for r in client.get("/api/v1/standards/rules").json()["rules"] if r["id"] == "RAT-01")
     assert rat01["params"][0]["label"] == "乳儿班每名保育人员最多（人）"  # a stable shape for other systems
 
