@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: ninja reads the annotations at i
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -367,6 +368,19 @@ class ClassOut(Schema):
     version: int
 
 
+class ClassSavedOut(ClassOut):
+    """A class as saved, with what the admin should look at again (the save was not refused)."""
+
+    warnings: list[str] = Field(
+        [],
+        description="保存后提示（不阻止保存），如活动室与其他班级共用 / notices that did not refuse the save",
+    )
+
+    @staticmethod
+    def resolve_warnings(obj: Any) -> list[str]:
+        return [str(w) for w in services.class_warnings(obj)]
+
+
 def _own_institution(request: HttpRequest) -> Institution:
     institution = selectors.admin_institution(request.user)
     if institution is None:
@@ -431,7 +445,9 @@ def class_list(request: HttpRequest, filters: Query[CLASSES.query_schema]):  # n
     return CLASSES.api_queryset(request, selectors.class_list(viewer=request.user))
 
 
-@router.post("/classes", response={201: ClassOut}, summary="添加班级 / add a class (the institution's admin)")
+@router.post(
+    "/classes", response={201: ClassSavedOut}, summary="添加班级 / add a class (the institution's admin)"
+)
 def class_create(request: HttpRequest, payload: ClassIn) -> Status:
     from tuoyu.institutions.forms import CareClassForm
 
@@ -440,7 +456,7 @@ def class_create(request: HttpRequest, payload: ClassIn) -> Status:
     return Status(201, services.class_create(by=request.user, institution=institution, **values))
 
 
-@router.put("/classes/{class_id}", response=ClassOut, summary="修改班级 / update a class (versioned)")
+@router.put("/classes/{class_id}", response=ClassSavedOut, summary="修改班级 / update a class (versioned)")
 def class_update(request: HttpRequest, class_id: DbId, payload: ClassUpdateIn):  # noqa: ANN201
     from tuoyu.institutions.forms import CareClassForm
     from tuoyu.institutions.models import CareClass

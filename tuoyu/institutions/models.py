@@ -448,6 +448,8 @@ class RoomUse(models.TextChoices):
 
 # Rooms where children live and play (the floor and basement rules, SIT-02; windows, SIT-04).
 CHILDREN_ROOM_USES = (RoomUse.ACTIVITY, RoomUse.SLEEP, RoomUse.ACTIVITY_SLEEP, RoomUse.OBSERVATION)
+# The rooms a class may be given as its own (never the 保健观察室, which is for a child who falls ill).
+CLASS_ROOM_USES = (RoomUse.ACTIVITY, RoomUse.ACTIVITY_SLEEP)
 
 
 class Room(models.Model):

@@ -28,6 +28,7 @@ from tuoyu.core.validators import validate_mobile
 from tuoyu.core.workflow import Move, Transition, Workflow
 from tuoyu.institutions.models import (
     AUTHORITY_FOR_LEGAL_PERSON,
+    CLASS_ROOM_USES,
     Institution,
     InstitutionKind,
     InstitutionRevision,
@@ -814,6 +815,13 @@ def _class_rules(care_class: Any) -> None:
     institution = care_class.institution
     if care_class.room_id and care_class.room.institution_id != institution.pk:
         raise DomainError("room_other_institution", _("所选房间不属于本机构。"), field="room")
+    if care_class.room_id and care_class.room.use not in CLASS_ROOM_USES:
+        raise DomainError(
+            "room_not_for_a_class",
+            _("班级应安排在活动室或活动兼寝室，所选的“%(room)s”是%(use)s。")
+            % {"room": care_class.room.name, "use": care_class.room.get_use_display()},
+            field="room",
+        )
     if institution.kind == InstitutionKind.HOME_POINT:
         if care_class.class_type != ClassType.HOME_GROUP:
             raise DomainError(
@@ -834,6 +842,28 @@ def _class_rules(care_class: Any) -> None:
             _("托育机构不能设“家庭托育点看护组”，请选择乳儿班、托小班、托大班或混龄班。"),
             field="class_type",
         )
+
+
+def class_warnings(care_class: Any) -> list[str]:
+    """What a saved class should make its admin look again at, without refusing it: its activity room is
+    also another open class's (each class is meant to have its own; a room shared while one moves is
+    possible, so this warns)."""
+    from tuoyu.institutions.models import CareClass
+
+    if not care_class.room_id or care_class.closed_on is not None:
+        return []
+    sharing = list(
+        CareClass.objects.filter(room_id=care_class.room_id, closed_on__isnull=True)
+        .exclude(pk=care_class.pk)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if not sharing:
+        return []
+    return [
+        _("“%(room)s”同时是%(classes)s的活动室；每个班宜有独立的活动室，请核对。")
+        % {"room": care_class.room.name, "classes": "、".join(f"“{name}”" for name in sharing)}
+    ]
 
 
 def _class_snapshot(care_class: Any) -> dict[str, Any]:

@@ -302,11 +302,13 @@ def class_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.class_create(by=request.user, institution=institution, **values)
+            care_class = services.class_create(by=request.user, institution=institution, **values)
         except DomainError as exc:
             _domain_to_form(form, exc)
         else:
             messages.success(request, _("班级已添加。"))
+            for warning in services.class_warnings(care_class):
+                messages.warning(request, warning)
             return redirect("institutions:classes")
     if export_format(request):  # the classes list has no export
         raise Http404
@@ -340,13 +342,15 @@ def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.class_update(
+            care_class = services.class_update(
                 by=request.user, care_class=care_class, version=form.cleaned_data["version"], **values
             )
         except DomainError as exc:
             _domain_to_form(form, exc)
         else:
             messages.success(request, _("班级已保存。"))
+            for warning in services.class_warnings(care_class):
+                messages.warning(request, warning)
             return redirect("institutions:classes")
     care_class.refresh_from_db()
     context = {

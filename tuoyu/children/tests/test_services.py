@@ -103,7 +103,9 @@ def test_a_second_class_or_room_of_the_same_name_is_refused_in_plain_chinese(cas
         inst_services.class_create(
             by=cast.ann, institution=cast.inst_a, name="托小一班", class_type="toddler", planned_size=15
         )
-    assert exc.value.message == "本机构已有同名的班级。"  # not "包含 Institution 和 班级名称 的 班级 已经存在"
+    assert (
+        exc.value.message == "本机构已有同名的班级。"
+    )  # not "包含 Institution 和 班级名称 的 班级 已经存在"
     room = {"floor": 1, "floor_area_m2": 50, "use": "activity"}
     inst_services.room_create(by=cast.ann, institution=cast.inst_a, name="活动室一", **room)
     with pytest.raises(DomainError) as exc:
@@ -113,6 +115,51 @@ def test_a_second_class_or_room_of_the_same_name_is_refused_in_plain_chinese(cas
     inst_services.class_create(
         by=cast.ben, institution=cast.inst_b, name="托小一班", class_type="toddler", planned_size=15
     )
+
+
+def test_a_class_lives_in_an_activity_room_never_the_observation_room(cast: Cast) -> None:
+    observation = Room.objects.create(
+        institution=cast.inst_a, name="保健观察室", floor=1, floor_area_m2=8, use="observation"
+    )
+    with pytest.raises(DomainError) as exc:
+        inst_services.class_create(
+            by=cast.ann,
+            institution=cast.inst_a,
+            name="托小一班",
+            class_type="toddler",
+            room=observation,
+            planned_size=15,
+        )
+    assert exc.value.field == "room"
+    assert exc.value.message == "班级应安排在活动室或活动兼寝室，所选的“保健观察室”是保健观察室。"
+    assert not CareClass.objects.exists()
+
+
+def test_a_second_class_in_the_same_activity_room_is_saved_with_a_warning(cast: Cast) -> None:
+    room = Room.objects.create(
+        institution=cast.inst_a, name="活动室一", floor=1, floor_area_m2=50, use="activity"
+    )
+    first = inst_services.class_create(
+        by=cast.ann,
+        institution=cast.inst_a,
+        name="托小一班",
+        class_type="toddler",
+        room=room,
+        planned_size=15,
+    )
+    assert inst_services.class_warnings(first) == []
+    second = inst_services.class_create(
+        by=cast.ann,
+        institution=cast.inst_a,
+        name="托小二班",
+        class_type="toddler",
+        room=room,
+        planned_size=15,
+    )
+    assert inst_services.class_warnings(second) == [
+        "“活动室一”同时是“托小一班”的活动室；每个班宜有独立的活动室，请核对。"
+    ]
+    assert inst_services.class_warnings(first)[0].startswith("“活动室一”同时是“托小二班”")
 
 
 def test_a_class_or_room_name_with_an_emoji_is_refused_beside_the_name(cast: Cast) -> None:

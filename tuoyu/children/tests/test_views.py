@@ -160,6 +160,22 @@ def test_a_center_class_page_offers_no_home_group_and_regulators_read_premises(
     assert "托小一班" in detail and "园舍与班级" in detail
 
 
+def test_a_class_sharing_an_activity_room_is_saved_with_a_warning_on_the_page(cast: Cast, login: Any) -> None:
+    room = Room.objects.create(
+        institution=cast.inst_a, name="活动室一", floor=1, floor_area_m2=50, use="activity"
+    )
+    c = login(cast.ann)
+    for name in ("托小一班", "托小二班"):
+        response = c.post(
+            "/institutions/classes/",
+            {"name": name, "class_type": "toddler", "room": str(room.pk), "planned_size": "15"},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "班级已添加。" in page and "“活动室一”同时是“托小一班”的活动室" in page
+    assert CareClass.objects.filter(room=room).count() == 2
+
+
 def test_a_stale_class_edit_is_a_conflict_shown_on_the_form(cast: Cast, login: Any) -> None:
     care_class = make_class(cast.inst_a)
     c = login(cast.ann)

@@ -93,7 +93,7 @@ def test_the_search_matches_the_credit_code_as_well(cast: Any, login: Any) -> No
         ("q=" + "荷" * 51, "q"),
         ("q=a%01b", "q"),
         ("sort=password", "sort"),
-        ("sort=-" + "x" * 5000, "sort"),
+        ("sort=-" + "x" * 3000, "sort"),
     ],
 )
 def test_a_bad_filter_is_a_field_error_everywhere_and_never_the_whole_list(
