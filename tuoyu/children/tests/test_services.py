@@ -78,31 +78,27 @@ def test_a_room_a_class_uses_cannot_be_deleted(cast: Cast) -> None:
     assert not Room.objects.filter(pk=spare.pk).exists()
 
 
+def add_class(by, institution, name, **values):  # noqa: ANN001, ANN201
+    """A 托小班 of 15 through the service, unless ``values`` say otherwise."""
+    return inst_services.class_create(
+        by=by, institution=institution, name=name, **{"class_type": "toddler", "planned_size": 15, **values}
+    )
+
+
 def test_a_class_room_must_belong_to_the_same_institution(cast: Cast) -> None:
     other_room = Room.objects.create(
         institution=cast.inst_b, name="B活动室", floor=1, floor_area_m2=50, use="activity"
     )
     with pytest.raises(DomainError) as exc:
-        inst_services.class_create(
-            by=cast.ann,
-            institution=cast.inst_a,
-            name="托小一班",
-            class_type="toddler",
-            room=other_room,
-            planned_size=15,
-        )
+        add_class(cast.ann, cast.inst_a, "托小一班", room=other_room)
     assert exc.value.field == "room"
     assert not CareClass.objects.exists()
 
 
 def test_a_second_class_or_room_of_the_same_name_is_refused_in_plain_chinese(cast: Cast) -> None:
-    inst_services.class_create(
-        by=cast.ann, institution=cast.inst_a, name="托小一班", class_type="toddler", planned_size=15
-    )
+    add_class(cast.ann, cast.inst_a, "托小一班")
     with pytest.raises(DomainError) as exc:
-        inst_services.class_create(
-            by=cast.ann, institution=cast.inst_a, name="托小一班", class_type="toddler", planned_size=15
-        )
+        add_class(cast.ann, cast.inst_a, "托小一班")
     assert (
         exc.value.message == "本机构已有同名的班级。"
     )  # not "包含 Institution 和 班级名称 的 班级 已经存在"
@@ -112,9 +108,7 @@ def test_a_second_class_or_room_of_the_same_name_is_refused_in_plain_chinese(cas
         inst_services.room_create(by=cast.ann, institution=cast.inst_a, name="活动室一", **room)
     assert exc.value.message == "本机构已有同名的房间。"
     # Another institution may use the same names.
-    inst_services.class_create(
-        by=cast.ben, institution=cast.inst_b, name="托小一班", class_type="toddler", planned_size=15
-    )
+    add_class(cast.ben, cast.inst_b, "托小一班")
 
 
 def test_a_class_lives_in_an_activity_room_never_the_observation_room(cast: Cast) -> None:
@@ -122,14 +116,7 @@ def test_a_class_lives_in_an_activity_room_never_the_observation_room(cast: Cast
         institution=cast.inst_a, name="保健观察室", floor=1, floor_area_m2=8, use="observation"
     )
     with pytest.raises(DomainError) as exc:
-        inst_services.class_create(
-            by=cast.ann,
-            institution=cast.inst_a,
-            name="托小一班",
-            class_type="toddler",
-            room=observation,
-            planned_size=15,
-        )
+        add_class(cast.ann, cast.inst_a, "托小一班", room=observation)
     assert exc.value.field == "room"
     assert exc.value.message == "班级应安排在活动室或活动兼寝室，所选的“保健观察室”是保健观察室。"
     assert not CareClass.objects.exists()
@@ -139,23 +126,9 @@ def test_a_second_class_in_the_same_activity_room_is_saved_with_a_warning(cast: 
     room = Room.objects.create(
         institution=cast.inst_a, name="活动室一", floor=1, floor_area_m2=50, use="activity"
     )
-    first = inst_services.class_create(
-        by=cast.ann,
-        institution=cast.inst_a,
-        name="托小一班",
-        class_type="toddler",
-        room=room,
-        planned_size=15,
-    )
+    first = add_class(cast.ann, cast.inst_a, "托小一班", room=room)
     assert inst_services.class_warnings(first) == []
-    second = inst_services.class_create(
-        by=cast.ann,
-        institution=cast.inst_a,
-        name="托小二班",
-        class_type="toddler",
-        room=room,
-        planned_size=15,
-    )
+    second = add_class(cast.ann, cast.inst_a, "托小二班", room=room)
     assert inst_services.class_warnings(second) == [
         "“活动室一”同时是“托小一班”的活动室；每个班宜有独立的活动室，请核对。"
     ]
@@ -164,9 +137,7 @@ def test_a_second_class_in_the_same_activity_room_is_saved_with_a_warning(cast: 
 
 def test_a_class_or_room_name_with_an_emoji_is_refused_beside_the_name(cast: Cast) -> None:
     with pytest.raises(DomainError) as exc:
-        inst_services.class_create(
-            by=cast.ann, institution=cast.inst_a, name="托小🐣班", class_type="toddler", planned_size=15
-        )
+        add_class(cast.ann, cast.inst_a, "托小🐣班")
     assert exc.value.field == "name" and "表情符号" in exc.value.message
     with pytest.raises(DomainError) as exc:
         inst_services.room_create(
