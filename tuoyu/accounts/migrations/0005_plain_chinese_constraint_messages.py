@@ -4,17 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_apitoken_revoked_reason'),
-        ('institutions', '0013_plain_chinese_constraint_messages'),
-        ('regions', '0001_initial'),
+        ("accounts", "0004_apitoken_revoked_reason"),
+        ("institutions", "0013_plain_chinese_constraint_messages"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='membership',
-            name='accounts_membership_unique',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'region', 'institution'), name='accounts_membership_unique', violation_error_message='该用户已有这一角色。'),
+            model_name="membership",
+            name="accounts_membership_unique",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "region", "institution"),
+                name="accounts_membership_unique",
+                violation_error_message="该用户已有这一角色。",
+            ),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendars', '0001_initial'),
+        ("calendars", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='holidaydate',
-            name='date',
-            field=models.DateField(error_messages={'unique': '节假日表中已有这一天。'}, unique=True, verbose_name='日期'),
+            model_name="holidaydate",
+            name="date",
+            field=models.DateField(
+                error_messages={"unique": "节假日表中已有这一天。"}, unique=True, verbose_name="日期"
+            ),
         ),
     ]
