@@ -144,7 +144,15 @@ class BanImport(SpreadsheetImport[dict[str, Any]]):
         return read_upload(filename=filename, data=file if isinstance(file, bytes) else file.read())
 
     def check(self, rows: list[Row]) -> list[dict[str, Any] | None]:
-        return self.each(rows, lambda row: services._clean(_ban_data(row)))
+        plans = self.each(rows, lambda row: services._clean(_ban_data(row)))
+        # A ban the city already holds under the same decision is refused as the form refuses it.
+        cleaned = [position for position, plan in enumerate(plans) if plan is not None]
+        duplicates = services.already_recorded(self.city, [plans[position] for position in cleaned])
+        for i, ban in duplicates.items():
+            position = cleaned[i]
+            self.reject(rows[position], "decision_number", services.duplicate_message(ban))
+            plans[position] = None
+        return plans
 
     def write(self, plans: list[tuple[Row, dict[str, Any]]]) -> None:
         services.ban_create_many(by=self.by, city=self.city, values=[values for _row, values in plans])

@@ -88,6 +88,15 @@ def test_a_row_refused_by_the_service_also_imports_nothing(cast) -> None:  # noq
     assert [(line.row, line.column) for line in outcome.report_rows()] == [(3, "决定日期")]
 
 
+def test_a_ban_the_city_already_holds_under_the_same_decision_imports_nothing(cast) -> None:  # noqa: ANN001
+    assert ban_import(by=cast.zhou, filename="a.csv", data=_csv(GOOD[:1], bom=False)).committed
+    again = [_row("王禁入", ZZ_ID, "株卫禁 〔2026〕1号"), GOOD[1]]  # the same decision, typed with a space
+    outcome = ban_import(by=cast.zhou, filename="b.csv", data=_csv(again, bom=False))
+    assert not outcome.committed and Ban.objects.count() == 1
+    (line,) = outcome.report_rows()
+    assert (line.row, line.column) == (2, "决定文号") and "不必重复登记" in line.message
+
+
 def test_an_import_rolls_back_its_sweep_alerts_too(cast) -> None:  # noqa: ANN001
     from tuoyu.core.validators import id_birth_date, id_sex
     from tuoyu.staff.models import Employment, Person

@@ -272,6 +272,19 @@ def test_bad_input_is_refused_with_a_field_error(cast, over, field) -> None:  # 
     assert not Ban.objects.exists()
 
 
+def test_the_same_decision_for_the_same_person_is_recorded_once(cast) -> None:  # noqa: ANN001
+    first = services.ban_create(by=cast.zhou, data=ban_data())
+    with pytest.raises(Conflict) as exc:
+        services.ban_create(by=cast.zhou, data=ban_data(decision_number=first.decision_number.lower() + " "))
+    assert exc.value.field == "decision_number" and "不必重复登记" in exc.value.message
+    assert Ban.objects.count() == 1
+    # Another decision on the same person is a ban of its own; a lifted one does not stand in the way.
+    services.ban_create(by=cast.zhou, data=ban_data(decision_number="株卫禁〔2026〕99号"))
+    services.ban_lift(by=cast.zhou, ban_id=first.pk, version=first.version, reason="复议撤销")
+    services.ban_create(by=cast.zhou, data=ban_data())
+    assert Ban.objects.count() == 3
+
+
 def test_lift_needs_a_reason_and_a_fresh_version(cast) -> None:  # noqa: ANN001
     ban = services.ban_create(by=cast.zhou, data=ban_data())
     with pytest.raises(DomainError) as exc:
