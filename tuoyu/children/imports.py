@@ -20,7 +20,14 @@ from tuoyu.children import selectors
 from tuoyu.children.actions import AuditAction
 from tuoyu.children.models import Child, ConsentScope, Relationship, Sex
 from tuoyu.children.policy import age_band, oldest_months
-from tuoyu.children.services import ChildPlan, child_register_many, child_register_plan, class_places_left
+from tuoyu.children.services import (
+    DUPLICATE_ID_MESSAGE,
+    ChildPlan,
+    child_register_many,
+    child_register_plan,
+    class_places_left,
+    registered_id_numbers,
+)
 from tuoyu.core.errors import DomainError
 from tuoyu.core.excel import Column, ImportOutcome, Kind, Row, Sheet
 from tuoyu.core.imports import SpreadsheetImport, chunks
@@ -194,7 +201,15 @@ class RosterImport(SpreadsheetImport[ChildPlan]):
                 band=bands.get(care_class.pk) if care_class is not None else None,
             )
 
-        return self.each(rows, check_one)
+        plans = self.each(rows, check_one)
+        # A child whose ID number the institution has registered already is refused as the form refuses it.
+        ids = [plan.child.id_number for plan in plans if plan is not None and plan.child.id_number]
+        known = registered_id_numbers(institution, ids)
+        for position, plan in enumerate(plans):
+            if plan is not None and plan.child.id_number in known:
+                self.reject(rows[position], "id_number", DUPLICATE_ID_MESSAGE)
+                plans[position] = None
+        return plans
 
     def write(self, plans: list[tuple[Row, ChildPlan]]) -> None:
         # Again under the write lock (one query): the same children registered since the check.

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuoyu.audit.services import audit_event, audit_record, audit_record_many
 from tuoyu.children.models import (
@@ -30,7 +31,7 @@ from tuoyu.children.models import (
 )
 from tuoyu.children.policy import AgeBand, age_band, class_size_cap, oldest_months
 from tuoyu.core.errors import Conflict, DomainError, check_version
-from tuoyu.core.imports import BATCH_SIZE, bulk_insert
+from tuoyu.core.imports import BATCH_SIZE, bulk_insert, chunks
 from tuoyu.core.signals import rows_created
 from tuoyu.core.validators import id_birth_date, id_sex, validate_id_number, validate_mobile
 from tuoyu.institutions.models import CareClass, ClassType, Institution
@@ -140,6 +141,8 @@ def child_register(
         max_months=oldest_months(institution),
     )
     child = plan.child
+    if child.id_number and registered_id_numbers(institution, [child.id_number]):
+        raise DomainError("duplicate_id_number", DUPLICATE_ID_MESSAGE, field="id_number")
     child.save()
     guardian = plan.guardian
     guardian.child = child
@@ -442,6 +445,24 @@ class ChildPlan:
     consent_text_version: str
     care_class: CareClass | None
     start_date: dt.date | None
+
+
+DUPLICATE_ID_MESSAGE = gettext_lazy("本机构已登记过该身份证号的幼儿：请在其档案中办理入班，不要重复登记。")
+
+
+def registered_id_numbers(institution: Institution, id_numbers: list[str]) -> set[str]:
+    """Which of ``id_numbers`` (valid, normalised) belong to a child the institution has registered, left or
+    not: the same child registered twice would have two records, two consents and two ages on the roster.
+    By blind index, a few queries for a whole file."""
+    index_for = Child._meta.get_field("id_index").index_for
+    by_index = {index_for(n): n for n in id_numbers if n}
+    found: set[str] = set()
+    for chunk in chunks(sorted(by_index)):
+        for index in Child.objects.filter(institution=institution, id_index__in=chunk).values_list(
+            "id_index", flat=True
+        ):
+            found.add(by_index[index])
+    return found
 
 
 def child_register_plan(

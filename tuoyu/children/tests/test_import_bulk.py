@@ -16,7 +16,7 @@ from tuoyu.audit.models import Event
 from tuoyu.audit.services import audit_verify
 from tuoyu.children.imports import ROSTER_SHEET, roster_import
 from tuoyu.children.models import Child, Enrollment
-from tuoyu.children.tests.helpers import make_class, months_before
+from tuoyu.children.tests.helpers import id_for, make_class, months_before, register
 from tuoyu.core.excel import template_workbook
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,28 @@ def _file(n: int, *, class_name: str = "托小一班", consent: bool = False) ->
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def test_a_child_whose_id_number_the_institution_has_already_registered_imports_nothing(cast: Any) -> None:
+    birth = months_before(TODAY, 20)
+    register(
+        cast.ann,
+        cast.inst_a,
+        name="王小明",
+        birth=birth,
+        id_number=id_for(birth),
+        consent_scope=["basic"],
+        consent_text_version="2026-01",
+    )
+    wb = load_workbook(io.BytesIO(template_workbook(ROSTER_SHEET)))
+    ws = wb.worksheets[0]
+    ws.append(["王晓明", "男", birth, "家长", "父亲", "13912345678", "是", "2026-01", id_for(birth), "", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    outcome = roster_import(by=cast.ann, institution=cast.inst_a, file=out.getvalue())
+    assert not outcome.committed and Child.objects.count() == 1
+    (line,) = outcome.report_rows()
+    assert line.row == 2 and "重复登记" in line.message
 
 
 def test_a_class_filled_by_the_file_itself_refuses_the_rows_beyond_its_size(cast: Any) -> None:

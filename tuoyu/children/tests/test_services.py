@@ -85,6 +85,17 @@ def add_class(by, institution, name, **values):  # noqa: ANN001, ANN201
     )
 
 
+def test_a_child_is_registered_once_per_id_number_in_an_institution(cast: Cast) -> None:
+    birth = months_before(dt.date.today(), 18)
+    consent = {"consent_scope": ["basic"], "consent_text_version": "2026-01", "id_number": id_for(birth)}
+    register(cast.ann, cast.inst_a, birth=birth, **consent)
+    with pytest.raises(DomainError) as exc:
+        register(cast.ann, cast.inst_a, name="王晓明", birth=birth, **consent)
+    assert exc.value.field == "id_number" and "不要重复登记" in exc.value.message
+    assert Child.objects.filter(institution=cast.inst_a).count() == 1
+    register(cast.ben, cast.inst_b, birth=birth, **consent)  # another institution keeps its own record
+
+
 def test_a_class_room_must_belong_to_the_same_institution(cast: Cast) -> None:
     other_room = Room.objects.create(
         institution=cast.inst_b, name="B活动室", floor=1, floor_area_m2=50, use="activity"
