@@ -57,9 +57,22 @@ def browser() -> Iterator[Any]:
 
 @dataclass
 class PageLog:
-    """What went wrong inside the page: uncaught exceptions and CSP violations."""
+    """What went wrong inside the page (uncaught exceptions and CSP violations), and the dialogs it opened.
+
+    A confirmation (``data-confirm`` on an irreversible action's form) is answered OK unless the test said
+    otherwise with ``answer_dialogs(page, accept=False)``; each dialog's text is kept in ``dialogs``, so a
+    test can check what the user was told would happen."""
 
     problems: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    accept_dialogs: bool = True
+
+    def dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        if self.accept_dialogs:
+            dialog.accept()
+        else:
+            dialog.dismiss()
 
     def console(self, message: Any) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:
@@ -88,6 +101,8 @@ def _open_page(request: pytest.FixtureRequest, browser: Any, viewport: dict[str,
     log = PageLog()
     page.on("console", log.console)
     page.on("pageerror", log.page_error)
+    page.on("dialog", log.dialog)
+    page._tuoyu_log = log
 
     def finish() -> None:
         report = getattr(request.node, "rep_call", None)
@@ -135,6 +150,18 @@ def open_page(request: pytest.FixtureRequest, browser: Any) -> Any:
     """Opens more desktop pages, each in its own context (another person at another computer), checked like
     ``page``: ``visitor = open_page()``."""
     return lambda: _open_page(request, browser, DESKTOP)
+
+
+def page_log(page: Any) -> PageLog:
+    log = getattr(page, "_tuoyu_log", None)
+    if log is None:
+        pytest.fail("no page log on this page: open it with the page/phone_page/open_page fixtures")
+    return log
+
+
+def answer_dialogs(page: Any, *, accept: bool) -> None:
+    """From now on, answer the page's confirmation dialogs OK (``accept``) or Cancel."""
+    page_log(page).accept_dialogs = accept
 
 
 def empty_audit_trail() -> None:

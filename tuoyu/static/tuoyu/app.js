@@ -13,3 +13,10 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// Irreversible actions ask first: a form with data-confirm says what will happen and is sent only on OK.
+// (Captured before any other submit handler; htmx forms use hx-confirm, htmx's own.)
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var text = form && form.getAttribute ? form.getAttribute("data-confirm") : null;
+  if (text && !window.confirm(text)) { event.preventDefault(); event.stopImmediatePropagation(); }
+}, true);
