@@ -7,7 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tuoyu.core.scoping import get_scoped_or_404, scoped
-from tuoyu.institutions.models import FilingStatus, Institution, Registration
+from tuoyu.institutions.models import (
+    AUTHORITY_FOR_LEGAL_PERSON,
+    FilingStatus,
+    Institution,
+    LegalPersonKind,
+    Registration,
+)
 
 
 def institution_list(*, viewer: Any, action: str = "view") -> QuerySet[Institution]:
@@ -53,6 +59,30 @@ def invitation_list(*, viewer: Any, institution: Institution) -> QuerySet[Any]:
 
 
 # --- the change history as the API shows it (filingapi) ----------------------------------------------
+
+
+def registration_defaults(viewer: Any) -> dict[str, Any]:
+    """What a clerk's new registration starts with: their own authority (登记机关), and the legal-person kind
+    and profit status that authority registers (市场监管: 企业, 营利性; 民政: 社会服务机构, 非营利性; 机构编制:
+    事业单位, 非营利性) — a combination that passes its own checks (FIL-02)."""
+    from tuoyu.accounts.models import Role
+
+    authority = next(
+        (
+            m.authority
+            for m in viewer.active_memberships()
+            if m.role == Role.REGISTRATION_CLERK and m.authority
+        ),
+        "",
+    )
+    kind = next((k for k, a in AUTHORITY_FOR_LEGAL_PERSON.items() if a == authority), None)
+    if kind is None:
+        return {}
+    return {
+        "authority": authority,
+        "legal_person_kind": kind,
+        "is_for_profit": "true" if kind == LegalPersonKind.ENTERPRISE else "false",
+    }
 
 
 def revision_changes_masked(revision: Any) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def institution_reveal(request: HttpRequest, institution_id: int, field: str) ->
 def registration_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.REGISTRATION_CLERK):
         raise Http404
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST or None, initial=selectors.registration_defaults(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             result = services.registration_record(

@@ -4,9 +4,11 @@ import json
 
 import pytest
 
+from tuoyu.accounts.models import Role
 from tuoyu.audit.models import Event
 from tuoyu.institutions.models import Institution, InstitutionRevision, Registration
 from tuoyu.institutions.tests.factories import registration_payload
+from tuoyu.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +72,23 @@ def test_bad_registrations_are_refused_next_to_the_field_and_nothing_is_saved(
     assert field in errors and message in " ".join(errors[field])
     assert not Institution.objects.filter(name="测试托育中心8号").exists()
     assert not Registration.objects.exists()
+
+
+def test_a_new_registration_starts_from_the_clerks_own_authority(cast, login):
+    # cast.clerk registers for 市场监管: an enterprise, for profit — a combination that passes FIL-02.
+    form = login(cast.clerk).get("/institutions/registrations/new/").context["form"]
+    assert form["authority"].value() == "market_regulation"
+    assert form["legal_person_kind"].value() == "enterprise"
+    assert form["is_for_profit"].value() == "true"
+    page = login(cast.clerk).get("/institutions/registrations/new/").content.decode()
+    assert '<option value="market_regulation" selected>' in page
+    civil = make_user("civil", Role.REGISTRATION_CLERK, region="430200", authority="civil_affairs")
+    form = login(civil).get("/institutions/registrations/new/").context["form"]
+    assert (form["authority"].value(), form["legal_person_kind"].value(), form["is_for_profit"].value()) == (
+        "civil_affairs",
+        "social_service_org",
+        "false",
+    )
 
 
 def test_the_api_push_is_idempotent_by_source_event_id(cast, login):
