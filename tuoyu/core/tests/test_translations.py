@@ -228,3 +228,18 @@ def test_switching_language_with_the_language_button_sticks(client, compiled_cat
     page = client.get(login_url).content.decode()
     assert "登录" in page
     assert "Sign in" not in page
+
+
+def test_djangos_stock_messages_read_as_plain_chinese(db):
+    """Django's own zh_Hans says "确保该变量包含不超过 50 字符" and "包含 Institution 和 班级名称 的 班级 已经存在";
+    tuoyu/locale/zh_Hans overrides those few messages."""
+    from django import forms
+    from django.utils import translation
+
+    class NameForm(forms.Form):
+        name = forms.CharField(max_length=5, min_length=2)
+
+    with translation.override("zh-hans"):
+        assert NameForm({"name": "荷塘区小星星托育中心"}).errors["name"] == ["不能超过5个字（现在是10个）。"]
+        assert NameForm({"name": "荷"}).errors["name"] == ["不能少于2个字（现在是1个）。"]
+        assert "变量" not in str(NameForm({"name": "荷"}).errors)
