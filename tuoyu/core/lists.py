@@ -648,6 +648,18 @@ def date(value: Any) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
+def options(choices: Any, selected: Any) -> SafeString:
+    """A ``<select>``'s options made in Python, as ``{% for v, l in choices %}<option value="{{ v }}"{% if
+    selected == v %} selected{% endif %}>{{ l }}</option>{% endfor %}`` writes them (a template loop costs
+    ~100 µs an option: the risk list's rules and regions are dozens)."""
+    return mark_safe(  # noqa: S308 - escaped here
+        "".join(
+            f'<option value="{_escape(str(v))}"{" selected" if selected == v else ""}>{text(label)}</option>'
+            for v, label in choices
+        )
+    )
+
+
 def _cell_html(cell: dict[str, Any]) -> str:
     column: Column = cell["column"]
     value = cell["value"]
