@@ -10,6 +10,7 @@ different file.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -21,6 +22,7 @@ from tuoyu.children.models import Child
 from tuoyu.core import lists
 from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, IdFilter, ListSpec
 from tuoyu.core.validators import Sex
+from tuoyu.institutions.models import ClassType
 
 
 class ChildFilterSet(FilterSet):
@@ -46,21 +48,56 @@ class ChildFilterSet(FilterSet):
         return selectors.in_class(queryset, value, dt.date.today())
 
 
+@dataclass(frozen=True)
+class RosterInstitution:
+    """A roster group's institution: its id and name (the page query's ``institution_name``)."""
+
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class RosterClass:
+    """A roster group's class: what the page query annotated of it (no CareClass object per child)."""
+
+    pk: int
+    name: str
+    class_type: str
+
+    def get_class_type_display(self) -> str:
+        return str(dict(ClassType.choices).get(self.class_type, self.class_type))
+
+
 def current_class(child: Child) -> Any:
-    """The class the child holds a place in today (``selectors.child_list`` prefetched it), or None."""
+    """The class the child holds a place in today: ``_prepare`` put it there for the roster page (from the
+    page query's ``current_class_id``); else from the ``current`` enrollments ``selectors.child_list``
+    prefetched; or None."""
+    if hasattr(child, "care_class_today"):
+        return child.care_class_today
     return child.current[0].care_class if child.current else None
 
 
 def _prepare(children: list[Child]) -> None:
     today = dt.date.today()
     sexes = {value: str(label) for value, label in Sex.choices}  # get_sex_display per row: 100 µs each
+    institutions: dict[int, RosterInstitution] = {}
+    classes: dict[int, RosterClass] = {}
     for child in children:
         child.age_today = child.age_months(today)  # type: ignore[attr-defined]
         child.sex_label = sexes.get(child.sex, child.sex)  # type: ignore[attr-defined]
+        cid = child.current_class_id  # type: ignore[attr-defined]
+        if cid is not None and cid not in classes:
+            classes[cid] = RosterClass(cid, child.current_class_name, child.current_class_type)  # type: ignore[attr-defined]
+        child.care_class_today = classes.get(cid) if cid is not None else None  # type: ignore[attr-defined]
+        if child.institution_id not in institutions:
+            institutions[child.institution_id] = RosterInstitution(
+                child.institution_id, child.institution_name
+            )
+        child.roster_institution = institutions[child.institution_id]  # type: ignore[attr-defined]
 
 
 def _group(child: Child) -> tuple[Any, Any]:
-    return (child.institution, current_class(child))
+    return (child.roster_institution, current_class(child))
 
 
 def _group_order(key: tuple[Any, Any]) -> tuple[str, bool, str]:

@@ -9,9 +9,12 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.calendars.workdays import load_calendar
+from tuoyu.core import lists
 from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, ListSpec
 from tuoyu.core.scoping import prefix_q
 from tuoyu.filings import selectors
@@ -63,6 +66,27 @@ def _clock_all(filings: list[Filing]) -> None:
         f.clock = selectors.review_clock(f, calendar=calendar)
 
 
+def _deadline_html(f: Filing) -> str:
+    """The FIL-04 deadline (``—`` without a clock), marked when the holiday table is not yet published — made
+    in Python, not a cell template per row."""
+    clock = f.clock  # type: ignore[attr-defined]
+    mark = gettext("（临时计算）") if clock and clock.provisional else ""
+    day = lists.date(clock.deadline if clock else None)
+    return format_html('<span data-testid="deadline-{}">{}{}</span>', f.pk, day, mark)
+
+
+def _elapsed_html(f: Filing) -> str:
+    """Working days used so far, with the 逾期 badge past the deadline."""
+    clock = f.clock  # type: ignore[attr-defined]
+    value = lists.text(clock.elapsed if clock else None)
+    badge = (
+        format_html(' <span class="badge text-bg-danger">{}</span>', gettext("逾期"))
+        if clock and clock.overdue
+        else ""
+    )
+    return format_html('<span data-testid="elapsed-{}">{}</span>{}', f.pk, value, badge)
+
+
 def _local(moment: Any, fmt: str) -> str | None:
     return timezone.localtime(moment).strftime(fmt) if moment else None
 
@@ -75,30 +99,34 @@ REVIEW_QUEUE = ListSpec(
         Column(
             "institution",
             _("机构名称"),
-            "institution.name",
+            "institution_name",
             sort=("institution__name",),
             link=("filings:detail", "pk"),
         ),
         Column("kind", _("类型"), Filing.get_kind_display, sort=("kind",)),
-        Column("region", _("所在区划"), "institution.region.name", sort=("region_prefix",)),
+        Column("region", _("所在区划"), "region_name", sort=("region_prefix",)),
         Column(
             "submitted_at",
             _("提交时间"),
             lambda f: _local(f.submitted_at, "%Y-%m-%d %H:%M"),
             sort=("submitted_at",),
         ),
+        # the cells made in Python from the filing (its clock from ``prepare``); the value shown is the
+        # deadline / the working days
         Column(
             "deadline",
             _("办结期限"),
-            lambda f: f.clock.deadline if f.clock else None,
-            cell_template="filings/_queue_deadline.html",
+            lambda f: f,
+            export=lambda f: f.clock.deadline if f.clock else None,
+            format=_deadline_html,
         ),
         Column(
             "elapsed",
             _("已用工作日"),
-            lambda f: f.clock.elapsed if f.clock else None,
+            lambda f: f,
+            export=lambda f: f.clock.elapsed if f.clock else None,
             css="num",
-            cell_template="filings/_queue_elapsed.html",
+            format=_elapsed_html,
         ),
     ),
     ordering=("submitted_at", "id"),

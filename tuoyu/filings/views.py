@@ -93,7 +93,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Submitted filings in the jurisdiction, oldest first, with the FIL-04 clock (declared in filings.lists)."""
     if not request.user.has_role(Role.REGULATOR, Role.CITY_ADMIN):
         raise Http404
-    bound = REVIEW_QUEUE.bind(request.GET, selectors.review_queue(viewer=request.user))
+    bound = REVIEW_QUEUE.bind(request.GET, selectors.review_queue_page(viewer=request.user))
     return bound.render(request, "filings/review_queue.html", {"limit": selectors.REVIEW_WORKDAYS})
 
 

@@ -181,7 +181,7 @@ def registration_push(
 )
 @paginate(LimitOffset)
 def institution_list(request: HttpRequest, filters: Query[INSTITUTIONS.query_schema]):  # noqa: ANN201
-    return INSTITUTIONS.api_queryset(request, selectors.institution_list(viewer=request.user))
+    return INSTITUTIONS.api_queryset(request, selectors.institution_api_list(viewer=request.user))
 
 
 # The pending list (filingapi) comes before /institutions/{institution_id}, which would take its path.

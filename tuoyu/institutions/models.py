@@ -237,6 +237,13 @@ class Institution(models.Model):
         verbose_name_plural = _("托育机构")
         indexes = [
             models.Index(fields=["filing_status", "filed_at"], name="institutions_filed_at"),
+            # A filing status within a jurisdiction (the bureau's "registered, not filed" counts and list): the
+            # status and the prefix range in one index — with only ``filing_status`` indexed, SQLite reads
+            # every institution of that status in the province; the overdue mark makes the count covered.
+            models.Index(
+                fields=["filing_status", "region_prefix", "filing_overdue_at"],
+                name="institutions_status_prefix",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

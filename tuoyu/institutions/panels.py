@@ -25,9 +25,12 @@ def _jurisdictions(user: User) -> list[dict[str, Any]]:
         return []
     regions = scoped(user, "view", Region)
     institutions = scoped(user, "view", Institution)
-    population = RegionPopulation.objects.filter(region=OuterRef("pk"), year=CENSUS_YEAR).values(
-        "resident_population"
-    )[:1]
+    # one row per region and year: no order (the model's, by the region's code, joined the regions again per row)
+    population = (
+        RegionPopulation.objects.filter(region=OuterRef("pk"), year=CENSUS_YEAR)
+        .order_by()
+        .values("resident_population")[:1]
+    )
     out = []
     for m in memberships:
         rows = list(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.lists import NO_CONTROL_CHARACTERS, Column, FilterSet, FlagFilter, ListSpec
-from tuoyu.staff.models import Employment
+from tuoyu.staff.models import Employment, StaffRole
 from tuoyu.staff.selectors import RosterRow, roster_row
 
 
@@ -61,8 +61,10 @@ def _prepare(employments: list[Employment]) -> None:
     valid_until = gettext("有效期至%(d)s")
     missing = gettext("缺%(m)s")
     labels = _labels()
+    roles = {value: str(label) for value, label in StaffRole.choices}  # role_labels per row: ~80 µs each
     for e in employments:
         e.roster_labels = labels  # type: ignore[attr-defined]
+        e.roles_text = "、".join(roles.get(r, r) for r in e.roles)  # type: ignore[attr-defined]
         row = e.roster_row = roster_row(e, today)  # type: ignore[attr-defined]
         if row.health_expires_on:
             row.health_text = valid_until % {"d": row.health_expires_on.isoformat()}
@@ -122,7 +124,8 @@ def _row_html(row: dict[str, Any]) -> str:
 
 
 def _roles(employment: Employment) -> str:
-    return "、".join(employment.role_labels())
+    text = getattr(employment, "roles_text", None)  # the page's rows: from ``_prepare``
+    return text if text is not None else "、".join(employment.role_labels())
 
 
 def _health(employment: Employment) -> Any:

@@ -41,6 +41,13 @@ def _own_institution(request: HttpRequest) -> Institution:
     return Institution.objects.get(pk=acting_institution_id(request, ids))
 
 
+def _own_institution_loaded(request: HttpRequest) -> Institution:
+    """``_own_institution`` from the memberships the request has already loaded (their institution, its
+    sealed columns deferred): for a page that shows only its name, no query."""
+    chosen = acting_institution_id(request, selectors.own_institution_ids(request.user))
+    return next(m.institution for m in request.user.active_memberships() if m.institution_id == chosen)
+
+
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], institution: Institution
 ) -> HttpResponse:
@@ -68,7 +75,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     if raw and int(raw) not in own:
         institution = selectors.roster_institution(viewer=request.user, institution_id=int(raw))
     elif own:
-        institution = _own_institution(request)
+        institution = _own_institution_loaded(request)
     else:
         choices = selectors.roster_institutions(viewer=request.user)
         if not choices.exists():

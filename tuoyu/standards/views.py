@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.core import lists
 from tuoyu.institutions.acting import acting_context, acting_institution_id
 from tuoyu.standards import selectors
 from tuoyu.standards.engine import Evaluation
@@ -79,7 +80,14 @@ def risk(request: HttpRequest) -> HttpResponse:
     """The regulators' risk list (declared in standards.lists). The page shows an institution's name and
     region only (selectors.risk_list: its other columns, sealed ID numbers among them, are not loaded)."""
     bound = RISK.bind(request.GET, selectors.risk_list(viewer=request.user), request=request)
-    context = {"regions": selectors.regions_for_filter(request.user), "weights": SEVERITY_WEIGHTS}
+    rule, region = bound.form["rule"], bound.form["region"]
+    regions = [("", _("全部辖区"))] + [(r.code, r.name) for r in selectors.regions_for_filter(request.user)]
+    context = {
+        # the filters' options made in Python (dozens of rules and regions: a template loop per option)
+        "rule_options": lists.options(rule.field.choices, rule.value()),
+        "region_options": lists.options(regions, region.value()),
+        "weights": SEVERITY_WEIGHTS,
+    }
     return bound.render(request, "standards/risk.html", context)
 
 

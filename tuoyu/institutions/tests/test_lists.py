@@ -241,7 +241,7 @@ def test_the_institutions_page_queries_do_not_grow_with_the_list(
 def test_the_institutions_api_queries_do_not_grow_with_the_list(
     cast: Any, django_assert_num_queries: Any
 ) -> None:
-    # token (user joined), memberships, count, page (region joined)
+    # token (user joined), memberships, count, page (the columns InstitutionOut returns, no region joined)
     counts_do_not_grow(
         bearer(cast.zhou),
         "/api/v1/institutions?limit=100&sort=-name",

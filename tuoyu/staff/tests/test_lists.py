@@ -155,6 +155,21 @@ def test_the_roster_page_queries_do_not_grow(cast: Any, login: Any, django_asser
     assert len(re.findall(r'data-testid="staff-\d+"', response.content.decode())) == 31
 
 
+def test_the_admins_roster_page_reads_its_institution_from_the_memberships(
+    cast: Any, login: Any, django_assert_num_queries: Any
+) -> None:
+    _hire(cast, 1)
+    # session, user, memberships (the institution is the membership's: no query of its own; an institution
+    # admin has no second factor), the expiring box (certificates, health certificates), count, page,
+    # notifications badge
+    response = counts_do_not_grow(
+        login(cast.ann), "/staff/", lambda: _hire(cast, 30), django_assert_num_queries, expected=8
+    )
+    html = response.content.decode()
+    assert len(re.findall(r'data-testid="staff-\d+"', html)) == 31
+    assert cast.inst_a.name in html
+
+
 def test_the_roster_api_queries_do_not_grow(cast: Any, django_assert_num_queries: Any) -> None:
     _hire(cast, 1)
     # token (user joined), memberships, the institution, count, page (health certificate, checks: subqueries)
