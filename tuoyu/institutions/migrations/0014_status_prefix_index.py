@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("institutions", "0011_filed_at"),
+        ("institutions", "0013_plain_chinese_constraint_messages"),
         ("regions", "0001_initial"),
     ]
 
