@@ -150,10 +150,16 @@ def bulk_insert(model: type[M], objs: list[M], batch_size: int = BATCH_SIZE) -> 
     tail = f" RETURNING {quote(pk.column)}"
     statements: dict[int, str] = {}
     # Per field, worked out once: the attribute to read when pre_save is only that, and the value type its
-    # preparation leaves unchanged (most of a row's values: text, integers, keys), so that only the others
-    # (encrypted text, dates, JSON…) go through get_db_prep_save.
+    # preparation leaves unchanged (most of a row's values: text, integers, keys), and whether None stays
+    # None (NULL dates, keys, encrypted text…), so that only the others (encrypted text, dates, JSON…) go
+    # through get_db_prep_save.
     plans = [
-        (field, field.attname if _plain_attribute(field) else None, _identity_type(field, connection))
+        (
+            field,
+            field.attname if _plain_attribute(field) else None,
+            _identity_type(field, connection),
+            field.get_db_prep_save(None, connection) is None,
+        )
         for field in fields
     ]
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
@@ -162,13 +168,13 @@ def bulk_insert(model: type[M], objs: list[M], batch_size: int = BATCH_SIZE) -> 
             append = params.append
             for obj in batch:
                 values = obj.__dict__
-                for field, attname, same in plans:
+                for field, attname, same, null in plans:
                     value = (
                         values[attname]
                         if attname is not None and attname in values
                         else field.pre_save(obj, True)
                     )
-                    if same is not None and (value is None or type(value) is same):
+                    if (value is None and null) or (same is not None and type(value) is same):
                         append(value)
                         continue
                     if hasattr(value, "resolve_expression"):
