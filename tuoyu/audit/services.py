@@ -8,6 +8,7 @@ import datetime as dt
 import ipaddress
 import json
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,9 +34,26 @@ _LOCK_KEY = 727_701  # pg advisory lock id for appending to the chain
 logger = logging.getLogger(__name__)
 
 
+def _plain_json(value: Any) -> bool:
+    """Whether ``value`` is already what a JSON round trip gives back: dicts with string keys, lists, strings,
+    integers, booleans, None and finite floats (what services pass nearly always)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(k) is str and _plain_json(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain_json(v) for v in value)
+    return kind is float and math.isfinite(value)
+
+
 def _jsonable(value: Any) -> Any:
+    """``value`` as JSON gives it back (dates as strings, tuples as lists…). A value that is plain JSON already
+    is returned as it is — :func:`_mask_personal_data` copies it anyway — without the round trip."""
     if value is None:
         return None
+    if _plain_json(value):
+        return value
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
@@ -45,7 +63,14 @@ _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE_RE = re.compile(r"(?<![0-9A-Za-z+])((?:\+|00)?86[- ]?)?(1[3-9]\d{9})(?![0-9A-Za-z])")
 
 
+# Both numbers above hold a run of at least 11 digits: text without one has nothing to mask.
+_DIGIT_RUN_RE = re.compile(r"\d{11}")
+
+
 def _mask_text(text: str) -> str:
+    if not _DIGIT_RUN_RE.search(text):
+        return text
+
     def id_number(match: re.Match[str]) -> str:
         number = match.group(1).upper()
         return mask_id_number(number) if id_check_character(number[:17]) == number[17] else match.group(0)
