@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,27 +35,46 @@ _LOCK_KEY = 727_701  # pg advisory lock id for appending to the chain
 logger = logging.getLogger(__name__)
 
 
-def _plain_json(value: Any) -> bool:
-    """Whether ``value`` is already what a JSON round trip gives back: dicts with string keys, lists, strings,
-    integers, booleans, None and finite floats (what services pass nearly always)."""
+class _NotPlain(Exception):
+    """Internal: a value :func:`_json_copy` leaves to the JSON round trip."""
+
+
+# What ``json.dumps(default=str)`` writes as ``str(value)``: the types services put in before/after/detail.
+_AS_TEXT = (dt.date, dt.datetime, Decimal)
+
+
+def _json_copy(value: Any) -> Any:
+    """``value`` as a JSON round trip gives it back, for the plain cases: dicts with string keys, lists and
+    tuples, strings, integers, booleans, None, finite floats, and dates, datetimes and decimals (their
+    ``str()``, as ``default=str`` writes them). Raises _NotPlain for anything else (a subclass, a set…)."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
-        return True
+        return value
     if kind is dict:
-        return all(type(k) is str and _plain_json(v) for k, v in value.items())
-    if kind is list:
-        return all(_plain_json(v) for v in value)
-    return kind is float and math.isfinite(value)
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            out[key] = _json_copy(item)
+        return out
+    if kind is list or kind is tuple:
+        return [_json_copy(item) for item in value]
+    if kind is float and math.isfinite(value):
+        return value
+    if kind in _AS_TEXT:
+        return str(value)
+    raise _NotPlain
 
 
 def _jsonable(value: Any) -> Any:
-    """``value`` as JSON gives it back (dates as strings, tuples as lists…). A value that is plain JSON already
-    is returned as it is — :func:`_mask_personal_data` copies it anyway — without the round trip."""
+    """``value`` as JSON gives it back (dates as strings, tuples as lists…): copied directly when it is made
+    of the plain types (:func:`_json_copy`), else through ``json.dumps``/``json.loads``."""
     if value is None:
         return None
-    if _plain_json(value):
-        return value
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    try:
+        return _json_copy(value)
+    except _NotPlain:
+        return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
 # A whole 18-character ID number or an 11-digit mainland mobile (optionally +86), standing alone or inside
