@@ -101,6 +101,25 @@ def _plain_attribute(field: models.Field) -> bool:
     return False
 
 
+def _unnest_statement(connection: Any, table: str, fields: list[models.Field], pk_column: str) -> str | None:
+    """On PostgreSQL, ``INSERT … SELECT * FROM UNNEST(%s::type[], …) RETURNING id`` for ``fields`` — when
+    every column has one of the backend's own types (Django's condition for the same statement in
+    ``bulk_create``); None elsewhere. The array types drop their length (``varchar[]``) so that nothing
+    is truncated: the columns' own types still hold each value to its limit."""
+    if connection.vendor != "postgresql":
+        return None
+    types = []
+    for field in fields:
+        internal = (field.target_field if field.is_relation else field).get_internal_type()  # type: ignore[attr-defined]
+        if internal not in connection.data_types:
+            return None
+        types.append(field.db_type(connection).split("(")[0])
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    arrays = ", ".join(f"(%s)::{t}[]" for t in types)
+    return f"INSERT INTO {quote(table)} ({columns}) SELECT * FROM UNNEST({arrays}) RETURNING {pk_column}"  # noqa: S608 — quoted identifiers and the model's own column types
+
+
 def _parameter_limit(connection: Any) -> int | None:
     """The bound parameters one statement may hold: SQLite's real limit (Django assumes 999, the old
     compile-time default; SQLite ≥ 3.32 allows 32,766, so an INSERT of 60 columns takes 500 rows, not 16),
@@ -149,6 +168,7 @@ def bulk_insert(model: type[M], objs: list[M], batch_size: int = BATCH_SIZE) -> 
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(pk.column)}"
     statements: dict[int, str] = {}
+    unnest = _unnest_statement(connection, opts.db_table, fields, quote(pk.column))
     # Per field, worked out once: the attribute to read when pre_save is only that, and the value type its
     # preparation leaves unchanged (most of a row's values: text, integers, keys), and whether None stays
     # None (NULL dates, keys, encrypted text…), so that only the others (encrypted text, dates, JSON…) go
@@ -180,9 +200,16 @@ def bulk_insert(model: type[M], objs: list[M], batch_size: int = BATCH_SIZE) -> 
                     if hasattr(value, "resolve_expression"):
                         raise TypeError(f"bulk_insert: {model.__name__}.{field.name} holds an expression")
                     append(field.get_db_prep_save(value, connection))
-            sql = statements.get(len(batch))
-            if sql is None:
-                sql = statements[len(batch)] = head + ", ".join([row] * len(batch)) + tail
+            if unnest is not None:
+                # One array per column: the statement has a parameter per column, not per value, so the
+                # driver neither parses 30,000 placeholders nor PostgreSQL plans them (as Django's own
+                # bulk_create does on PostgreSQL).
+                width = len(fields)
+                sql, params = unnest, [params[i::width] for i in range(width)]
+            else:
+                sql = statements.get(len(batch))
+                if sql is None:
+                    sql = statements[len(batch)] = head + ", ".join([row] * len(batch)) + tail
             cursor.execute(sql, params)
             ids = cursor.fetchall()
             if len(ids) != len(batch):

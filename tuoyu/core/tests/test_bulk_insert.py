@@ -135,3 +135,20 @@ def test_batches_follow_the_real_sqlite_parameter_limit(django_assert_num_querie
     with django_assert_num_queries(2):  # one full INSERT and one of a single row, nothing else
         bulk_insert(Person, people)
     assert Person.objects.filter(pk__in=[p.pk for p in people]).count() == per_insert + 1
+
+
+def test_on_postgresql_a_batch_is_one_array_per_column():
+    """PostgreSQL gets ``INSERT … SELECT * FROM UNNEST(…)``: a parameter per column, not per value (the driver
+    parsed 30,000 placeholders per statement before); the keys still come back in list order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statement")
+    from django.test.utils import CaptureQueriesContext
+
+    people = _people(701, 5)
+    with CaptureQueriesContext(connection) as queries:
+        bulk_insert(Person, people)
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and "UNNEST" in inserts[0]
+    stored = {p.pk: p.name for p in Person.objects.filter(pk__in=[p.pk for p in people])}
+    assert [stored[p.pk] for p in people] == [p.name for p in people]
+    assert [p.pk for p in people] == sorted(p.pk for p in people)
