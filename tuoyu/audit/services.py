@@ -8,9 +8,11 @@ import datetime as dt
 import ipaddress
 import json
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +35,46 @@ _LOCK_KEY = 727_701  # pg advisory lock id for appending to the chain
 logger = logging.getLogger(__name__)
 
 
+class _NotPlain(Exception):
+    """Internal: a value :func:`_json_copy` leaves to the JSON round trip."""
+
+
+# What ``json.dumps(default=str)`` writes as ``str(value)``: the types services put in before/after/detail.
+_AS_TEXT = (dt.date, dt.datetime, Decimal)
+
+
+def _json_copy(value: Any) -> Any:
+    """``value`` as a JSON round trip gives it back, for the plain cases: dicts with string keys, lists and
+    tuples, strings, integers, booleans, None, finite floats, and dates, datetimes and decimals (their
+    ``str()``, as ``default=str`` writes them). Raises _NotPlain for anything else (a subclass, a set…)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            out[key] = _json_copy(item)
+        return out
+    if kind is list or kind is tuple:
+        return [_json_copy(item) for item in value]
+    if kind is float and math.isfinite(value):
+        return value
+    if kind in _AS_TEXT:
+        return str(value)
+    raise _NotPlain
+
+
 def _jsonable(value: Any) -> Any:
+    """``value`` as JSON gives it back (dates as strings, tuples as lists…): copied directly when it is made
+    of the plain types (:func:`_json_copy`), else through ``json.dumps``/``json.loads``."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    try:
+        return _json_copy(value)
+    except _NotPlain:
+        return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
 # A whole 18-character ID number or an 11-digit mainland mobile (optionally +86), standing alone or inside
@@ -45,7 +83,14 @@ _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE_RE = re.compile(r"(?<![0-9A-Za-z+])((?:\+|00)?86[- ]?)?(1[3-9]\d{9})(?![0-9A-Za-z])")
 
 
+# Both numbers above hold a run of at least 11 digits: text without one has nothing to mask.
+_DIGIT_RUN_RE = re.compile(r"\d{11}")
+
+
 def _mask_text(text: str) -> str:
+    if not _DIGIT_RUN_RE.search(text):
+        return text
+
     def id_number(match: re.Match[str]) -> str:
         number = match.group(1).upper()
         return mask_id_number(number) if id_check_character(number[:17]) == number[17] else match.group(0)

@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,11 +28,23 @@ from tuoyu.regions.models import Region
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
+_SCOPE_LABELS: dict[str | None, dict[str, str]] = {}
+
+
+def _scope_labels() -> dict[str, str]:
+    """The scopes by label in the active language, worked out once per language (not once per row)."""
+    language = translation.get_language()
+    labels = _SCOPE_LABELS.get(language)
+    if labels is None:
+        labels = _SCOPE_LABELS[language] = {str(c.label): c.value for c in BanScope}
+    return labels
+
+
 def _scope(cell: Any) -> str:
     text = str(cell).strip()
-    by_label = {str(c.label): c.value for c in BanScope}
     if text in BanScope.values:
         return text
+    by_label = _scope_labels()
     if text in by_label:
         return by_label[text]
     raise ValidationError(_("应为以下之一：%(choices)s") % {"choices": "、".join(by_label)}, code="choice")

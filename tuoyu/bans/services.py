@@ -91,6 +91,14 @@ def _check_can_change(by: User, ban: Ban) -> None:
 # --- validation ----------------------------------------------------------------------------------------
 
 
+# The labels are translated only when a message names them (an import cleans thousands of rows).
+_TEXT_FIELDS = [
+    ("name", gettext_lazy("姓名"), 50),
+    ("decision_authority", gettext_lazy("决定机关"), 100),
+    ("decision_number", gettext_lazy("决定文号"), 100),
+]
+
+
 def _clean(data: BanData) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
@@ -98,11 +106,7 @@ def _clean(data: BanData) -> dict[str, Any]:
         out["id_number"] = validate_id_number(data.id_number)
     except ValidationError as e:
         errors["id_number"] = e.messages[0]
-    for field, label, limit in [
-        ("name", _("姓名"), 50),
-        ("decision_authority", _("决定机关"), 100),
-        ("decision_number", _("决定文号"), 100),
-    ]:
+    for field, label, limit in _TEXT_FIELDS:
         value = (getattr(data, field) or "").strip()
         if not value:
             errors[field] = _("请填写%(label)s。") % {"label": label}

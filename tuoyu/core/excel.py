@@ -48,13 +48,17 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse as xml_iterparse
 
 from tuoyu.core.errors import DomainError
 
@@ -844,6 +848,10 @@ SST_TAG_RE = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
 SST_COUNT_RE = re.compile(rb"""\b(?:count|uniqueCount)\s*=\s*["'](\d+)["']""")
 SI_RE = re.compile(rb"<(?:\w+:)?si[\s>/]")
 INFLATE_CHUNK = 256 * 1024
+SI_TAG = f"{{{SHEET_MAIN_NS}}}si"
+ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+VALUE_TAG = f"{{{SHEET_MAIN_NS}}}v"
+INLINE_STRING_TAG = f"{{{SHEET_MAIN_NS}}}is"
 
 
 def _inflate_capped(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sheet: Sheet) -> None:
@@ -884,6 +892,157 @@ def _too_many_strings(n: int, most: int) -> _FileError:
     )
 
 
+class _Reader(ExcelReader):
+    """openpyxl's read-only workbook reader with the shared strings read by :func:`_shared_strings`: the same
+    strings as openpyxl's ``read_string_table``, in a fifth of the time (a 5,000-row file holds tens of
+    thousands of them)."""
+
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as src:
+                self.shared_strings = _shared_strings(src)
+
+
+def load_workbook(file: IO[bytes], *, read_only: bool, data_only: bool) -> Any:
+    """openpyxl's ``load_workbook``, with the faster shared strings (:class:`_Reader`)."""
+    reader = _Reader(file, read_only=read_only, data_only=data_only)
+    reader.read()
+    return reader.wb
+
+
+def _localname(tag: Any) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _text_content(node: Any) -> str:
+    """What openpyxl's ``Text.from_tree(node).content`` gives for an ``<si>`` or ``<is>`` element: the last
+    ``<t>`` child's text, then each ``<r>`` run's (last) ``<t>`` text; phonetic runs are left out. Tags are
+    matched by local name, as openpyxl does."""
+    plain: str | None = None
+    runs: list[str] = []
+    for child in node:
+        name = _localname(child.tag)
+        if name == "t":
+            plain = child.text
+        elif name == "r":
+            text = None
+            for part in child:
+                if _localname(part.tag) == "t":
+                    text = part.text
+            if text is not None:
+                runs.append(text)
+    if plain is not None:
+        runs.insert(0, plain)
+    return "".join(runs)
+
+
+def _shared_strings(src: IO[bytes]) -> list[str]:
+    """The shared strings table, as openpyxl's ``read_string_table`` reads it."""
+    strings: list[str] = []
+    for _event, node in xml_iterparse(src):
+        if node.tag == SI_TAG:
+            strings.append(_text_content(node).replace("x005F_", ""))
+            node.clear()
+    return strings
+
+
+_COLUMN_SPLIT_RE = re.compile(r"([^0-9]*)(.*)", re.DOTALL)
+
+
+def _column_index(letters: str, cache: dict[str, int] = {}) -> int:  # noqa: B006 — a memo for the process
+    index = cache.get(letters)
+    if index is None:
+        index = cache[letters] = column_index_from_string(letters)
+    return index
+
+
+def _sheet_rows(
+    ws: Any, *, min_row: int, max_row: int | None, max_col: int | None
+) -> Iterable[tuple[int, list[Any]]]:
+    """The rows of a read-only worksheet as ``ws.iter_rows(min_row=…, max_row=…, max_col=…, values_only=True)``
+    gives them (after ``reset_dimensions``) — the same values, cell by cell — but with each row's Excel number
+    and without the empty rows openpyxl makes up for rows absent from the file (the caller counts them from
+    the numbers). Each row is a list of ``max_col`` values (``None`` for the header: up to the last cell's
+    column). Parses the sheet's XML with the same parser and the same conversions as openpyxl's
+    ``WorkSheetParser`` (shared strings, inline strings, booleans, error values, cached formula values,
+    numbers as int or float, date styles through ``from_excel``), in about a quarter of its time: only the
+    rows are looked at, and no per-cell dictionary is made."""
+    wb = ws.parent
+    strings = ws._shared_strings
+    date_formats = wb._date_formats
+    timedelta_formats = wb._timedelta_formats
+    epoch = wb.epoch
+    split = _COLUMN_SPLIT_RE.match
+    counter = min_row
+    row_counter = 0
+    with wb._archive.open(ws._worksheet_path) as src:
+        for _event, element in xml_iterparse(src):
+            if element.tag != ROW_TAG:
+                continue
+            number = element.get("r")
+            if number is not None:
+                try:
+                    row_counter = int(number)
+                except ValueError:
+                    as_float = float(number)
+                    if not as_float.is_integer():
+                        raise ValueError(f"{number} is not a valid row number") from None
+                    row_counter = int(as_float)
+            else:
+                row_counter += 1
+            if max_row is not None and row_counter > max_row:
+                break
+            if row_counter < counter:  # a row repeated or out of order: openpyxl skips it too
+                element.clear()
+                continue
+            counter = row_counter + 1
+            cells: list[tuple[int, Any]] = []
+            column = 0
+            for cell in element:
+                coordinate = cell.get("r")
+                if coordinate:
+                    letters, digits = split(coordinate).groups()
+                    int(digits)  # as openpyxl's coordinate_to_tuple: a malformed reference is damage
+                    column = _column_index(letters)
+                else:
+                    column += 1
+                kind = cell.get("t", "n")
+                if kind == "inlineStr":
+                    child = cell.find(INLINE_STRING_TAG)
+                    cells.append((column, _text_content(child) if child is not None else None))
+                    continue
+                v = cell.find(VALUE_TAG)
+                value = v.text if v is not None else None
+                if not value:
+                    cells.append((column, None))
+                    continue
+                if kind == "n":
+                    value = float(value) if "." in value or "E" in value or "e" in value else int(value)
+                    style = cell.get("s", 0)
+                    if style:
+                        style = int(style)
+                    if style in date_formats:
+                        try:
+                            value = from_excel(value, epoch, timedelta=style in timedelta_formats)
+                        except (OverflowError, ValueError):
+                            value = "#VALUE!"  # openpyxl's value for a date serial out of range
+                elif kind == "s":
+                    value = strings[int(value)]
+                elif kind == "b":
+                    value = bool(int(value))
+                elif kind == "d":
+                    value = from_ISO8601(value)
+                cells.append((column, value))
+            element.clear()
+            width = max_col if max_col is not None else (cells[-1][0] if cells else 0)
+            values: list[Any] = [None] * width
+            for index, value in cells:
+                if 1 <= index <= width:
+                    values[index - 1] = value
+            yield row_counter, values
+
+
 def _read_workbook(data: bytes, sheet: Sheet, result: ParseResult) -> None:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -921,7 +1080,7 @@ def _read_sheet(ws: Any, sheet: Sheet, result: ParseResult) -> None:
     # The declared dimension may be wrong either way; read by our own bounds instead.
     ws.reset_dimensions()
 
-    header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    header_row = next((values for _n, values in _sheet_rows(ws, min_row=1, max_row=1, max_col=None)), [])
     positions = _match_headers(header_row, sheet)
     result_index = positions.pop(RESULT_KEY, None)
     named = {i for i, v in enumerate(header_row) if _cell_text(v)}
@@ -934,12 +1093,11 @@ def _read_sheet(ws: Any, sheet: Sheet, result: ParseResult) -> None:
     checked = [i for i in range(width) if i != result_index]
     unnamed: set[int] = set()
 
-    scanned = 0
-    for offset, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True)):
-        scanned += 1
-        if scanned > row_limit:
-            raise _FileError(_too_large(scanned + 1, width))
-        filled = [i for i in checked if not _is_blank(values[i])]
+    # Rows absent from the file count as blank rows scanned (the numbers go on), as openpyxl yields them.
+    for number, values in _sheet_rows(ws, min_row=2, max_row=None, max_col=width):
+        if number - 1 > row_limit:
+            raise _FileError(_too_large(row_limit + 2, width))
+        filled = [i for i in checked if values[i] is not None and not _is_blank(values[i])]
         if not filled:
             continue
         unnamed.update(i for i in filled if i not in named)
@@ -947,7 +1105,7 @@ def _read_sheet(ws: Any, sheet: Sheet, result: ParseResult) -> None:
             raise _FileError(
                 _("数据行数超过上限：每次最多导入%(max)d行，请分批上传。") % {"max": sheet.max_rows}
             )
-        result.rows.append(_parse_row(offset + 2, values, columns))
+        result.rows.append(_parse_row(number, values, columns))
     if unnamed:
         letters = "、".join(get_column_letter(i + 1) for i in sorted(unnamed))
         raise _FileError(_("%(letters)s列有数据但没有列名，请使用下载的模板填写。") % {"letters": letters})

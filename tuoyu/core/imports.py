@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
@@ -58,6 +59,78 @@ def chunks(values: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[A
 
 M = TypeVar("M", bound=models.Model)
 
+# Field classes whose preparation of a value of one exact type is that value itself (Django's own classes,
+# not subclasses: a subclass may override any step): text, integers, booleans, foreign keys to an integer key.
+_TEXT_FIELDS = (models.CharField, models.TextField, models.SlugField, models.EmailField)
+_INTEGER_FIELDS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+)
+
+
+_SAMPLES: dict[type, Any] = {
+    **dict.fromkeys(_TEXT_FIELDS, "x"),
+    **dict.fromkeys((*_INTEGER_FIELDS, models.AutoField, models.BigAutoField), 7),
+    models.BooleanField: True,
+}
+
+
+def _identity_type(field: models.Field, connection: Any) -> type | None:
+    """The one type of value that ``field.get_db_prep_save`` returns unchanged — ``str`` for Django's own text
+    fields, ``int`` for its integer fields and keys to them, ``bool`` for its boolean field — or None when
+    every value must go through it. The backend's own preparation is asked on a sample, not assumed."""
+    target = field.target_field if type(field) in (models.ForeignKey, models.OneToOneField) else field  # type: ignore[attr-defined]
+    sample = _SAMPLES.get(type(target))
+    if sample is None:
+        return None
+    prepared = field.get_db_prep_save(sample, connection)
+    return type(sample) if type(prepared) is type(sample) and prepared == sample else None
+
+
+def _plain_attribute(field: models.Field) -> bool:
+    """Whether ``field.pre_save(obj, add=True)`` is just the attribute (no auto_now, no blind index…)."""
+    pre_save = type(field).pre_save
+    if pre_save is models.Field.pre_save:
+        return True
+    if pre_save in (models.DateField.pre_save, models.DateTimeField.pre_save):
+        return not (field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+    return False
+
+
+def _unnest_statement(connection: Any, table: str, fields: list[models.Field], pk_column: str) -> str | None:
+    """On PostgreSQL, ``INSERT … SELECT * FROM UNNEST(%s::type[], …) RETURNING id`` for ``fields`` — when
+    every column has one of the backend's own types (Django's condition for the same statement in
+    ``bulk_create``); None elsewhere. The array types drop their length (``varchar[]``) so that nothing
+    is truncated: the columns' own types still hold each value to its limit."""
+    if connection.vendor != "postgresql":
+        return None
+    types = []
+    for field in fields:
+        internal = (field.target_field if field.is_relation else field).get_internal_type()  # type: ignore[attr-defined]
+        if internal not in connection.data_types:
+            return None
+        types.append(field.db_type(connection).split("(")[0])
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    arrays = ", ".join(f"(%s)::{t}[]" for t in types)
+    return f"INSERT INTO {quote(table)} ({columns}) SELECT * FROM UNNEST({arrays}) RETURNING {pk_column}"  # noqa: S608 — quoted identifiers and the model's own column types
+
+
+def _parameter_limit(connection: Any) -> int | None:
+    """The bound parameters one statement may hold: SQLite's real limit (Django assumes 999, the old
+    compile-time default; SQLite ≥ 3.32 allows 32,766, so an INSERT of 60 columns takes 500 rows, not 16),
+    PostgreSQL's 65,535, the backend's declared one elsewhere (None: none)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    if connection.vendor == "postgresql":
+        return 65_535  # the wire protocol's count of parameters is 16 bits
+    return connection.features.max_query_params
+
 
 def bulk_insert(model: type[M], objs: list[M], batch_size: int = BATCH_SIZE) -> list[M]:
     """``model.objects.bulk_create(objs, batch_size=…)`` for new rows (no primary key set), with what a
@@ -88,24 +161,55 @@ def bulk_insert(model: type[M], objs: list[M], batch_size: int = BATCH_SIZE) -> 
         return model._default_manager.bulk_create(objs, batch_size=batch_size)
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, objs)))
+    limit = _parameter_limit(connection)
+    size = max(1, min(batch_size, limit // len(fields))) if limit else batch_size
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608 — quoted identifiers of the model, values are parameters
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(pk.column)}"
     statements: dict[int, str] = {}
+    unnest = _unnest_statement(connection, opts.db_table, fields, quote(pk.column))
+    # Per field, worked out once: the attribute to read when pre_save is only that, and the value type its
+    # preparation leaves unchanged (most of a row's values: text, integers, keys), and whether None stays
+    # None (NULL dates, keys, encrypted text…), so that only the others (encrypted text, dates, JSON…) go
+    # through get_db_prep_save.
+    plans = [
+        (
+            field,
+            field.attname if _plain_attribute(field) else None,
+            _identity_type(field, connection),
+            field.get_db_prep_save(None, connection) is None,
+        )
+        for field in fields
+    ]
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         for batch in chunks(objs, size):
             params: list[Any] = []
+            append = params.append
             for obj in batch:
-                for field in fields:
-                    value = field.pre_save(obj, True)
+                values = obj.__dict__
+                for field, attname, same, null in plans:
+                    value = (
+                        values[attname]
+                        if attname is not None and attname in values
+                        else field.pre_save(obj, True)
+                    )
+                    if (value is None and null) or (same is not None and type(value) is same):
+                        append(value)
+                        continue
                     if hasattr(value, "resolve_expression"):
                         raise TypeError(f"bulk_insert: {model.__name__}.{field.name} holds an expression")
-                    params.append(field.get_db_prep_save(value, connection))
-            sql = statements.get(len(batch))
-            if sql is None:
-                sql = statements[len(batch)] = head + ", ".join([row] * len(batch)) + tail
+                    append(field.get_db_prep_save(value, connection))
+            if unnest is not None:
+                # One array per column: the statement has a parameter per column, not per value, so the
+                # driver neither parses 30,000 placeholders nor PostgreSQL plans them (as Django's own
+                # bulk_create does on PostgreSQL).
+                width = len(fields)
+                sql, params = unnest, [params[i::width] for i in range(width)]
+            else:
+                sql = statements.get(len(batch))
+                if sql is None:
+                    sql = statements[len(batch)] = head + ", ".join([row] * len(batch)) + tail
             cursor.execute(sql, params)
             ids = cursor.fetchall()
             if len(ids) != len(batch):

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -82,6 +83,8 @@ def normalize_id_number(value: str) -> str:
     return _nfkc(value).upper()
 
 
+# A pure function, asked several times per row of an import (the column, the form, the model): memoised.
+@functools.lru_cache(maxsize=16384)
 def id_check_character(first17: str) -> str:
     total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11]
@@ -128,6 +131,8 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> str:
     return v
 
 
+# A pure function, asked several times per row of an import (the column, the form, the model): memoised.
+@functools.lru_cache(maxsize=16384)
 def uscc_check_character(first17: str) -> str:
     total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]

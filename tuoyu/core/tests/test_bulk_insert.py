@@ -93,3 +93,62 @@ def test_an_expression_among_the_values_is_refused():
     with pytest.raises(TypeError):
         bulk_insert(Person, people)
     assert imports.BATCH_SIZE == 500
+
+
+def test_values_of_another_type_are_prepared_by_the_field_as_bulk_create_does():
+    """Text, integers and keys of their own type go straight through; anything else (a lazy translation in a
+    text field, a number in one, a string in an integer field) is the field's get_db_prep_save's business."""
+    from django.utils.translation import gettext_lazy
+
+    people = _people(501, 3)
+    people[0].name = gettext_lazy("是")  # a Promise: Field.get_prep_value makes it str
+    people[1].name = 12345  # CharField.to_python makes it "12345"
+    people[2].version = "3"  # IntegerField.get_prep_value makes it 3
+    bulk_insert(Person, people)
+    stored = {p.pk: p for p in Person.objects.filter(pk__in=[p.pk for p in people])}
+    assert stored[people[0].pk].name == "是"
+    assert stored[people[1].pk].name == "12345"
+    assert stored[people[2].pk].version == 3
+
+
+def test_batches_follow_the_real_sqlite_parameter_limit(django_assert_num_queries):
+    """Django assumes SQLite's old limit of 999 parameters (16 rows of 60 columns per INSERT); the real one is
+    asked of the connection, so the rows of a file go in a few statements."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's limit")
+    import sqlite3
+
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    columns = len([f for f in Person._meta.concrete_fields if not f.primary_key])
+    per_insert = min(imports.BATCH_SIZE, limit // columns)
+    assert per_insert > 999 // columns  # what Django's own bulk_batch_size would allow
+    people = [
+        Person(
+            name=f"李{i}",
+            id_number=id_number(dt.date(1991, 1, 1) + dt.timedelta(days=i // 400), seq=i),
+            sex="M",
+            birth_date=dt.date(1991, 1, 1),
+        )
+        for i in range(per_insert + 1)
+    ]
+    with django_assert_num_queries(2):  # one full INSERT and one of a single row, nothing else
+        bulk_insert(Person, people)
+    assert Person.objects.filter(pk__in=[p.pk for p in people]).count() == per_insert + 1
+
+
+def test_on_postgresql_a_batch_is_one_array_per_column():
+    """PostgreSQL gets ``INSERT … SELECT * FROM UNNEST(…)``: a parameter per column, not per value (the driver
+    parsed 30,000 placeholders per statement before); the keys still come back in list order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statement")
+    from django.test.utils import CaptureQueriesContext
+
+    people = _people(701, 5)
+    with CaptureQueriesContext(connection) as queries:
+        bulk_insert(Person, people)
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and "UNNEST" in inserts[0]
+    stored = {p.pk: p.name for p in Person.objects.filter(pk__in=[p.pk for p in people])}
+    assert [stored[p.pk] for p in people] == [p.name for p in people]
+    assert [p.pk for p in people] == sorted(p.pk for p in people)

@@ -210,3 +210,39 @@ def test_a_credit_code_registered_between_check_and_write_goes_through_the_servi
     # The raced row was recorded by registration_record against the existing institution.
     assert Registration.objects.filter(institution__uscc=rows[1]["uscc"]).count() == 2
     assert Institution.objects.filter(name__startswith="测试托育中心70").count() == 3
+
+
+def test_each_institution_is_validated_as_full_clean_validates_it():
+    """The import validates the file's institutions field by field after the first (imports._InstitutionMaker);
+    what it refuses, and with which messages, is what Institution.full_clean refuses — a repeated value too."""
+    import dataclasses
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from tuoyu.institutions.imports import _InstitutionMaker
+    from tuoyu.institutions.services import RegistrationData
+    from tuoyu.regions.models import Region
+
+    region = Region.objects.get(code="430202001")
+    payload = registration_payload(1)
+    good = RegistrationData(
+        **{k: v for k, v in payload.items() if k not in {"source_event_id", "registration_date", "region"}},
+        registration_date=dt.date(2026, 3, 2),
+        region=region,
+    )
+    bad = [
+        dataclasses.replace(good, name="长" * 201),
+        dataclasses.replace(good, kind="nursery"),  # not one of the choices
+        dataclasses.replace(good, authority="tax", legal_rep_name="名" * 51),
+        dataclasses.replace(good, uscc=good.uscc[:-1] + "0"),
+    ]
+    maker = _InstitutionMaker()
+    maker.make(good)  # the first: full_clean itself
+    for data in [*bad, *bad]:  # twice: a verdict seen before is the same
+        with pytest.raises(ValidationError) as ours:
+            maker.make(data)
+        with pytest.raises(ValidationError) as theirs:
+            _InstitutionMaker().make(data)  # a new maker's first institution: full_clean itself
+        assert ours.value.message_dict == theirs.value.message_dict
+    assert maker.make(dataclasses.replace(good, uscc=payload["uscc"])).uscc == payload["uscc"]

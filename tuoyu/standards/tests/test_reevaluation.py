@@ -165,3 +165,27 @@ def test_a_failing_evaluation_does_not_keep_the_others_stale(
     ):
         services.reevaluate_on_commit(cast.inst_a.pk, cast.inst_b.pk)
     assert ComplianceResult.objects.filter(institution=cast.inst_b).exists()
+
+
+@pytest.mark.django_db
+def test_an_evaluation_opens_no_staff_id_number_or_phone(cast: Cast) -> None:
+    """The rules read an employee's name and blind index; the sealed ID number and phone stay sealed (a
+    roster import's re-evaluation would otherwise decrypt two values per employee)."""
+    from tuoyu.core import crypto
+    from tuoyu.institutions.models import Institution
+    from tuoyu.standards.engine import evaluate_loaded, loaded
+
+    for seq in range(3):
+        hire(cast.ann, cast.inst_a, seq=seq + 40)
+    opened: list[str] = []
+    real = crypto.decrypt
+    with mock.patch.object(
+        crypto,
+        "decrypt",
+        side_effect=lambda stored, context: opened.append(context) or real(stored, context=context),
+    ):
+        institution = loaded(Institution.objects.filter(pk=cast.inst_a.pk)).get()
+        evaluate_loaded(institution)
+    assert len(institution.standard_employments) == 3
+    assert not [c for c in opened if c.startswith("staff.Person.")]
+    assert {"id_number", "phone"} <= institution.standard_employments[0].person.get_deferred_fields()
