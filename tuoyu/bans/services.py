@@ -112,13 +112,13 @@ def _clean(data: BanData) -> dict[str, Any]:
             errors[field] = _("请填写%(label)s。") % {"label": label}
         elif CONTROL_RE.search(value):
             errors[field] = _("%(label)s不能包含控制字符或换行。") % {"label": label}
+        elif len(value) > limit:
+            errors[field] = _("%(label)s不能超过%(n)d个字。") % {"label": label, "n": limit}
         elif field == "name":
             try:
                 validate_official_name(value)
             except ValidationError as e:
                 errors[field] = e.messages[0]
-        elif len(value) > limit:
-            errors[field] = _("%(label)s不能超过%(n)d个字。") % {"label": label, "n": limit}
         out[field] = value
     reason = (data.reason or "").strip()
     if not reason:

@@ -262,6 +262,7 @@ def test_update_is_versioned_and_audited_without_the_plain_id(cast) -> None:  # 
         ({"decision_number": "株卫\r\nBcc: x"}, "decision_number"),
         ({"reason": "事由\x00"}, "reason"),
         ({"name": "张三🙂"}, "name"),
+        ({"name": "张" * 51}, "name"),
         ({"name": "张\u200d三"}, "name"),
     ],
 )
